@@ -1,0 +1,29 @@
+"""Activatie: the offer directory and matching service for Sociale Activatie en Herstel, Zwolle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and wire the application; it does no work at start-up."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    from . import cli, config, db, errors, security, templating
+    from .views import api, public
+
+    config.load(app, test_config)
+    db.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    return app

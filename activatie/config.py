@@ -1,0 +1,95 @@
+"""Configuration: safe defaults, overridden from the environment, checked before start-up.
+
+``DATABASE_URL`` and ``SECRET_KEY`` are read as they are; every other setting can be given as
+``ACTIVATIE_<NAME>`` (Flask's ``from_prefixed_env``, values parsed as JSON where they can be).
+``ACTIVATIE_ENV`` is ``production`` (default), ``development`` or ``testing``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "production",
+    "DATABASE_URL": None,  # default: a SQLite file in the instance folder
+    "PAGE_SIZE": 20,
+    "MAX_PAGE": 10_000,
+    # Freshness of listings (days since the provider last confirmed them).
+    "STALE_AFTER_DAYS": 90,
+    "HIDE_AFTER_DAYS": 180,
+    # Geocoding: "offline" (seeded postcode table) or "pdok" (online, cached).
+    "GEOCODER": "offline",
+    "GEOCODER_TIMEOUT": 5,
+    # Sessions and cookies (security.md, point 8).
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "REMEMBER_COOKIE_DURATION": timedelta(hours=8),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SECURE": True,
+    "WTF_CSRF_ENABLED": True,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "WTF_CSRF_SSL_STRICT": True,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "AUDIT_ENABLED": True,
+    "TRUSTED_PROXIES": 0,
+    "SHOW_EXAMPLE_NOTICE": True,
+}
+
+_INSECURE_KEYS = {"", "dev", "change-me", "secret"}
+
+
+def load(app: Flask, test_config: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``test_config``, then check it."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["ENV_NAME"] = os.environ.get("ACTIVATIE_ENV", "production")
+    if "SECRET_KEY" in os.environ:
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if "DATABASE_URL" in os.environ:
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    app.config.from_prefixed_env("ACTIVATIE")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    env = app.config["ENV_NAME"]
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"ACTIVATIE_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    if env != "production":
+        app.config["SESSION_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE_LOCAL", False)
+        app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+        app.config["WTF_CSRF_SSL_STRICT"] = False
+        app.config.setdefault("SECRET_KEY", os.urandom(32).hex())
+    else:
+        key = app.config.get("SECRET_KEY") or ""
+        if key in _INSECURE_KEYS or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY is missing or too short (at least 32 characters) in production; "
+                "set SECRET_KEY or run with ACTIVATIE_ENV=development"
+            )
+        # A "__Host-" cookie is bound to this exact host and only sent over HTTPS.
+        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-activatie")
+        app.config["SESSION_COOKIE_NAME"] = "__Host-activatie"
+
+    app.config["DATABASE_URL"] = database_url(app.config["DATABASE_URL"], app.instance_path)
+
+
+def database_url(url: str | None, instance_path: str) -> str:
+    """Return a SQLAlchemy URL: the default SQLite file, or ``url`` with the psycopg 3 driver."""
+    if not url:
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{Path(instance_path) / 'activatie.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,58 @@
+"""The database engine and a request-scoped session.
+
+The engine lives in ``app.extensions``; a session is opened on first use in a request (or CLI
+command) and always closed when the request ends, committed only by the service that wrote.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+_EXTENSION = "activatie.engine"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine that never puts bound parameters in error text (security.md, 6)."""
+    options: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    options.update(kwargs)
+    engine = create_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[_EXTENSION] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_request(close_session)
+    app.teardown_appcontext(close_session)
+
+
+def get_engine() -> Engine:
+    return current_app.extensions[_EXTENSION]
+
+
+def get_session() -> Session:
+    """Return this request's session, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,206 @@
+"""All database tables.
+
+Multi-valued vocabulary facets (needs, activity types, target groups, weekly slots, accessibility)
+are rows in small term tables, so every filter is an indexed ``EXISTS`` in SQL on SQLite and
+PostgreSQL alike. Vocabulary keys are checked by the application (``records.py``), not by CHECK
+constraints, so a list can change in ``vocabulary.py`` alone; structural rules are constraints.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Column, Field, Relationship, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite returns naive values)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, **kwargs))
+
+
+class PostcodeArea(SQLModel, table=True):
+    """A four-digit postcode with its centroid: the offline geocoder's table."""
+
+    __tablename__ = "postcode_area"
+
+    pc4: str = Field(primary_key=True, max_length=4)
+    city: str = Field(max_length=80)
+    district: str | None = Field(default=None, max_length=80)
+    latitude: float
+    longitude: float
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=160)
+    kind: str = Field(max_length=30)
+    description: str = Field(default="", max_length=2000)
+    website: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    is_approved: bool = Field(default=True)
+    is_example: bool = Field(default=False)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    version: int = Field(default=1)
+
+    locations: list["Location"] = Relationship(
+        back_populates="organisation",
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Location.id"},
+    )
+    activities: list["Activity"] = Relationship(
+        back_populates="organisation",
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Activity.id"},
+    )
+
+
+class Location(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "slug"),
+        sa.Index("ix_location_lat_lon", "latitude", "longitude"),
+        sa.CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
+        sa.CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    slug: str = Field(max_length=80)
+    name: str = Field(max_length=160)
+    street: str = Field(max_length=120)
+    house_number: str = Field(default="", max_length=20)
+    postcode: str = Field(max_length=6)
+    pc4: str = Field(max_length=4, index=True)
+    city: str = Field(default="Zwolle", max_length=80)
+    district: str | None = Field(default=None, max_length=80)
+    latitude: float
+    longitude: float
+    version: int = Field(default=1)
+
+    organisation: "Organisation" = Relationship(back_populates="locations")
+    features: list["LocationFeature"] = Relationship(
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
+    )
+    activities: list["Activity"] = Relationship(back_populates="location")
+
+    @property
+    def accessibility(self) -> frozenset[str]:
+        return frozenset(f.feature for f in self.features)
+
+    @property
+    def address(self) -> str:
+        number = f" {self.house_number}" if self.house_number else ""
+        postcode = self.postcode if len(self.postcode) == 4 else f"{self.pc4} {self.postcode[4:]}"
+        return f"{self.street}{number}, {postcode} {self.city}"
+
+
+class LocationFeature(SQLModel, table=True):
+    __tablename__ = "location_feature"
+
+    location_id: int = Field(foreign_key="location.id", ondelete="CASCADE", primary_key=True)
+    feature: str = Field(max_length=40, primary_key=True)
+
+
+class Activity(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "slug"),
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("free_places >= 0", name="free_places_not_negative"),
+        sa.CheckConstraint("free_places <= capacity", name="free_places_within_capacity"),
+        sa.CheckConstraint("min_age IS NULL OR min_age >= 0", name="min_age_not_negative"),
+        sa.CheckConstraint(
+            "max_age IS NULL OR min_age IS NULL OR max_age >= min_age", name="age_range_ordered"
+        ),
+        sa.CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="cost_not_negative"),
+        sa.CheckConstraint("status IN ('actief', 'gepauzeerd', 'beeindigd')", name="status_known"),
+        sa.CheckConstraint("programme IN ('sah', 'inclusief_sporten')", name="programme_known"),
+        sa.Index("ix_activity_status_approved", "status", "is_approved"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    location_id: int = Field(foreign_key="location.id", ondelete="RESTRICT", index=True)
+    slug: str = Field(max_length=80)
+    title: str = Field(max_length=160)
+    summary: str = Field(default="", max_length=300)
+    description: str = Field(default="", max_length=4000)
+    programme: str = Field(default="sah", max_length=30)
+    guidance: str = Field(max_length=30)
+    min_age: int | None = Field(default=None)
+    max_age: int | None = Field(default=None)
+    schedule_note: str = Field(default="", max_length=300)
+    capacity: int = Field(default=0)
+    free_places: int = Field(default=0)
+    waiting_list: bool = Field(default=False)
+    cost: str = Field(default="gratis", max_length=30)
+    cost_cents: int | None = Field(default=None)
+    access_route: str = Field(max_length=30)
+    access_note: str = Field(default="", max_length=600)
+    status: str = Field(default="actief", max_length=20)
+    is_approved: bool = Field(default=True)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    confirmed_at: datetime = _timestamp()
+    version: int = Field(default=1)
+
+    organisation: "Organisation" = Relationship(back_populates="activities")
+    location: "Location" = Relationship(back_populates="activities")
+    terms: list["ActivityTerm"] = Relationship(
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
+    )
+
+    def facet(self, name: str) -> frozenset[str]:
+        """Return the keys of one facet: behoeften, soorten, doelgroepen or dagdelen."""
+        return frozenset(t.term for t in self.terms if t.facet == name)
+
+    @property
+    def needs(self) -> frozenset[str]:
+        return self.facet("behoeften")
+
+    @property
+    def types(self) -> frozenset[str]:
+        return self.facet("soorten")
+
+    @property
+    def target_groups(self) -> frozenset[str]:
+        return self.facet("doelgroepen")
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return self.facet("dagdelen")
+
+    @property
+    def confirmed_on(self) -> date:
+        return self.confirmed_at.date()
+
+
+class ActivityTerm(SQLModel, table=True):
+    __tablename__ = "activity_term"
+    __table_args__ = (sa.Index("ix_activity_term_facet_term", "facet", "term", "activity_id"),)
+
+    activity_id: int = Field(foreign_key="activity.id", ondelete="CASCADE", primary_key=True)
+    facet: str = Field(max_length=20, primary_key=True)
+    term: str = Field(max_length=40, primary_key=True)

@@ -1,0 +1,66 @@
+"""Jinja filters and globals: Dutch dates, numbers and vocabulary labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, request
+
+from . import vocabulary
+
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def nl_date(value: date | datetime | None) -> str:
+    """Format a date the Dutch way: ``3 november 2026``."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def nl_number(value: float, decimals: int = 1) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def km(value: float | None) -> str:
+    return "" if value is None else f"{nl_number(value)} km"
+
+
+def euro(cents: int | None) -> str:
+    if cents is None:
+        return ""
+    return f"€ {cents // 100},{cents % 100:02d}"
+
+
+def url_with(**changes: Any) -> str:
+    """Return the current URL with some query parameters replaced (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = [str(value)]
+    query = urlencode(args, doseq=True)
+    return f"{request.path}?{query}" if query else request.path
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(nl_date=nl_date, km=km, euro=euro, nl_number=nl_number)
+    app.jinja_env.globals.update(vocab=vocabulary, url_with=url_with)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,113 @@
+"""Shared fixtures: an app per test on a migrated database (SQLite, or TEST_DATABASE_URL).
+
+Every test starts from empty tables. pytest-flask's autouse request context is switched off
+(security.md, point 4): requests in one test must not share ``g``, the session or the user.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, MetaData, text
+from sqlmodel import Session, SQLModel
+
+from activatie import create_app, migrations, seed, services
+from activatie.config import database_url as normalise_url
+from activatie.db import make_engine
+from activatie.queries import make_geocoder
+
+from .factories import Factory
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context() -> Iterator[None]:
+    """Replace pytest-flask's fixture that shares one request context for a whole test."""
+    yield
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_url(url, "")
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    reset_schema(engine)
+    migrations.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def reset_schema(engine: Engine) -> None:
+    """Drop every table, including Alembic's own, so migrations run from the start."""
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def empty_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "ENV_NAME": "testing",
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    "WTF_CSRF_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # fast in tests; production uses OWASP's minimum
+}
+
+
+@pytest.fixture
+def app(engine: Engine, database_url: str) -> Iterator[Flask]:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url})
+    yield app
+    app.extensions["activatie.engine"].dispose()
+    empty_tables(engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session of the test itself, separate from the app's request sessions."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def postcodes(app: Flask, session: Session) -> None:
+    services.load_postcodes(session, seed.read_postcodes())
+
+
+@pytest.fixture
+def seeded(postcodes: None, session: Session) -> services.LoadCounts:
+    """Load the example catalogue from ``seeds/``."""
+    catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
+    return services.load_catalogue(session, catalogue, make_geocoder(session))
+
+
+@pytest.fixture
+def factory(postcodes: None, session: Session) -> Factory:
+    return Factory(session)
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return seed.SEEDS

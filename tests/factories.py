@@ -1,0 +1,83 @@
+"""Test data builders: ``factory.activity(free_places=0)`` with sensible defaults."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import count
+from typing import Any
+
+from sqlmodel import Session
+
+from activatie.models import Activity, Location, LocationFeature, Organisation, utcnow
+from activatie.services import set_terms
+
+_numbers = count(1)
+
+# Grote Kerkplein, Binnenstad (PC4 8011).
+CENTRE = (52.5125, 6.0907)
+
+
+class Factory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def organisation(self, **overrides: Any) -> Organisation:
+        n = next(_numbers)
+        values = {"slug": f"org-{n}", "name": f"Aanbieder {n}", "kind": "welzijn"} | overrides
+        org = Organisation(**values)
+        self.session.add(org)
+        self.session.commit()
+        return org
+
+    def location(self, organisation: Organisation | None = None, **overrides: Any) -> Location:
+        organisation = organisation or self.organisation()
+        features = overrides.pop("accessibility", [])
+        n = next(_numbers)
+        values = {
+            "organisation_id": organisation.id,
+            "slug": f"loc-{n}",
+            "name": f"Locatie {n}",
+            "street": "Grote Kerkplein",
+            "house_number": "1",
+            "postcode": "8011",
+            "pc4": "8011",
+            "district": "Binnenstad",
+            "latitude": CENTRE[0],
+            "longitude": CENTRE[1],
+        } | overrides
+        location = Location(**values)
+        location.features = [LocationFeature(feature=f) for f in features]
+        self.session.add(location)
+        self.session.commit()
+        return location
+
+    def activity(self, location: Location | None = None, **overrides: Any) -> Activity:
+        """Create an active, approved SAH activity; facets are given as lists."""
+        if location is None:
+            location = self.location(overrides.pop("organisation", None))
+        facets = {
+            "behoeften": overrides.pop("needs", ["sociale_contacten"]),
+            "soorten": overrides.pop("types", ["groen"]),
+            "doelgroepen": overrides.pop("target_groups", ["psychisch"]),
+            "dagdelen": overrides.pop("slots", ["di_ochtend"]),
+        }
+        confirmed_days_ago = overrides.pop("confirmed_days_ago", 1)
+        n = next(_numbers)
+        values = {
+            "organisation_id": location.organisation_id,
+            "location_id": location.id,
+            "slug": f"act-{n}",
+            "title": f"Activiteit {n}",
+            "summary": "Samen in de tuin werken.",
+            "guidance": "licht",
+            "min_age": 18,
+            "capacity": 10,
+            "free_places": 3,
+            "access_route": "bij_aanbieder",
+            "confirmed_at": utcnow() - timedelta(days=confirmed_days_ago),
+        } | overrides
+        activity = Activity(**values)
+        set_terms(activity, facets)
+        self.session.add(activity)
+        self.session.commit()
+        return activity
