@@ -1,0 +1,434 @@
+"""Points, distances, travel-time estimates and postcode handling (pure, no Flask or database).
+
+Distances are geodesic (WGS-84 ellipsoid, via geopy). Travel time is an *estimate*, and every
+screen that shows one says so: straight-line distance times a detour factor, divided by a speed
+per travel mode (``shared/design/domain.md``, "Geography").
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from geopy.distance import geodesic
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location
+from geopy.util import logger
+
+#: Streets are not straight lines: in town a route is about 30% longer than the crow flies.
+DETOUR_FACTOR = 1.3
+
+#: Average speeds in km/h per travel mode key (``vocabulary.TRAVEL_MODES``). Public transport is
+#: not estimated without timetable data, so it has no speed.
+SPEED_KMH: dict[str, float] = {"lopen": 4.5, "fiets": 15.0}
+
+_KM_PER_DEGREE_LAT = 111.32
+
+_PC6 = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
+_PC4 = re.compile(r"^\s*([1-9][0-9]{3})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    latitude: float
+    longitude: float
+
+    def __post_init__(self) -> None:
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            raise ValueError("coordinates out of range")
+
+
+@dataclass(frozen=True, slots=True)
+class BoundingBox:
+    min_latitude: float
+    max_latitude: float
+    min_longitude: float
+    max_longitude: float
+
+    def contains(self, point: Point) -> bool:
+        return (
+            self.min_latitude <= point.latitude <= self.max_latitude
+            and self.min_longitude <= point.longitude <= self.max_longitude
+        )
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Return the geodesic distance between two points in kilometres."""
+    return geodesic((a.latitude, a.longitude), (b.latitude, b.longitude)).kilometers
+
+
+def bounding_box(centre: Point, radius_km: float) -> BoundingBox:
+    """Return a latitude/longitude box that contains every point within ``radius_km``.
+
+    The box is slightly generous (it uses a sphere a little smaller than the earth) so that it is
+    a safe prefilter for an exact distance check afterwards.
+    """
+    if radius_km < 0:
+        raise ValueError("radius must not be negative")
+    margin = 1.01
+    dlat = radius_km * margin / _KM_PER_DEGREE_LAT
+    cos_lat = max(math.cos(math.radians(centre.latitude)), 0.01)
+    dlon = radius_km * margin / (_KM_PER_DEGREE_LAT * cos_lat)
+    return BoundingBox(
+        min_latitude=max(centre.latitude - dlat, -90.0),
+        max_latitude=min(centre.latitude + dlat, 90.0),
+        min_longitude=max(centre.longitude - dlon, -180.0),
+        max_longitude=min(centre.longitude + dlon, 180.0),
+    )
+
+
+def travel_minutes(distance: float, mode: str) -> int | None:
+    """Estimate door-to-door minutes for ``distance`` km by ``mode``; None when not estimated.
+
+    :param distance: straight-line distance in kilometres.
+    """
+    speed = SPEED_KMH.get(mode)
+    if speed is None:
+        return None
+    return max(1, math.ceil(distance * DETOUR_FACTOR / speed * 60))
+
+
+def max_distance_for_minutes(minutes: float, mode: str) -> float | None:
+    """Return the straight-line km reachable in ``minutes`` by ``mode`` (inverse estimate)."""
+    speed = SPEED_KMH.get(mode)
+    if speed is None:
+        return None
+    return minutes / 60 * speed / DETOUR_FACTOR
+
+
+def normalise_postcode(text: str) -> str | None:
+    """Return ``text`` as ``1234AB`` (PC6) or ``1234`` (PC4), or None when it is not a postcode."""
+    match = _PC6.match(text or "")
+    if match:
+        return f"{match.group(1)}{match.group(2).upper()}"
+    match = _PC4.match(text or "")
+    if match:
+        return match.group(1)
+    return None
+
+
+def pc4_of(postcode: str) -> str:
+    """Return the four digits of a normalised postcode."""
+    return postcode[:4]
+
+
+def format_postcode(postcode: str) -> str:
+    """Return a normalised postcode the way people write it: ``8011 AB`` or ``8011``."""
+    return f"{postcode[:4]} {postcode[4:]}" if len(postcode) == 6 else postcode
+
+
+# --- Geocoding ----------------------------------------------------------------------------------
+#
+# Geocoders here follow geopy's interface: ``geocode(query, exactly_one=True, ...)`` returns a
+# :class:`geopy.location.Location` (or a list of them, or None). Our own geocoders only know
+# postcodes; what the rest of the app needs is a :class:`PostcodeHit`, which
+# :func:`resolve_postcode` makes from whatever geocoder it is given.
+
+#: How precise a hit is: the centroid of a six-character postcode or of a four-digit area.
+PRECISIONS = ("pc6", "pc4")
+
+
+@dataclass(frozen=True)
+class PostcodeHit:
+    """The point and district (wijk) found for a normalised postcode."""
+
+    postcode: str
+    point: Point
+    district: str | None
+    precision: str
+
+    def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}")
+
+
+class InvalidPostcode(ValueError):
+    """The text is not a Dutch postcode."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__("Vul een postcode in zoals 8011 of 8011 AB.")
+        self.text = text
+
+
+class UnknownPostcode(ValueError):
+    """The postcode is well-formed but no geocoder knows it."""
+
+    def __init__(self, postcode: str) -> None:
+        super().__init__(
+            f"We kennen postcode {format_postcode(postcode)} niet. "
+            "Controleer de postcode of probeer een postcode in Zwolle."
+        )
+        self.postcode = postcode
+
+
+class SupportsGeocode(Protocol):
+    """Anything with geopy's ``geocode`` method: our geocoders and geopy's own."""
+
+    def geocode(self, query: str, exactly_one: bool = True, **kwargs: Any) -> Any: ...
+
+
+def location_from_hit(hit: PostcodeHit) -> Location:
+    """Return a geopy :class:`~geopy.location.Location` for ``hit``.
+
+    ``raw`` holds ``postcode``, ``pc4``, ``wijk`` and ``precision``.
+    """
+    address = format_postcode(hit.postcode)
+    if hit.district:
+        address = f"{address}, {hit.district}"
+    raw = {
+        "postcode": hit.postcode,
+        "pc4": pc4_of(hit.postcode),
+        "wijk": hit.district,
+        "precision": hit.precision,
+    }
+    return Location(address, (hit.point.latitude, hit.point.longitude), raw)
+
+
+def hit_from_location(location: Location, postcode: str) -> PostcodeHit:
+    """Return a :class:`PostcodeHit` for a ``location`` found for the normalised ``postcode``.
+
+    Our own geocoders put the postcode, district and precision in ``location.raw``; for any other
+    geocoder the queried postcode is used and the precision follows from its length.
+    """
+    raw = location.raw if isinstance(location.raw, dict) else {}
+    found = normalise_postcode(str(raw.get("postcode") or "")) or postcode
+    precision = raw.get("precision")
+    if precision not in PRECISIONS:
+        precision = "pc6" if len(found) == 6 else "pc4"
+    return PostcodeHit(
+        postcode=found,
+        point=Point(location.latitude, location.longitude),
+        district=raw.get("wijk") or None,
+        precision=precision,
+    )
+
+
+def _one_or_list(location: Location | None, exactly_one: bool) -> Location | list[Location] | None:
+    if location is None:
+        return None
+    return location if exactly_one else [location]
+
+
+class OfflineGeocoder:
+    """Geocode Dutch postcodes with a lookup function, without any network.
+
+    The lookup receives a normalised postcode, PC6 (``8011AB``) or PC4 (``8011``), and returns a
+    :class:`PostcodeHit` or None; the table behind it (for example the ``postcode_area`` table)
+    lives elsewhere, so this class stays pure. A PC6 that is not known falls back to its PC4.
+
+    This implements geopy's ``geocode`` signature by duck typing instead of subclassing
+    :class:`geopy.geocoders.base.Geocoder`, whose ``__init__`` builds an HTTP adapter that an
+    offline lookup does not need.
+    """
+
+    def __init__(self, lookup: Callable[[str], PostcodeHit | None]) -> None:
+        self.lookup = lookup
+
+    def geocode(
+        self, query: str, exactly_one: bool = True, **kwargs: Any
+    ) -> Location | list[Location] | None:
+        """Return the location of the postcode in ``query``, or None when unknown or no postcode.
+
+        Other keyword arguments of geopy (``timeout``, ...) are accepted and ignored.
+        """
+        postcode = normalise_postcode(query)
+        if postcode is None:
+            return None
+        hit = self.lookup(postcode)
+        if hit is None and len(postcode) == 6:
+            hit = self.lookup(pc4_of(postcode))
+        return _one_or_list(location_from_hit(hit) if hit else None, exactly_one)
+
+
+# --- PDOK Locatieserver ---------------------------------------------------------------------
+
+_PDOK_POINT = re.compile(
+    r"^\s*POINT\s*\(\s*([-+]?\d+(?:\.\d*)?)\s+([-+]?\d+(?:\.\d*)?)\s*\)\s*$", re.IGNORECASE
+)
+_CBS_WIJK_PREFIX = re.compile(r"^Wijk\s+\d+\s+", re.IGNORECASE)
+
+
+def parse_pdok_point(text: str) -> Point:
+    """Return the point of a PDOK ``centroide_ll`` such as ``POINT(6.0910 52.5048)``.
+
+    PDOK writes longitude first, then latitude (WKT order).
+    """
+    match = _PDOK_POINT.match(text or "")
+    if not match:
+        raise ValueError(f"not a WKT point: {text!r}")
+    longitude, latitude = float(match.group(1)), float(match.group(2))
+    return Point(latitude, longitude)
+
+
+def parse_pdok_response(data: Any, postcode: str) -> list[PostcodeHit]:
+    """Return the hits in a PDOK ``free`` search response for the normalised ``postcode``.
+
+    PDOK's free search is fuzzy, so documents are checked: the same PC6 is a ``pc6`` hit, another
+    postcode in the same four-digit area a ``pc4`` hit (its PC6 centroid stands in for the area),
+    anything else is dropped.
+    """
+    try:
+        docs = data["response"]["docs"]
+    except (KeyError, TypeError):
+        return []
+    hits: list[PostcodeHit] = []
+    for doc in docs or []:
+        found = normalise_postcode(str(doc.get("postcode") or ""))
+        if found is None or "centroide_ll" not in doc:
+            continue
+        if found == postcode:
+            precision = "pc6"
+        elif pc4_of(found) == pc4_of(postcode):
+            found, precision = pc4_of(found), "pc4"
+        else:
+            continue
+        district = _CBS_WIJK_PREFIX.sub("", str(doc.get("wijknaam") or "")).strip() or None
+        hits.append(PostcodeHit(found, parse_pdok_point(doc["centroide_ll"]), district, precision))
+    return hits
+
+
+class PdokGeocoder(Geocoder):
+    """Geocode Dutch postcodes with the PDOK Locatieserver (online).
+
+    Built on geopy's :class:`~geopy.geocoders.base.Geocoder`, so geopy's adapters, timeouts,
+    proxies and error classes apply (a timeout raises :exc:`geopy.exc.GeocoderTimedOut`). Use it
+    on save or in an import command behind a :class:`CachingGeocoder`, never in a request loop.
+    """
+
+    domain = "api.pdok.nl"
+    geocode_path = "/bzk/locatieserver/search/v3_1/free"
+
+    def __init__(
+        self,
+        *,
+        domain: str | None = None,
+        scheme: str | None = None,
+        timeout: Any = DEFAULT_SENTINEL,
+        proxies: Any = DEFAULT_SENTINEL,
+        user_agent: str | None = None,
+        ssl_context: Any = DEFAULT_SENTINEL,
+        adapter_factory: Any = None,
+    ) -> None:
+        super().__init__(
+            scheme=scheme,
+            timeout=timeout,
+            proxies=proxies,
+            user_agent=user_agent,
+            ssl_context=ssl_context,
+            adapter_factory=adapter_factory,
+        )
+        self.domain = (domain or self.domain).strip("/")
+        self.api = f"{self.scheme}://{self.domain}{self.geocode_path}"
+
+    def geocode(
+        self,
+        query: str,
+        exactly_one: bool = True,
+        timeout: Any = DEFAULT_SENTINEL,
+        **kwargs: Any,
+    ) -> Any:
+        """Return the location of the postcode in ``query``, or None when unknown or no postcode.
+
+        An unknown PC6 may come back as a ``pc4`` hit in the same four-digit area.
+        """
+        postcode = normalise_postcode(query)
+        if postcode is None:
+            return None
+        params = {"q": postcode, "fq": "type:postcode", "rows": 1 if exactly_one else 10}
+        url = "?".join((self.api, urlencode(params)))
+        logger.debug("%s.geocode: %s", type(self).__name__, url)
+        callback = partial(self._parse_json, postcode=postcode, exactly_one=exactly_one)
+        return self._call_geocoder(url, callback, timeout=timeout)
+
+    def _parse_json(self, data: Any, postcode: str, exactly_one: bool) -> Any:
+        hits = parse_pdok_response(data, postcode)
+        if not hits:
+            return None
+        locations = [location_from_hit(hit) for hit in hits]
+        return locations[0] if exactly_one else locations
+
+
+# --- Caching --------------------------------------------------------------------------------
+
+
+class CacheMiss(enum.Enum):
+    """The type of :data:`MISS`."""
+
+    MISS = "miss"
+
+
+#: Returned by a cache's ``get`` when it has no entry (None is a cached "unknown postcode").
+MISS = CacheMiss.MISS
+
+
+class PostcodeCache(Protocol):
+    """Where a :class:`CachingGeocoder` keeps its answers, keyed by normalised postcode."""
+
+    def get(self, key: str) -> PostcodeHit | None | CacheMiss: ...
+
+    def set(self, key: str, hit: PostcodeHit | None) -> None: ...
+
+
+class DictCache:
+    """A :class:`PostcodeCache` in a dict, for tests and short-lived processes."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, PostcodeHit | None] = {}
+
+    def get(self, key: str) -> PostcodeHit | None | CacheMiss:
+        return self.data.get(key, MISS)
+
+    def set(self, key: str, hit: PostcodeHit | None) -> None:
+        self.data[key] = hit
+
+
+class CachingGeocoder:
+    """Wrap a geocoder so each postcode is asked only once.
+
+    Queries are normalised first, so ``8011 ab`` and ``8011AB`` share one entry; a query that is
+    not a postcode returns None without asking. Unknown postcodes are cached as None too, unless
+    ``cache_unknown`` is False. Errors of the wrapped geocoder (timeouts, ...) are not cached.
+    """
+
+    def __init__(
+        self, geocoder: SupportsGeocode, cache: PostcodeCache, *, cache_unknown: bool = True
+    ) -> None:
+        self.geocoder = geocoder
+        self.cache = cache
+        self.cache_unknown = cache_unknown
+
+    def geocode(
+        self, query: str, exactly_one: bool = True, **kwargs: Any
+    ) -> Location | list[Location] | None:
+        """Return the location of the postcode in ``query`` from the cache or the geocoder."""
+        postcode = normalise_postcode(query)
+        if postcode is None:
+            return None
+        hit = self.cache.get(postcode)
+        if hit is MISS:
+            location = self.geocoder.geocode(postcode, exactly_one=True, **kwargs)
+            hit = hit_from_location(location, postcode) if location is not None else None
+            if hit is not None or self.cache_unknown:
+                self.cache.set(postcode, hit)
+        return _one_or_list(location_from_hit(hit) if hit else None, exactly_one)
+
+
+def resolve_postcode(geocoder: SupportsGeocode, text: str) -> PostcodeHit:
+    """Return the hit for the postcode typed as ``text``.
+
+    Raises :exc:`InvalidPostcode` when the text is not a postcode and :exc:`UnknownPostcode` when
+    the geocoder does not know it; both carry a Dutch message for the person who typed it.
+    """
+    postcode = normalise_postcode(text)
+    if postcode is None:
+        raise InvalidPostcode(text)
+    location = geocoder.geocode(postcode, exactly_one=True)
+    if location is None:
+        raise UnknownPostcode(postcode)
+    return hit_from_location(location, postcode)

@@ -1,0 +1,531 @@
+"""Match a resident's situation to nearby activities, with reasons a person can read aloud.
+
+Pure: plain dataclasses in, plain dataclasses out; no Flask and no database. The caller flattens
+each activity into a :class:`Candidate` and prefilters them with a bounding box of
+:func:`search_radius_km` (``geo.bounding_box``).
+
+**Hard rules** never bend. Each has a stable key (:data:`RULES`) and a short Dutch reason:
+
+* ``leeftijd_programma`` — programme ``sah`` is for residents from 18 up to the AOW age;
+* ``leeftijd`` — the activity's own minimum and maximum age (both inclusive) always apply;
+* ``status`` — only ``actief`` activities;
+* ``verouderd`` — not confirmed for more than ``Options.stale_after_days`` days: hidden;
+* ``dagdelen`` — when the resident names day parts, the activity shares at least one of them;
+* ``toegankelijkheid`` — every accessibility requirement is met by the location;
+* ``afstand`` — within the effective maximum distance (:func:`effective_max_distance_km`);
+* ``plekken`` — a free place, or a waiting list when the resident asks to see full activities;
+* ``kosten`` — free of charge when the resident asks for that.
+
+**Near misses** are activities that break exactly one rule, and only a bendable one
+(:data:`BENDABLE_RULES`); age, programme, status and stale data never produce a near miss. A "te
+ver" near miss lies within :data:`NEAR_MISS_DISTANCE_FACTOR` times the maximum distance, so that
+prefiltering with :func:`search_radius_km` never changes the result.
+
+**Score** (transparent and deterministic; higher is better):
+
+* +3 for every need of the resident the activity helps with (:data:`NEED_POINTS`);
+* +3 for every activity type the resident is interested in (:data:`INTEREST_POINTS`);
+* up to +3 for distance, falling linearly from 3 at 0 km to 0 at the maximum distance, and 0
+  beyond it (:data:`DISTANCE_POINTS`) — so moving an activity further away never raises its score;
+* guidance, when the resident says what they need: +2 when the activity offers exactly that level,
+  +1 when it offers more, -2 when it offers less; 0 when the resident does not say.
+
+The score is rounded to two decimals. Results are ordered by score (high first), then distance
+(near first), then title, then id, so the order does not depend on the order of the candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from activatie.geo import Point, distance_km, max_distance_for_minutes, travel_minutes
+from activatie.vocabulary import (
+    ACCESSIBILITY,
+    ACTIVITY_STATUSES,
+    ACTIVITY_TYPES,
+    COSTS,
+    GUIDANCE,
+    NEEDS,
+    SLOTS,
+    TRAVEL_MODES,
+    Vocabulary,
+)
+
+NEED_POINTS = 3.0
+INTEREST_POINTS = 3.0
+DISTANCE_POINTS = 3.0
+GUIDANCE_EXACT_POINTS = 2.0
+GUIDANCE_MORE_POINTS = 1.0
+GUIDANCE_LESS_POINTS = -2.0
+
+#: Straight-line km used for public transport, which has no speed to turn minutes into km.
+OV_DEFAULT_KM = 10.0
+
+#: "Te ver" near misses lie within this factor times the maximum distance.
+NEAR_MISS_DISTANCE_FACTOR = 1.5
+
+SAH_PROGRAMME = "sah"
+SAH_MIN_AGE = 18
+ACTIVE_STATUS = "actief"
+FREE_COST = "gratis"
+OV_MODE = "ov"
+OV_NEARBY = "ov_dichtbij"
+
+RULES: tuple[str, ...] = (
+    "leeftijd_programma",
+    "leeftijd",
+    "status",
+    "verouderd",
+    "dagdelen",
+    "toegankelijkheid",
+    "afstand",
+    "plekken",
+    "kosten",
+)
+
+#: Rules a near miss may break (one of them, once).
+BENDABLE_RULES = frozenset({"dagdelen", "toegankelijkheid", "afstand", "plekken", "kosten"})
+
+_RULE_LABELS: dict[str, str] = {
+    "leeftijd_programma": "leeftijd voor dit programma",
+    "leeftijd": "leeftijd",
+    "status": "activiteit loopt",
+    "verouderd": "gegevens kort geleden bevestigd",
+    "dagdelen": "dagdelen",
+    "toegankelijkheid": "toegankelijkheid",
+    "afstand": "afstand",
+    "plekken": "vrije plekken",
+    "kosten": "kosten",
+}
+
+# How to say that a location lacks something; read aloud as "niet rolstoeltoegankelijk".
+_MISSING_ACCESSIBILITY: dict[str, str] = {
+    "rolstoel": "niet rolstoeltoegankelijk",
+    "toilet_aangepast": "geen aangepast toilet",
+    "prikkelarm": "geen prikkelarme plek",
+    "ov_dichtbij": "geen bushalte in de buurt",
+    "parkeren": "niet parkeren bij de deur",
+    "doventolk": "geen gebarentolk",
+}
+
+# How to travel, as it follows "ongeveer 13 minuten".
+_TRAVEL_VERBS: dict[str, str] = {"lopen": "lopen", "fiets": "fietsen", "ov": "met bus of trein"}
+
+SIGNPOST_TEXTS: dict[str, str] = {
+    "goede_dagen": (
+        "U heeft de AOW-leeftijd. Sociale Activatie en Herstel is voor mensen van 18 jaar tot de "
+        "AOW-leeftijd. Voor u is er Daginvulling “Goede dagen”: activiteiten overdag voor mensen "
+        "vanaf de AOW-leeftijd. Het Sociaal Wijkteam helpt u graag op weg."
+    ),
+    "perspectief": (
+        "Heeft u de hele tijd begeleiding nodig? Dan past Dagbesteding “Perspectief” misschien "
+        "beter. Daar is altijd een begeleider bij u. U heeft daarvoor een besluit en een plan van "
+        "het Sociaal Wijkteam nodig. Neem contact op met het Sociaal Wijkteam: zij kijken samen "
+        "met u wat past."
+    ),
+    "jeugd": (
+        "Sociale Activatie en Herstel is voor mensen vanaf 18 jaar. Voor kinderen die wat extra "
+        "aandacht nodig hebben, zijn er sportclubs in Zwolle die hen graag laten meedoen. Hier "
+        "ziet u alleen die activiteiten, als ze passen bij de leeftijd."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One activity, flattened from the database by the caller."""
+
+    id: int
+    title: str
+    organisation_name: str
+    programme: str
+    point: Point
+    status: str
+    min_age: int | None
+    max_age: int | None
+    slots: frozenset[str]
+    needs: frozenset[str]
+    types: frozenset[str]
+    guidance: str
+    accessibility: frozenset[str]
+    capacity: int
+    free_places: int
+    waiting_list: bool
+    cost: str
+    last_confirmed: date
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The resident's situation; nothing here is stored."""
+
+    age: int
+    aow_reached: bool
+    point: Point
+    needs: frozenset[str] = frozenset()
+    interests: frozenset[str] = frozenset()
+    slots: frozenset[str] = frozenset()
+    travel_mode: str = "fiets"
+    max_distance_km: float | None = None
+    max_minutes: int | None = None
+    guidance: str | None = None
+    accessibility: frozenset[str] = frozenset()
+    only_free: bool = False
+    include_full: bool = False
+
+    def __post_init__(self) -> None:
+        if self.travel_mode not in TRAVEL_MODES:
+            raise ValueError(f"unknown travel mode {self.travel_mode!r}")
+        if self.age < 0:
+            raise ValueError("age must not be negative")
+        if self.max_distance_km is not None and self.max_distance_km < 0:
+            raise ValueError("max_distance_km must not be negative")
+        if self.max_minutes is not None and self.max_minutes < 0:
+            raise ValueError("max_minutes must not be negative")
+
+
+def _default_minutes() -> dict[str, int]:
+    return {"lopen": 20, "fiets": 20, "ov": 30}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Tunable settings of the matcher."""
+
+    stale_after_days: int = 180
+    near_miss_limit: int = 5
+    #: Minutes of travel per mode when the resident gives neither distance nor time.
+    default_minutes: Mapping[str, int] = field(default_factory=_default_minutes)
+    ov_default_km: float = OV_DEFAULT_KM
+    near_miss_distance_factor: float = NEAR_MISS_DISTANCE_FACTOR
+
+
+DEFAULT_OPTIONS = Options()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A hard rule an activity breaks, with the reason in Dutch."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Match:
+    candidate: Candidate
+    score: float
+    distance_km: float
+    minutes: int | None
+    reasons: list[str]
+    fits: list[str]
+    free_slots: list[str]
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    candidate: Candidate
+    rule: str
+    reason: str
+    distance_km: float
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    matches: list[Match]
+    near_misses: list[NearMiss]
+    signposts: list[str]
+    max_distance_km: float
+
+
+def match(
+    intake: Intake,
+    candidates: Iterable[Candidate],
+    today: date,
+    options: Options = DEFAULT_OPTIONS,
+) -> MatchResult:
+    """Return the activities that fit ``intake``, ranked, with near misses and signposts."""
+    limit_km = effective_max_distance_km(intake, options)
+    matches: list[Match] = []
+    near_misses: list[NearMiss] = []
+    for candidate in candidates:
+        distance = distance_km(intake.point, candidate.point)
+        failures = rule_failures(intake, candidate, distance, limit_km, today, options)
+        points = score(intake, candidate, distance, limit_km)
+        if not failures:
+            matches.append(_build_match(intake, candidate, distance, points))
+        elif _is_near_miss(failures, distance, limit_km, options):
+            failure = failures[0]
+            near_misses.append(NearMiss(candidate, failure.rule, failure.reason, distance, points))
+    matches.sort(key=lambda m: _rank_key(m.score, m.distance_km, m.candidate))
+    near_misses.sort(key=lambda n: _rank_key(n.score, n.distance_km, n.candidate))
+    return MatchResult(
+        matches=matches,
+        near_misses=near_misses[: max(options.near_miss_limit, 0)],
+        signposts=signposts_for(intake),
+        max_distance_km=limit_km,
+    )
+
+
+def effective_max_distance_km(intake: Intake, options: Options = DEFAULT_OPTIONS) -> float:
+    """Return the straight-line km limit for ``intake``.
+
+    The smaller of ``max_distance_km`` and the distance reachable in ``max_minutes``; when the
+    resident gives neither, the default minutes for the travel mode. Public transport has no speed,
+    so minutes cannot be turned into km: then ``max_distance_km`` alone counts, or else
+    ``Options.ov_default_km``.
+    """
+    limits: list[float] = []
+    if intake.max_distance_km is not None:
+        limits.append(intake.max_distance_km)
+    if intake.max_minutes is not None:
+        by_time = max_distance_for_minutes(intake.max_minutes, intake.travel_mode)
+        if by_time is not None:
+            limits.append(by_time)
+    if limits:
+        return min(limits)
+    return _default_distance_km(intake.travel_mode, options)
+
+
+def _default_distance_km(mode: str, options: Options) -> float:
+    minutes = options.default_minutes.get(mode)
+    by_time = None if minutes is None else max_distance_for_minutes(minutes, mode)
+    return options.ov_default_km if by_time is None else by_time
+
+
+def search_radius_km(intake: Intake, options: Options = DEFAULT_OPTIONS) -> float:
+    """Return the radius in km the caller must prefilter candidates with.
+
+    It is the effective maximum distance times ``Options.near_miss_distance_factor`` (1.5), so
+    every match and every "te ver" near miss lies inside it.
+    """
+    return effective_max_distance_km(intake, options) * options.near_miss_distance_factor
+
+
+def rule_failures(
+    intake: Intake,
+    candidate: Candidate,
+    distance: float,
+    limit_km: float,
+    today: date,
+    options: Options = DEFAULT_OPTIONS,
+) -> list[Failure]:
+    """Return the hard rules ``candidate`` breaks for ``intake``, in the order of :data:`RULES`.
+
+    :param distance: km between the resident and the activity.
+    :param limit_km: the effective maximum distance in km.
+    """
+    reasons = {
+        "leeftijd_programma": _programme_age_reason(intake, candidate),
+        "leeftijd": _own_age_reason(intake.age, candidate),
+        "status": _status_reason(candidate),
+        "verouderd": _stale_reason(candidate, today, options),
+        "dagdelen": _slots_reason(intake, candidate),
+        "toegankelijkheid": _accessibility_reason(intake, candidate),
+        "afstand": _distance_reason(distance, limit_km),
+        "plekken": _places_reason(intake, candidate),
+        "kosten": _cost_reason(intake, candidate),
+    }
+    return [Failure(rule, reasons[rule]) for rule in RULES if reasons[rule] is not None]
+
+
+def _programme_age_reason(intake: Intake, candidate: Candidate) -> str | None:
+    if candidate.programme != SAH_PROGRAMME:
+        return None
+    if intake.aow_reached:
+        return "voor mensen onder de AOW-leeftijd"
+    if intake.age < SAH_MIN_AGE:
+        return f"voor {SAH_MIN_AGE} jaar en ouder"
+    return None
+
+
+def _own_age_reason(age: int, candidate: Candidate) -> str | None:
+    low, high = candidate.min_age, candidate.max_age
+    if (low is None or age >= low) and (high is None or age <= high):
+        return None
+    if low is not None and high is not None:
+        return f"voor leeftijd {low} tot en met {high} jaar"
+    if low is not None:
+        return f"voor {low} jaar en ouder"
+    return f"voor {high} jaar en jonger"
+
+
+def _status_reason(candidate: Candidate) -> str | None:
+    if candidate.status == ACTIVE_STATUS:
+        return None
+    return f"activiteit is {ACTIVITY_STATUSES.label_of(candidate.status)}"
+
+
+def _stale_reason(candidate: Candidate, today: date, options: Options) -> str | None:
+    if (today - candidate.last_confirmed).days <= options.stale_after_days:
+        return None
+    return "gegevens al lang niet bevestigd"
+
+
+def _slots_reason(intake: Intake, candidate: Candidate) -> str | None:
+    if not intake.slots or intake.slots & candidate.slots:
+        return None
+    return f"niet op {_join(_labels(SLOTS, intake.slots), 'of')}"
+
+
+def _accessibility_reason(intake: Intake, candidate: Candidate) -> str | None:
+    missing = intake.accessibility - candidate.accessibility
+    if not missing:
+        return None
+    keys = [key for key in ACCESSIBILITY.keys if key in missing] + sorted(
+        ACCESSIBILITY.unknown(missing)
+    )
+    phrases = [
+        _MISSING_ACCESSIBILITY.get(key, f"niet: {ACCESSIBILITY.label_of(key)}") for key in keys
+    ]
+    return _join(phrases, "en")
+
+
+def _distance_reason(distance: float, limit_km: float) -> str | None:
+    if distance <= limit_km:
+        return None
+    return f"te ver ({format_km(distance)} km)"
+
+
+def _places_reason(intake: Intake, candidate: Candidate) -> str | None:
+    if candidate.free_places > 0:
+        return None
+    if candidate.waiting_list:
+        return None if intake.include_full else "vol, wel een wachtlijst"
+    return "vol"
+
+
+def _cost_reason(intake: Intake, candidate: Candidate) -> str | None:
+    if not intake.only_free or candidate.cost == FREE_COST:
+        return None
+    return "niet gratis"
+
+
+def _is_near_miss(
+    failures: list[Failure], distance: float, limit_km: float, options: Options
+) -> bool:
+    if len(failures) != 1 or failures[0].rule not in BENDABLE_RULES:
+        return False
+    return distance <= limit_km * options.near_miss_distance_factor
+
+
+def score(intake: Intake, candidate: Candidate, distance: float, limit_km: float) -> float:
+    """Return the score of ``candidate`` for ``intake`` (see the module docstring).
+
+    :param distance: km between the resident and the activity.
+    :param limit_km: the effective maximum distance in km.
+    """
+    points = (
+        NEED_POINTS * len(intake.needs & candidate.needs)
+        + INTEREST_POINTS * len(intake.interests & candidate.types)
+        + _distance_points(distance, limit_km)
+        + _guidance_points(intake.guidance, candidate.guidance)
+    )
+    return round(points, 2)
+
+
+def _distance_points(distance: float, limit_km: float) -> float:
+    if limit_km <= 0:
+        return 0.0
+    return DISTANCE_POINTS * max(0.0, 1.0 - distance / limit_km)
+
+
+def _guidance_points(needed: str | None, offered: str) -> float:
+    comparison = _compare_guidance(needed, offered)
+    if comparison is None:
+        return 0.0
+    if comparison == 0:
+        return GUIDANCE_EXACT_POINTS
+    return GUIDANCE_MORE_POINTS if comparison > 0 else GUIDANCE_LESS_POINTS
+
+
+def _compare_guidance(needed: str | None, offered: str) -> int | None:
+    """Return offered minus needed on the guidance scale, or None when either is unknown."""
+    if needed is None or needed not in GUIDANCE or offered not in GUIDANCE:
+        return None
+    return GUIDANCE.index(offered) - GUIDANCE.index(needed)
+
+
+def _rank_key(
+    points: float, distance: float, candidate: Candidate
+) -> tuple[float, float, str, int]:
+    return (-points, distance, candidate.title, candidate.id)
+
+
+def _build_match(intake: Intake, candidate: Candidate, distance: float, points: float) -> Match:
+    minutes = travel_minutes(distance, intake.travel_mode)
+    fits = _labels(NEEDS, intake.needs & candidate.needs) + _labels(
+        ACTIVITY_TYPES, intake.interests & candidate.types
+    )
+    wanted_slots = candidate.slots & intake.slots if intake.slots else candidate.slots
+    free_slots = _labels(SLOTS, wanted_slots)
+    reasons = [_travel_text(intake.travel_mode, candidate, distance, minutes)]
+    if fits:
+        reasons.append(f"past bij: {', '.join(fits)}")
+    reasons.append(_availability_text(candidate, free_slots))
+    reasons.append(_guidance_text(intake.guidance, candidate.guidance))
+    if candidate.cost != FREE_COST:
+        reasons.append(COSTS.label_of(candidate.cost))
+    return Match(candidate, points, distance, minutes, reasons, fits, free_slots)
+
+
+def _travel_text(mode: str, candidate: Candidate, distance: float, minutes: int | None) -> str:
+    km = f"{format_km(distance)} km"
+    if minutes is not None:
+        unit = "minuut" if minutes == 1 else "minuten"
+        return f"{km} — ongeveer {minutes} {unit} {_TRAVEL_VERBS.get(mode, mode)}"
+    if mode == OV_MODE and OV_NEARBY in candidate.accessibility:
+        return f"{km} — bushalte in de buurt"
+    return km
+
+
+def _availability_text(candidate: Candidate, free_slots: list[str]) -> str:
+    if candidate.free_places <= 0:
+        return "vol — er is een wachtlijst"
+    if free_slots:
+        return f"plek vrij op {_join(free_slots, 'en')}"
+    return "plek vrij"
+
+
+def _guidance_text(needed: str | None, offered: str) -> str:
+    text = f"begeleiding: {GUIDANCE.label_of(offered)}"
+    comparison = _compare_guidance(needed, offered)
+    if comparison is not None and comparison < 0:
+        return f"{text} (minder dan gevraagd)"
+    return text
+
+
+def signposts_for(intake: Intake) -> list[str]:
+    """Return the keys of :data:`SIGNPOST_TEXTS` that apply to ``intake``."""
+    keys = []
+    if intake.aow_reached:
+        keys.append("goede_dagen")
+    if intake.guidance == "intensief":
+        keys.append("perspectief")
+    if intake.age < SAH_MIN_AGE:
+        keys.append("jeugd")
+    return keys
+
+
+def explain_rule(rule: str) -> str:
+    """Return the Dutch label of a hard-rule key, or the key itself when it is unknown."""
+    return _RULE_LABELS.get(rule, rule)
+
+
+def format_km(distance: float) -> str:
+    """Return ``distance`` with one decimal and a Dutch decimal comma, e.g. ``6,4``."""
+    return f"{distance:.1f}".replace(".", ",")
+
+
+def _labels(vocabulary: Vocabulary, keys: frozenset[str]) -> list[str]:
+    return vocabulary.labels(keys)
+
+
+def _join(words: list[str], conjunction: str) -> str:
+    """Join words the Dutch way: ``a, b of c``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"

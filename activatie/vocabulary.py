@@ -1,0 +1,284 @@
+"""The controlled vocabularies of Sociale Activatie en Herstel.
+
+One place for every list in ``shared/design/domain.md``. Keys are stable ASCII identifiers used
+in the database, the seed files, the CSV import, query parameters and the JSON API; labels are the
+Dutch words a person reads and may be reworded here without touching anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    label: str
+
+
+class Vocabulary:
+    """An ordered, immutable list of terms with lookup by key."""
+
+    def __init__(self, name: str, label: str, terms: list[tuple[str, str]]) -> None:
+        self.name = name
+        self.label = label
+        self.terms = tuple(Term(key, text) for key, text in terms)
+        self._by_key = {term.key: term for term in self.terms}
+        if len(self._by_key) != len(self.terms):
+            raise ValueError(f"duplicate key in vocabulary {name}")
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(term.key for term in self.terms)
+
+    def label_of(self, key: str) -> str:
+        """Return the Dutch label of ``key``, or the key itself when it is unknown."""
+        term = self._by_key.get(key)
+        return term.label if term else key
+
+    def labels(self, keys: object) -> list[str]:
+        """Return the labels of ``keys`` in vocabulary order."""
+        wanted = set(keys)  # type: ignore[call-overload]
+        return [term.label for term in self.terms if term.key in wanted]
+
+    def choices(self) -> list[tuple[str, str]]:
+        """Return ``(key, label)`` pairs for a WTForms field."""
+        return [(term.key, term.label) for term in self.terms]
+
+    def unknown(self, keys: object) -> list[str]:
+        """Return the keys in ``keys`` that are not part of this vocabulary."""
+        return [key for key in keys if key not in self._by_key]  # type: ignore[attr-defined]
+
+    def index(self, key: str) -> int:
+        return self.keys.index(key)
+
+
+ORGANISATION_KINDS = Vocabulary(
+    "soort_aanbieder",
+    "soort aanbieder",
+    [
+        ("welzijn", "welzijnsorganisatie"),
+        ("zorg", "zorgaanbieder"),
+        ("sociale_onderneming", "sociale onderneming"),
+        ("bedrijf", "bedrijf of organisatie"),
+        ("sportvereniging", "sportvereniging"),
+        ("vrijwilligers", "vrijwilligersorganisatie"),
+    ],
+)
+
+NEEDS = Vocabulary(
+    "behoeften",
+    "waar het bij helpt",
+    [
+        ("sociale_contacten", "sociale contacten"),
+        ("daginvulling", "zinvolle daginvulling"),
+        ("dagritme", "dagritme en structuur"),
+        ("herstel", "herstellen in eigen tempo"),
+        ("zelfredzaamheid", "zelfredzaamheid"),
+        ("meedoen", "meedoen en iets betekenen"),
+        ("werkvaardigheden", "werkervaring en vaardigheden opdoen"),
+        ("bewegen", "bewegen en gezondheid"),
+    ],
+)
+
+ACTIVITY_TYPES = Vocabulary(
+    "soorten",
+    "soort activiteit",
+    [
+        ("groen", "tuin en groen"),
+        ("dieren", "dieren"),
+        ("koken", "koken en horeca"),
+        ("hout_techniek", "hout en techniek"),
+        ("fietsen", "fietsen repareren"),
+        ("creatief", "creatief"),
+        ("winkel", "winkel en kringloop"),
+        ("administratie", "administratie en computer"),
+        ("schoonmaak", "schoonmaak en onderhoud"),
+        ("sport", "sport en bewegen"),
+        ("ontmoeting", "ontmoeten en inloop"),
+        ("muziek_cultuur", "muziek en cultuur"),
+    ],
+)
+
+TARGET_GROUPS = Vocabulary(
+    "doelgroepen",
+    "voor wie",
+    [
+        ("psychisch", "psychische klachten"),
+        ("lichamelijk", "lichamelijke beperking of ziekte"),
+        ("herstel", "in herstel (na ziekte, burn-out, crisis)"),
+        ("nah", "niet-aangeboren hersenletsel"),
+        ("autisme", "autisme"),
+        ("gedrag", "gedragsproblemen"),
+        ("lvb", "licht verstandelijke beperking"),
+        ("verslaving", "herstel van verslaving"),
+        ("eenzaamheid", "eenzaam of weinig contacten"),
+        ("jeugd_extra_aandacht", "kinderen die extra aandacht nodig hebben"),
+    ],
+)
+
+# Ordered from least to most guidance: matching relies on this order.
+GUIDANCE = Vocabulary(
+    "begeleiding",
+    "begeleiding",
+    [
+        ("zelfstandig", "zelfstandig, met vast aanspreekpunt"),
+        ("licht", "lichte begeleiding aanwezig"),
+        ("intensief", "begeleider de hele tijd aanwezig"),
+    ],
+)
+
+DAYS = Vocabulary(
+    "dagen",
+    "dag",
+    [
+        ("ma", "maandag"),
+        ("di", "dinsdag"),
+        ("wo", "woensdag"),
+        ("do", "donderdag"),
+        ("vr", "vrijdag"),
+        ("za", "zaterdag"),
+        ("zo", "zondag"),
+    ],
+)
+
+DAY_PARTS = Vocabulary(
+    "dagdelen",
+    "dagdeel",
+    [
+        ("ochtend", "ochtend (9-12 uur)"),
+        ("middag", "middag (13-17 uur)"),
+        ("avond", "avond (18-22 uur)"),
+    ],
+)
+
+_PART_WORDS = {"ochtend": "ochtend", "middag": "middag", "avond": "avond"}
+
+# A weekly slot is written ``<day>_<part>``, for example ``di_ochtend``.
+SLOTS = Vocabulary(
+    "dagdelen_week",
+    "wanneer",
+    [
+        (f"{day.key}_{part.key}", f"{day.label}{_PART_WORDS[part.key]}")
+        for day in DAYS
+        for part in DAY_PARTS
+    ],
+)
+
+ACCESSIBILITY = Vocabulary(
+    "toegankelijkheid",
+    "toegankelijkheid",
+    [
+        ("rolstoel", "rolstoeltoegankelijk"),
+        ("toilet_aangepast", "aangepast toilet"),
+        ("prikkelarm", "prikkelarme plek"),
+        ("ov_dichtbij", "bushalte binnen 400 m"),
+        ("parkeren", "parkeren bij de deur"),
+        ("doventolk", "gebarentolk mogelijk"),
+    ],
+)
+
+ACCESS_ROUTES = Vocabulary(
+    "aanmelden",
+    "hoe meld je je aan",
+    [
+        ("vrij_inlopen", "gewoon langskomen"),
+        ("bij_aanbieder", "aanmelden bij de aanbieder"),
+        ("via_wijkteam", "via het wijkteam"),
+    ],
+)
+
+COSTS = Vocabulary(
+    "kosten",
+    "kosten",
+    [
+        ("gratis", "gratis"),
+        ("eigen_bijdrage", "kleine eigen bijdrage"),
+    ],
+)
+
+# Which funding programme an activity belongs to, and so which age rule applies.
+PROGRAMMES = Vocabulary(
+    "programma",
+    "programma",
+    [
+        ("sah", "Sociale Activatie en Herstel (18 jaar tot de AOW-leeftijd)"),
+        ("inclusief_sporten", "inclusief sporten voor kinderen"),
+    ],
+)
+
+ACTIVITY_STATUSES = Vocabulary(
+    "status",
+    "status",
+    [
+        ("actief", "actief"),
+        ("gepauzeerd", "tijdelijk gestopt"),
+        ("beeindigd", "gestopt"),
+    ],
+)
+
+TRAVEL_MODES = Vocabulary(
+    "vervoer",
+    "hoe reis je",
+    [
+        ("lopen", "lopen"),
+        ("fiets", "fietsen"),
+        ("ov", "bus of trein"),
+    ],
+)
+
+PLACEMENT_STATUSES = Vocabulary(
+    "status_aanmelding",
+    "status",
+    [
+        ("aangemeld", "aangemeld"),
+        ("kennismaking", "kennismaking gepland"),
+        ("gestart", "gestart"),
+        ("afgerond", "afgerond"),
+        ("gestopt", "gestopt"),
+        ("afgewezen", "afgewezen"),
+        ("ingetrokken", "ingetrokken"),
+    ],
+)
+
+ROLES = Vocabulary(
+    "rollen",
+    "rol",
+    [
+        ("aanbieder", "aanbieder"),
+        ("consulent", "consulent wijkteam"),
+        ("beheerder", "beheerder gemeente"),
+    ],
+)
+
+PARTICIPATION_STEPS = Vocabulary(
+    "participatieladder",
+    "trede op de participatieladder",
+    [
+        ("1", "geïsoleerd"),
+        ("2", "sociale contacten buiten de deur"),
+        ("3", "deelname aan georganiseerde activiteiten"),
+        ("4", "onbetaald werk (vrijwilligerswerk)"),
+        ("5", "betaald werk met ondersteuning"),
+        ("6", "betaald werk"),
+    ],
+)
+
+# The multi-valued facets of an activity, by the name they carry in the API, the seed files and
+# the import format.
+ACTIVITY_FACETS: dict[str, Vocabulary] = {
+    "behoeften": NEEDS,
+    "soorten": ACTIVITY_TYPES,
+    "doelgroepen": TARGET_GROUPS,
+    "dagdelen": SLOTS,
+}
