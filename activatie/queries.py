@@ -1,0 +1,262 @@
+"""Reads for the pages and the API: public listings, search, and the offline geocoder's table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from . import geo
+from .filters import ActivityFilters
+from .models import Activity, ActivityTerm, Location, LocationFeature, Organisation, PostcodeArea
+
+
+def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]:
+    """Return a lookup for the offline geocoder: seeded addresses (PC6), then the PC4 table."""
+
+    def lookup(postcode: str) -> geo.PostcodeHit | None:
+        if len(postcode) == 6:
+            location = session.exec(
+                select(Location).where(Location.postcode == postcode).order_by(Location.id)
+            ).first()
+            if location is None:
+                return None
+            point = geo.Point(location.latitude, location.longitude)
+            return geo.PostcodeHit(postcode, point, location.district, "pc6")
+        area = session.get(PostcodeArea, postcode)
+        if area is None:
+            return None
+        return geo.PostcodeHit(
+            postcode, geo.Point(area.latitude, area.longitude), area.district, "pc4"
+        )
+
+    return lookup
+
+
+def make_geocoder(session: Session) -> geo.OfflineGeocoder:
+    """Return the geocoder backed by this database's postcode table and seeded addresses."""
+    return geo.OfflineGeocoder(postcode_lookup(session))
+
+
+def is_public() -> ColumnElement[bool]:
+    """Listings a resident may see: approved, of an approved organisation, and running."""
+    return and_(
+        Activity.is_approved.is_(True),  # type: ignore[attr-defined]
+        Organisation.is_approved.is_(True),  # type: ignore[attr-defined]
+        Activity.status == "actief",
+    )
+
+
+def has_term(facet: str, keys: frozenset[str]) -> ColumnElement[bool]:
+    return exists().where(
+        ActivityTerm.activity_id == Activity.id,
+        ActivityTerm.facet == facet,
+        ActivityTerm.term.in_(sorted(keys)),  # type: ignore[attr-defined]
+    )
+
+
+def has_feature(key: str) -> ColumnElement[bool]:
+    return exists().where(
+        LocationFeature.location_id == Location.id, LocationFeature.feature == key
+    )
+
+
+@dataclass(frozen=True)
+class LocalScale:
+    """Kilometres per degree around a point: a flat map that is exact enough within ~50 km."""
+
+    centre: geo.Point
+    km_per_lat: float
+    km_per_lon: float
+
+    @classmethod
+    def around(cls, centre: geo.Point) -> LocalScale:
+        step = 0.01
+        north = geo.Point(min(centre.latitude + step, 90.0), centre.longitude)
+        east = geo.Point(centre.latitude, centre.longitude + step)
+        return cls(
+            centre,
+            geo.distance_km(centre, north) / step,
+            geo.distance_km(centre, east) / step,
+        )
+
+    def squared_km(self) -> Any:
+        """Return a SQL expression for the squared distance in km² from the centre."""
+        dlat = (Location.latitude - self.centre.latitude) * self.km_per_lat
+        dlon = (Location.longitude - self.centre.longitude) * self.km_per_lon
+        return dlat * dlat + dlon * dlon
+
+
+@dataclass(frozen=True)
+class ActivityHit:
+    activity: Activity
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[ActivityHit]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.size, self.total)
+
+
+def filter_conditions(filters: ActivityFilters) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions for every filter except distance."""
+    conditions = [is_public()]
+    if filters.text:
+        needle = filters.text.lower()
+        conditions.append(
+            or_(
+                *(
+                    func.lower(column).contains(needle, autoescape=True)
+                    for column in (
+                        Activity.title,
+                        Activity.summary,
+                        Activity.description,
+                        Organisation.name,
+                    )
+                )
+            )
+        )
+    for facet, keys in (
+        ("soorten", filters.types),
+        ("behoeften", filters.needs),
+        ("dagdelen", filters.slots),
+    ):
+        if keys:
+            conditions.append(has_term(facet, keys))
+    conditions += [has_feature(key) for key in sorted(filters.accessibility)]
+    if filters.only_free_places:
+        conditions.append(Activity.free_places > 0)
+    if filters.age is not None:
+        conditions.append(or_(Activity.min_age.is_(None), Activity.min_age <= filters.age))  # type: ignore[union-attr]
+        conditions.append(or_(Activity.max_age.is_(None), Activity.max_age >= filters.age))  # type: ignore[union-attr]
+    if filters.programme:
+        conditions.append(Activity.programme == filters.programme)
+    return conditions
+
+
+def within_distance(centre: geo.Point, radius_km: float) -> list[ColumnElement[bool]]:
+    """Return conditions for locations within ``radius_km``: an indexed box, then the circle."""
+    box = geo.bounding_box(centre, radius_km)
+    scale = LocalScale.around(centre)
+    return [
+        Location.latitude.between(box.min_latitude, box.max_latitude),  # type: ignore[attr-defined]
+        Location.longitude.between(box.min_longitude, box.max_longitude),  # type: ignore[attr-defined]
+        scale.squared_km() <= radius_km * radius_km,
+    ]
+
+
+def search_activities(
+    session: Session, filters: ActivityFilters, size: int, centre: geo.Point | None = None
+) -> Page:
+    """Return one page of public activities matching ``filters``, nearest first from ``centre``."""
+    conditions = filter_conditions(filters)
+    if centre is not None and filters.max_distance_km is not None:
+        conditions += within_distance(centre, filters.max_distance_km)
+    base = (
+        select(Activity)
+        .join(Organisation, Organisation.id == Activity.organisation_id)  # type: ignore[arg-type]
+        .join(Location, Location.id == Activity.location_id)  # type: ignore[arg-type]
+        .where(*conditions)
+    )
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    if centre is not None:
+        order: list[Any] = [LocalScale.around(centre).squared_km(), Activity.id]
+    else:
+        order = [func.lower(Activity.title), Activity.id]
+    rows = session.exec(
+        base.options(
+            selectinload(Activity.organisation),  # type: ignore[arg-type]
+            selectinload(Activity.location),  # type: ignore[arg-type]
+        )
+        .order_by(*order)
+        .limit(size)
+        .offset((filters.page - 1) * size)
+    ).all()
+    items = [
+        ActivityHit(
+            activity,
+            geo.distance_km(
+                centre, geo.Point(activity.location.latitude, activity.location.longitude)
+            )
+            if centre is not None
+            else None,
+        )
+        for activity in rows
+    ]
+    return Page(items=items, total=total, page=filters.page, size=size)
+
+
+def get_public_activity(session: Session, activity_id: int) -> Activity | None:
+    """Return an approved activity of an approved organisation, whatever its status."""
+    activity = session.get(Activity, activity_id)
+    if activity is None or not activity.is_approved or not activity.organisation.is_approved:
+        return None
+    return activity
+
+
+def get_public_organisation(session: Session, organisation_id: int) -> Organisation | None:
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or not organisation.is_approved:
+        return None
+    return organisation
+
+
+def public_activities_of(organisation: Organisation) -> list[Activity]:
+    return [a for a in organisation.activities if a.is_approved and a.status != "beeindigd"]
+
+
+def list_organisations(
+    session: Session, kind: str | None = None, exclude_kind: str | None = None
+) -> list[tuple[Organisation, int]]:
+    """Return approved organisations with their number of public activities, by name."""
+    count = (
+        select(func.count())
+        .select_from(Activity)
+        .where(Activity.organisation_id == Organisation.id, is_public())
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+    stmt = select(Organisation, count).where(Organisation.is_approved.is_(True))  # type: ignore[attr-defined]
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    if exclude_kind:
+        stmt = stmt.where(Organisation.kind != exclude_kind)
+    stmt = stmt.options(selectinload(Organisation.locations))  # type: ignore[arg-type]
+    return [(org, n) for org, n in session.exec(stmt.order_by(func.lower(Organisation.name)))]
+
+
+def catalogue_counts(session: Session) -> dict[str, int]:
+    return {
+        "aanbieders": session.exec(select(func.count()).select_from(Organisation)).one(),
+        "activiteiten": session.exec(select(func.count()).select_from(Activity)).one(),
+        "locaties": session.exec(select(func.count()).select_from(Location)).one(),
+    }
+
+
+def has_example_data(session: Session) -> bool:
+    return (
+        session.exec(
+            select(Organisation.id).where(Organisation.is_example.is_(True)).limit(1)  # type: ignore[attr-defined]
+        ).first()
+        is not None
+    )

@@ -1,0 +1,278 @@
+"""The exchange format of the catalogue: seed files, JSON/CSV import and the write API.
+
+Field names are the Dutch keys of the public format; attributes are English. Every value is
+checked here, with a Dutch message, before anything is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from . import geo
+from .vocabulary import (
+    ACCESS_ROUTES,
+    ACCESSIBILITY,
+    ACTIVITY_STATUSES,
+    ACTIVITY_TYPES,
+    COSTS,
+    GUIDANCE,
+    NEEDS,
+    ORGANISATION_KINDS,
+    PROGRAMMES,
+    SLOTS,
+    TARGET_GROUPS,
+    Vocabulary,
+)
+
+Slug = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+def _one_of(vocabulary: Vocabulary, value: str) -> str:
+    if value not in vocabulary:
+        raise ValueError(
+            f"'{value}' is geen bekende waarde; kies uit: {', '.join(vocabulary.keys)}"
+        )
+    return value
+
+
+def _all_of(vocabulary: Vocabulary, values: list[str]) -> list[str]:
+    unknown = vocabulary.unknown(values)
+    if unknown:
+        raise ValueError(
+            f"onbekende waarde {', '.join(repr(u) for u in unknown)}; "
+            f"kies uit: {', '.join(vocabulary.keys)}"
+        )
+    return sorted(set(values), key=vocabulary.index)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+class LocationRecord(_Record):
+    slug: Slug = Field(alias="sleutel")
+    name: Text = Field(alias="naam", min_length=1, max_length=160)
+    street: Text = Field(alias="straat", min_length=1, max_length=120)
+    house_number: Text = Field(alias="huisnummer", default="", max_length=20)
+    postcode: str = Field(alias="postcode")
+    city: Text = Field(alias="plaats", default="Zwolle", min_length=1, max_length=80)
+    latitude: float | None = Field(alias="latitude", default=None, ge=-90, le=90)
+    longitude: float | None = Field(alias="longitude", default=None, ge=-180, le=180)
+    accessibility: list[str] = Field(alias="toegankelijkheid", default_factory=list)
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        normalised = geo.normalise_postcode(value)
+        if normalised is None:
+            raise ValueError(f"'{value}' is geen postcode; schrijf 8011 of 8011 AB")
+        return normalised
+
+    @field_validator("accessibility")
+    @classmethod
+    def _accessibility(cls, value: list[str]) -> list[str]:
+        return _all_of(ACCESSIBILITY, value)
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> LocationRecord:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("geef latitude en longitude allebei, of allebei niet")
+        return self
+
+
+_SINGLE_TERMS = {
+    "programme": PROGRAMMES,
+    "guidance": GUIDANCE,
+    "cost": COSTS,
+    "access_route": ACCESS_ROUTES,
+    "status": ACTIVITY_STATUSES,
+}
+
+
+class ActivityRecord(_Record):
+    slug: Slug = Field(alias="sleutel")
+    title: Text = Field(alias="titel", min_length=1, max_length=160)
+    summary: Text = Field(alias="samenvatting", default="", max_length=300)
+    description: Text = Field(alias="beschrijving", default="", max_length=4000)
+    location: Slug = Field(alias="locatie")
+    programme: str = Field(alias="programma", default="sah")
+    types: list[str] = Field(alias="soorten", min_length=1)
+    needs: list[str] = Field(alias="behoeften", min_length=1)
+    target_groups: list[str] = Field(alias="doelgroepen", default_factory=list)
+    guidance: str = Field(alias="begeleiding")
+    min_age: int | None = Field(alias="min_leeftijd", default=None, ge=0, le=125)
+    max_age: int | None = Field(alias="max_leeftijd", default=None, ge=0, le=125)
+    slots: list[str] = Field(alias="dagdelen", default_factory=list)
+    schedule_note: Text = Field(alias="tijden", default="", max_length=300)
+    capacity: int = Field(alias="capaciteit", ge=0, le=10_000)
+    free_places: int = Field(alias="vrije_plekken", ge=0, le=10_000)
+    waiting_list: bool = Field(alias="wachtlijst", default=False)
+    cost: str = Field(alias="kosten", default="gratis")
+    cost_euro: Decimal | None = Field(
+        alias="eigen_bijdrage_euro", default=None, ge=0, le=1000, decimal_places=2
+    )
+    access_route: str = Field(alias="aanmelden")
+    access_note: Text = Field(alias="aanmelden_uitleg", default="", max_length=600)
+    status: str = Field(alias="status", default="actief")
+    confirmed_days_ago: int | None = Field(
+        alias="bevestigd_dagen_geleden", default=None, ge=0, le=10_000
+    )
+    confirmed_on: date | None = Field(alias="laatst_bevestigd", default=None)
+
+    @field_validator("programme", "guidance", "cost", "access_route", "status")
+    @classmethod
+    def _single_term(cls, value: str, info: Any) -> str:
+        return _one_of(_SINGLE_TERMS[info.field_name], value)
+
+    @field_validator("types")
+    @classmethod
+    def _types(cls, value: list[str]) -> list[str]:
+        return _all_of(ACTIVITY_TYPES, value)
+
+    @field_validator("needs")
+    @classmethod
+    def _needs(cls, value: list[str]) -> list[str]:
+        return _all_of(NEEDS, value)
+
+    @field_validator("target_groups")
+    @classmethod
+    def _target_groups(cls, value: list[str]) -> list[str]:
+        return _all_of(TARGET_GROUPS, value)
+
+    @field_validator("slots")
+    @classmethod
+    def _slots(cls, value: list[str]) -> list[str]:
+        return _all_of(SLOTS, value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ActivityRecord:
+        if self.free_places > self.capacity:
+            raise ValueError("vrije_plekken mag niet meer zijn dan capaciteit")
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
+            raise ValueError("max_leeftijd mag niet lager zijn dan min_leeftijd")
+        if self.cost == "eigen_bijdrage" and self.cost_euro is None:
+            raise ValueError("geef eigen_bijdrage_euro bij kosten 'eigen_bijdrage'")
+        if self.cost == "gratis" and self.cost_euro:
+            raise ValueError("een gratis activiteit heeft geen eigen_bijdrage_euro")
+        return self
+
+    @property
+    def cost_cents(self) -> int | None:
+        return None if self.cost_euro is None else int(self.cost_euro * 100)
+
+
+class OrganisationRecord(_Record):
+    slug: Slug = Field(alias="sleutel")
+    name: Text = Field(alias="naam", min_length=1, max_length=160)
+    kind: str = Field(alias="soort")
+    description: Text = Field(alias="beschrijving", default="", max_length=2000)
+    website: Text = Field(alias="website", default="", max_length=300)
+    phone: Text = Field(alias="telefoon", default="", max_length=40)
+    email: Text = Field(alias="email", default="", max_length=200)
+    locations: list[LocationRecord] = Field(alias="locaties", min_length=1)
+    activities: list[ActivityRecord] = Field(alias="activiteiten", default_factory=list)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        return _one_of(ORGANISATION_KINDS, value)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("een website begint met https://")
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> OrganisationRecord:
+        _unique([loc.slug for loc in self.locations], "locatie")
+        _unique([act.slug for act in self.activities], "activiteit")
+        known = {loc.slug for loc in self.locations}
+        for activity in self.activities:
+            if activity.location not in known:
+                raise ValueError(
+                    f"activiteit '{activity.slug}' noemt locatie '{activity.location}', "
+                    "maar die staat niet bij deze aanbieder"
+                )
+        return self
+
+
+class CatalogueRecord(_Record):
+    is_example: bool = Field(alias="voorbeelddata", default=False)
+    note: Text = Field(alias="toelichting", default="")
+    organisations: list[OrganisationRecord] = Field(alias="aanbieders")
+
+    @model_validator(mode="after")
+    def _unique_organisations(self) -> CatalogueRecord:
+        _unique([org.slug for org in self.organisations], "aanbieder")
+        return self
+
+
+def _unique(slugs: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for slug in slugs:
+        if slug in seen:
+            raise ValueError(f"{what} '{slug}' staat er twee keer in")
+        seen.add(slug)
+
+
+_MESSAGES = {
+    "missing": "ontbreekt",
+    "int_parsing": "moet een heel getal zijn",
+    "int_type": "moet een heel getal zijn",
+    "int_from_float": "moet een heel getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "float_type": "moet een getal zijn",
+    "decimal_parsing": "moet een bedrag zijn, zoals 2.50",
+    "decimal_max_places": "mag hoogstens 2 cijfers achter de komma hebben",
+    "bool_parsing": "moet ja of nee zijn",
+    "bool_type": "moet ja of nee zijn",
+    "string_type": "moet tekst zijn",
+    "list_type": "moet een lijst zijn",
+    "date_from_datetime_parsing": "moet een datum zijn, zoals 2026-03-31",
+    "date_parsing": "moet een datum zijn, zoals 2026-03-31",
+    "date_type": "moet een datum zijn, zoals 2026-03-31",
+    "extra_forbidden": "is geen bekend veld",
+    "string_pattern_mismatch": "mag alleen kleine letters, cijfers en streepjes bevatten",
+}
+
+
+def dutch_errors(error: ValidationError) -> list[tuple[str, str]]:
+    """Return ``(field path, Dutch message)`` pairs for a pydantic validation error."""
+    result = []
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"])
+        kind = item["type"]
+        ctx = item.get("ctx") or {}
+        if kind == "value_error":
+            message = str(ctx.get("error", item["msg"]))
+        elif kind == "string_too_short":
+            message = "mag niet leeg zijn"
+        elif kind == "string_too_long":
+            message = f"is te lang (hoogstens {ctx.get('max_length')} tekens)"
+        elif kind == "too_short":
+            message = "noem er minstens één"
+        elif kind in ("greater_than_equal", "greater_than"):
+            message = f"moet minstens {ctx.get('ge', ctx.get('gt'))} zijn"
+        elif kind in ("less_than_equal", "less_than"):
+            message = f"mag hoogstens {ctx.get('le', ctx.get('lt'))} zijn"
+        else:
+            message = _MESSAGES.get(kind, "klopt niet")
+        result.append((path, message))
+    return result

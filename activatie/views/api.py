@@ -1,0 +1,202 @@
+"""The read-only JSON API under ``/api/v1`` (resource names in Dutch, NL API Design Rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from .. import queries
+from ..db import get_session
+from ..errors import problem
+from ..filters import InvalidInput, parse_activity_filters
+from ..models import Activity, Location, Organisation
+from ..vocabulary import (
+    ACCESS_ROUTES,
+    ACCESSIBILITY,
+    ACTIVITY_FACETS,
+    ACTIVITY_STATUSES,
+    COSTS,
+    DAY_PARTS,
+    DAYS,
+    GUIDANCE,
+    ORGANISATION_KINDS,
+    PROGRAMMES,
+    TRAVEL_MODES,
+    Vocabulary,
+)
+from . import parse_id
+from .public import locate
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+API_VERSION = "1.0.0"
+
+
+@bp.after_request
+def version_header(response: Response) -> Response:
+    response.headers["API-Version"] = API_VERSION
+    return response
+
+
+def invalid(error: InvalidInput) -> Response:
+    return problem(
+        error.status,
+        "Een of meer parameters kloppen niet.",
+        invalid_params=[{"name": name, "reason": reason} for name, reason in error.errors.items()],
+    )
+
+
+@bp.get("/activiteiten")
+def activities() -> Response:
+    config = current_app.config
+    session = get_session()
+    try:
+        filters = parse_activity_filters(request.args, max_page=config["MAX_PAGE"], strict=True)
+        centre = locate(session, filters.postcode)
+    except InvalidInput as error:
+        return invalid(error)
+    page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre)
+    if filters.page > page.pages:
+        return problem(404, f"Pagina {filters.page} bestaat niet; er zijn {page.pages} pagina's.")
+    links = {"self": {"href": _page_url(filters.page)}}
+    if filters.page < page.pages:
+        links["next"] = {"href": _page_url(filters.page + 1)}
+    if filters.page > 1:
+        links["prev"] = {"href": _page_url(filters.page - 1)}
+    return jsonify(
+        {
+            "_links": links,
+            "paginering": {
+                "pagina": page.page,
+                "per_pagina": page.size,
+                "totaal": page.total,
+                "paginas": page.pages,
+            },
+            "activiteiten": [activity_json(hit.activity, hit.distance_km) for hit in page.items],
+        }
+    )
+
+
+def _page_url(number: int) -> str:
+    args = request.args.to_dict(flat=False)
+    args["pagina"] = [str(number)]
+    return url_for("api.activities", _external=False, **args)
+
+
+@bp.get("/activiteiten/<raw_id>")
+def activity(raw_id: str) -> Response:
+    item = queries.get_public_activity(get_session(), parse_id(raw_id, "Activiteit"))
+    if item is None:
+        return problem(404, "Deze activiteit bestaat niet (meer).")
+    return jsonify(activity_json(item))
+
+
+@bp.get("/aanbieders")
+def organisations() -> Response:
+    rows = queries.list_organisations(get_session())
+    return jsonify(
+        {"aanbieders": [organisation_json(org) | {"aantal_activiteiten": n} for org, n in rows]}
+    )
+
+
+@bp.get("/aanbieders/<raw_id>")
+def organisation(raw_id: str) -> Response:
+    org = queries.get_public_organisation(get_session(), parse_id(raw_id, "Aanbieder"))
+    if org is None:
+        return problem(404, "Deze aanbieder bestaat niet (meer).")
+    return jsonify(
+        organisation_json(org)
+        | {"activiteiten": [activity_json(a) for a in queries.public_activities_of(org)]}
+    )
+
+
+@bp.get("/waardelijsten")
+def vocabularies() -> Response:
+    """Return every controlled list with its keys and Dutch labels."""
+    lists: list[Vocabulary] = [
+        ORGANISATION_KINDS,
+        *ACTIVITY_FACETS.values(),
+        GUIDANCE,
+        DAYS,
+        DAY_PARTS,
+        ACCESSIBILITY,
+        ACCESS_ROUTES,
+        COSTS,
+        ACTIVITY_STATUSES,
+        PROGRAMMES,
+        TRAVEL_MODES,
+    ]
+    return jsonify({v.name: [{"sleutel": t.key, "naam": t.label} for t in v] for v in lists})
+
+
+def organisation_json(org: Organisation) -> dict[str, Any]:
+    return {
+        "id": org.id,
+        "naam": org.name,
+        "soort": org.kind,
+        "beschrijving": org.description,
+        "website": org.website,
+        "telefoon": org.phone,
+        "email": org.email,
+        "voorbeelddata": org.is_example,
+        "locaties": [location_json(loc) for loc in org.locations],
+        "_links": {"self": {"href": url_for("api.organisation", raw_id=org.id)}},
+    }
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    return {
+        "naam": location.name,
+        "straat": location.street,
+        "huisnummer": location.house_number,
+        "postcode": location.postcode,
+        "plaats": location.city,
+        "wijk": location.district,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "toegankelijkheid": sorted(location.accessibility, key=ACCESSIBILITY.index),
+    }
+
+
+def activity_json(activity: Activity, distance_km: float | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": activity.id,
+        "titel": activity.title,
+        "samenvatting": activity.summary,
+        "beschrijving": activity.description,
+        "programma": activity.programme,
+        "aanbieder": {
+            "id": activity.organisation_id,
+            "naam": activity.organisation.name,
+            "_links": {
+                "self": {"href": url_for("api.organisation", raw_id=activity.organisation_id)}
+            },
+        },
+        "locatie": location_json(activity.location),
+        **{
+            name: sorted(activity.facet(name), key=vocabulary.index)
+            for name, vocabulary in ACTIVITY_FACETS.items()
+        },
+        "begeleiding": activity.guidance,
+        "min_leeftijd": activity.min_age,
+        "max_leeftijd": activity.max_age,
+        "tijden": activity.schedule_note,
+        "capaciteit": activity.capacity,
+        "vrije_plekken": activity.free_places,
+        "wachtlijst": activity.waiting_list,
+        "kosten": activity.cost,
+        "eigen_bijdrage_euro": None if activity.cost_cents is None else activity.cost_cents / 100,
+        "aanmelden": activity.access_route,
+        "aanmelden_uitleg": activity.access_note,
+        "status": activity.status,
+        "laatst_bijgewerkt": activity.updated_at.isoformat(),
+        "laatst_bevestigd": activity.confirmed_on.isoformat(),
+        "_links": {
+            "self": {"href": url_for("api.activity", raw_id=activity.id)},
+            "html": {"href": url_for("public.activity", raw_id=activity.id)},
+        },
+    }
+    if distance_km is not None:
+        body["afstand_km"] = round(distance_km, 2)
+    return body

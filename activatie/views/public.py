@@ -1,0 +1,100 @@
+"""The public directory: home, search results, activity, provider and sports-club pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from .. import geo, queries
+from ..db import get_session
+from ..filters import ActivityFilters, InvalidInput, parse_activity_filters
+from ..vocabulary import ORGANISATION_KINDS
+from . import parse_id
+
+bp = Blueprint("public", __name__)
+
+
+@bp.app_context_processor
+def example_notice() -> dict[str, bool]:
+    """Tell every page whether the example data set is loaded (a footer notice)."""
+    if not current_app.config["SHOW_EXAMPLE_NOTICE"]:
+        return {"example_data": False}
+    try:
+        return {"example_data": queries.has_example_data(get_session())}
+    except Exception:  # the error page itself must render when the database is down
+        return {"example_data": False}
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("public/home.html", filters=ActivityFilters())
+
+
+@bp.get("/activiteiten")
+def activities() -> tuple[str, int]:
+    config = current_app.config
+    session = get_session()
+    try:
+        filters = parse_activity_filters(request.args, max_page=config["MAX_PAGE"])
+        centre = locate(session, filters.postcode)
+    except InvalidInput as error:
+        return render_template(
+            "public/activities.html",
+            filters=ActivityFilters(),
+            errors=error.errors,
+            page=None,
+            args=request.args,
+        ), error.status
+    page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre)
+    if filters.page > page.pages:
+        error = {"pagina": f"Pagina {filters.page} bestaat niet; er zijn {page.pages} pagina's."}
+        return render_template(
+            "public/activities.html", filters=filters, errors=error, page=None, args=request.args
+        ), 404
+    return render_template(
+        "public/activities.html", filters=filters, errors={}, page=page, args=request.args
+    ), 200
+
+
+def locate(session, postcode: str | None) -> geo.Point | None:
+    """Return the point of ``postcode``, or raise InvalidInput (422) when it is unknown."""
+    if postcode is None:
+        return None
+    try:
+        return geo.resolve_postcode(queries.make_geocoder(session), postcode).point
+    except geo.UnknownPostcode as error:
+        raise InvalidInput({"postcode": str(error)}, status=422) from None
+
+
+@bp.get("/activiteiten/<raw_id>")
+def activity(raw_id: str) -> str:
+    item = queries.get_public_activity(get_session(), parse_id(raw_id, "Activiteit"))
+    if item is None:
+        abort(404, description="Deze activiteit bestaat niet (meer).")
+    return render_template("public/activity.html", activity=item)
+
+
+@bp.get("/aanbieders")
+def organisations() -> str:
+    rows = queries.list_organisations(get_session(), exclude_kind="sportvereniging")
+    return render_template("public/organisations.html", rows=rows, kinds=ORGANISATION_KINDS)
+
+
+@bp.get("/aanbieders/<raw_id>")
+def organisation(raw_id: str) -> str:
+    org = queries.get_public_organisation(get_session(), parse_id(raw_id, "Aanbieder"))
+    if org is None:
+        abort(404, description="Deze aanbieder bestaat niet (meer).")
+    return render_template(
+        "public/organisation.html", org=org, activities=queries.public_activities_of(org)
+    )
+
+
+@bp.get("/sportclubs")
+def sports_clubs() -> str:
+    rows = queries.list_organisations(get_session(), kind="sportvereniging")
+    return render_template("public/sports_clubs.html", rows=rows)
+
+
+@bp.get("/over")
+def about() -> str:
+    return render_template("public/about.html")
