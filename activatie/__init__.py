@@ -16,7 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
     )
     from . import cli, config, db, errors, security, templating
-    from .views import api, public
+    from .views import api, consultant, public
 
     config.load(app, test_config)
     db.init_app(app)
@@ -26,4 +26,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(consultant.bp)
     return app

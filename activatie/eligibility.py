@@ -116,18 +116,18 @@ class SahCheck:
 MESSAGES: dict[str, str] = {
     "te_jong": (
         "Sociale Activatie en Herstel is voor mensen vanaf 18 jaar. "
-        "Ben je jonger? Sommige sportverenigingen in Zwolle hebben een plek voor kinderen die wat "
-        "extra aandacht nodig hebben. Misschien past dat bij je."
+        "Bent u jonger? Sommige sportverenigingen in Zwolle hebben een plek voor kinderen die wat "
+        "extra aandacht nodig hebben. Misschien past dat."
     ),
     "aow": (
         "Sociale Activatie en Herstel is voor mensen tot de AOW-leeftijd. "
-        "Jij hebt die leeftijd bereikt. Voor mensen vanaf de AOW-leeftijd is er in Zwolle "
+        "U heeft die leeftijd bereikt. Voor mensen vanaf de AOW-leeftijd is er in Zwolle "
         "Daginvulling “Goede dagen”: iets fijns om overdag te doen, samen met anderen. "
-        "Het wijkteam of Samen Zwolle (samenzwolle.nl) helpt je graag verder."
+        "Het wijkteam of Samen Zwolle (samenzwolle.nl) helpt u graag verder."
     ),
     "geboortedatum_nodig": (
-        "Bij deze leeftijd hangt het van je geboortedatum af of Sociale Activatie en Herstel "
-        "bij je past. Wil je je geboortedatum invullen? We bewaren die niet."
+        "Bij deze leeftijd hangt het van de geboortedatum af of Sociale Activatie en Herstel "
+        "past. Wilt u de geboortedatum invullen? We bewaren die niet."
     ),
 }
 

@@ -8,14 +8,22 @@ constraints, so a list can change in ``vocabulary.py`` alone; structural rules a
 
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, Relationship, SQLModel
 
+LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def local_today() -> date:
+    """Return today's date in Zwolle (ages and freshness are counted in local days)."""
+    return datetime.now(LOCAL_TIMEZONE).date()
 
 
 class UTCDateTime(TypeDecorator):

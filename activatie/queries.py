@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from . import geo
+from . import geo, matching
 from .filters import ActivityFilters
 from .models import Activity, ActivityTerm, Location, LocationFeature, Organisation, PostcodeArea
 
@@ -260,3 +262,148 @@ def has_example_data(session: Session) -> bool:
         ).first()
         is not None
     )
+
+
+def match_candidates(
+    session: Session,
+    centre: geo.Point,
+    radius_km: float,
+    age: int,
+    sah_eligible: bool,
+    confirmed_since: datetime,
+) -> list[matching.Candidate]:
+    """Return the activities that matching must look at, flattened into candidates.
+
+    Matching must not scan everything: the database keeps only public, running, recently
+    confirmed activities for this age within ``radius_km`` (an indexed box, then the circle).
+    Those rules never produce a near miss, so filtering them here changes no result.
+    """
+    conditions = [
+        is_public(),
+        Activity.confirmed_at >= confirmed_since,
+        or_(Activity.min_age.is_(None), Activity.min_age <= age),  # type: ignore[union-attr]
+        or_(Activity.max_age.is_(None), Activity.max_age >= age),  # type: ignore[union-attr]
+        *within_distance(centre, radius_km),
+    ]
+    if not sah_eligible:
+        conditions.append(Activity.programme != "sah")
+    rows = session.exec(
+        select(  # type: ignore[call-overload]
+            Activity.id,
+            Activity.title,
+            Organisation.name,
+            Activity.programme,
+            Location.id,
+            Location.latitude,
+            Location.longitude,
+            Activity.status,
+            Activity.min_age,
+            Activity.max_age,
+            Activity.guidance,
+            Activity.capacity,
+            Activity.free_places,
+            Activity.waiting_list,
+            Activity.cost,
+            Activity.confirmed_at,
+        )
+        .join(Organisation, Organisation.id == Activity.organisation_id)
+        .join(Location, Location.id == Activity.location_id)
+        .where(*conditions)
+    ).all()
+    if not rows:
+        return []
+    terms = _terms_by_activity(session, [row[0] for row in rows])
+    features = _features_by_location(session, {row[4] for row in rows})
+    empty: frozenset[str] = frozenset()
+    return [
+        matching.Candidate(
+            id=row[0],
+            title=row[1],
+            organisation_name=row[2],
+            programme=row[3],
+            point=geo.Point(row[5], row[6]),
+            status=row[7],
+            min_age=row[8],
+            max_age=row[9],
+            slots=terms.get((row[0], "dagdelen"), empty),
+            needs=terms.get((row[0], "behoeften"), empty),
+            types=terms.get((row[0], "soorten"), empty),
+            guidance=row[10],
+            accessibility=features.get(row[4], empty),
+            capacity=row[11],
+            free_places=row[12],
+            waiting_list=row[13],
+            cost=row[14],
+            last_confirmed=_as_utc(row[15]).date(),
+        )
+        for row in rows
+    ]
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _terms_by_activity(session: Session, ids: list[int]) -> dict[tuple[int, str], frozenset[str]]:
+    grouped: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        rows = session.exec(
+            select(ActivityTerm.activity_id, ActivityTerm.facet, ActivityTerm.term).where(
+                ActivityTerm.activity_id.in_(chunk),  # type: ignore[attr-defined]
+                ActivityTerm.facet.in_(("dagdelen", "behoeften", "soorten")),  # type: ignore[attr-defined]
+            )
+        )
+        for activity_id, facet, term in rows:
+            grouped[(activity_id, facet)].add(term)
+    return {key: frozenset(value) for key, value in grouped.items()}
+
+
+def _features_by_location(session: Session, ids: set[int]) -> dict[int, frozenset[str]]:
+    grouped: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(ids)):
+        rows = session.exec(
+            select(LocationFeature.location_id, LocationFeature.feature).where(
+                LocationFeature.location_id.in_(chunk)  # type: ignore[attr-defined]
+            )
+        )
+        for location_id, feature in rows:
+            grouped[location_id].add(feature)
+    return {key: frozenset(value) for key, value in grouped.items()}
+
+
+def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def activities_by_id(session: Session, ids: list[int]) -> dict[int, Activity]:
+    """Load activities with their organisation and location, for showing match results."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Activity)
+        .where(Activity.id.in_(ids))  # type: ignore[union-attr]
+        .options(
+            selectinload(Activity.organisation),  # type: ignore[arg-type]
+            selectinload(Activity.location),  # type: ignore[arg-type]
+        )
+    ).all()
+    return {activity.id: activity for activity in rows}  # type: ignore[misc]
+
+
+def find_matches(
+    session: Session, intake: matching.Intake, today: date, hide_after_days: int
+) -> matching.MatchResult:
+    """Prefilter candidates in the database, then rank them with the pure matcher."""
+    options = matching.Options(stale_after_days=hide_after_days)
+    confirmed_since = datetime.combine(today, time.min, tzinfo=UTC) - timedelta(
+        days=hide_after_days
+    )
+    candidates = match_candidates(
+        session,
+        intake.point,
+        matching.search_radius_km(intake, options),
+        intake.age,
+        sah_eligible=intake.age >= matching.SAH_MIN_AGE and not intake.aow_reached,
+        confirmed_since=confirmed_since,
+    )
+    return matching.match(intake, candidates, today, options)

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from .. import queries
+from .. import matching, queries
 from ..db import get_session
 from ..errors import problem
 from ..filters import InvalidInput, parse_activity_filters
-from ..models import Activity, Location, Organisation
+from ..models import Activity, Location, Organisation, local_today
 from ..vocabulary import (
     ACCESS_ROUTES,
     ACCESSIBILITY,
@@ -26,6 +26,7 @@ from ..vocabulary import (
     Vocabulary,
 )
 from . import parse_id
+from .matching import run_match
 from .public import locate
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -82,6 +83,52 @@ def _page_url(number: int) -> str:
     args = request.args.to_dict(flat=False)
     args["pagina"] = [str(number)]
     return url_for("api.activities", _external=False, **args)
+
+
+@bp.get("/matches")
+def matches() -> Response:
+    """Match a resident's situation, given as query parameters; nothing is stored."""
+    try:
+        outcome = run_match(request.args, local_today(), strict=True)
+    except InvalidInput as error:
+        return invalid(error)
+    result = outcome.result
+    return jsonify(
+        {
+            "max_afstand_km": round(result.max_distance_km, 2),
+            "verwijzingen": [{"sleutel": key, "tekst": text} for key, text in outcome.signposts],
+            "matches": [
+                {
+                    "activiteit": _brief(m.candidate),
+                    "score": m.score,
+                    "afstand_km": round(m.distance_km, 2),
+                    "reistijd_minuten": m.minutes,
+                    "past_bij": m.fits,
+                    "redenen": m.reasons,
+                }
+                for m in result.matches
+            ],
+            "bijna_passend": [
+                {
+                    "activiteit": _brief(n.candidate),
+                    "regel": n.rule,
+                    "reden": n.reason,
+                    "afstand_km": round(n.distance_km, 2),
+                }
+                for n in result.near_misses
+            ],
+        }
+    )
+
+
+def _brief(candidate: matching.Candidate) -> dict[str, Any]:
+    return {
+        "id": candidate.id,
+        "titel": candidate.title,
+        "aanbieder": candidate.organisation_name,
+        "vrije_plekken": candidate.free_places,
+        "_links": {"self": {"href": url_for("api.activity", raw_id=candidate.id)}},
+    }
 
 
 @bp.get("/activiteiten/<raw_id>")

@@ -7,8 +7,10 @@ from flask import Blueprint, abort, current_app, render_template, request
 from .. import geo, queries
 from ..db import get_session
 from ..filters import ActivityFilters, InvalidInput, parse_activity_filters
+from ..models import local_today
 from ..vocabulary import ORGANISATION_KINDS
 from . import parse_id
+from .matching import run_match
 
 bp = Blueprint("public", __name__)
 
@@ -98,3 +100,49 @@ def sports_clubs() -> str:
 @bp.get("/over")
 def about() -> str:
     return render_template("public/about.html")
+
+
+#: The resident's steps and the answers each one asks for.
+STEPS: tuple[tuple[str, ...], ...] = (
+    ("postcode", "leeftijd", "geboortedatum"),
+    ("interesses", "behoeften"),
+    ("dagdelen",),
+    ("vervoer", "max_minuten", "begeleiding", "toegankelijkheid", "alleen_gratis", "ook_vol"),
+)
+
+
+@bp.route("/wat-past-bij-mij", methods=["GET", "POST"])
+def what_fits() -> tuple[str, int]:
+    """Ask a few questions, one step at a time, then show what fits; nothing is stored."""
+    form = request.form
+    if request.method == "GET":
+        return _step(1, form, {}), 200
+    step = _read_step(form.get("stap"))
+    if "terug" in form:
+        return _step(max(step - 1, 1), form, {}), 200
+    asked = {name for names in STEPS[:step] for name in names}
+    try:
+        outcome = run_match(form, local_today())
+    except InvalidInput as error:
+        errors = {name: message for name, message in error.errors.items() if name in asked}
+        if errors or step == len(STEPS):
+            return _step(step, form, errors or error.errors), error.status
+        outcome = None
+    if outcome is not None and (step == len(STEPS) or outcome.resident.intake.aow_reached):
+        return render_template("public/what_fits_results.html", outcome=outcome, form=form), 200
+    return _step(step + 1, form, {}), 200
+
+
+def _read_step(raw: str | None) -> int:
+    return int(raw) if raw in {str(n) for n in range(1, len(STEPS) + 1)} else 1
+
+
+def _step(step: int, form, errors: dict[str, str]) -> str:
+    return render_template(
+        "public/what_fits.html",
+        step=step,
+        steps=len(STEPS),
+        form=form,
+        errors=errors,
+        keep_out=STEPS[step - 1],
+    )

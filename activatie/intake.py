@@ -1,0 +1,173 @@
+"""Read a resident's situation from query or form parameters; shared by both front ends and API.
+
+Nothing read here is stored or logged. Parameter names are Dutch and the same everywhere:
+``postcode``, ``geboortedatum`` or ``leeftijd``, ``behoeften``, ``interesses``, ``dagdelen``
+(slots like ``di_ochtend``), ``vervoer``, ``max_afstand_km``, ``max_minuten``, ``begeleiding``,
+``toegankelijkheid``, ``alleen_gratis`` and ``ook_vol``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from . import eligibility, geo
+from .filters import Args, InvalidInput, read_bool, read_number, read_postcode, read_terms
+from .matching import Intake
+from .vocabulary import ACCESSIBILITY, ACTIVITY_TYPES, GUIDANCE, NEEDS, SLOTS, TRAVEL_MODES
+
+MATCH_PARAMS = (
+    "postcode",
+    "geboortedatum",
+    "leeftijd",
+    "behoeften",
+    "interesses",
+    "dagdelen",
+    "vervoer",
+    "max_afstand_km",
+    "max_minuten",
+    "begeleiding",
+    "toegankelijkheid",
+    "alleen_gratis",
+    "ook_vol",
+)
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DUTCH = re.compile(r"^(\d{1,2})[-/ .](\d{1,2})[-/ .](\d{4})$")
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """What the resident told us, checked but not yet located or judged for eligibility."""
+
+    postcode: str
+    birth_date: date | None
+    age: int | None
+    needs: frozenset[str]
+    interests: frozenset[str]
+    slots: frozenset[str]
+    travel_mode: str
+    max_distance_km: float | None
+    max_minutes: int | None
+    guidance: str | None
+    accessibility: frozenset[str]
+    only_free: bool
+    include_full: bool
+
+
+def parse_intake(args: Args, today: date, *, strict: bool = False) -> IntakeRequest:
+    """Return the checked request; raise InvalidInput naming every wrong parameter.
+
+    :param strict: also refuse unknown parameters (the API does).
+    """
+    errors: dict[str, str] = {}
+    if strict:
+        errors |= {
+            name: f"'{name}' is geen bekende zoekterm" for name in args if name not in MATCH_PARAMS
+        }
+    postcode = read_postcode(args, errors)
+    if postcode is None and "postcode" not in errors:
+        errors["postcode"] = "Vul een postcode in, zoals 8011 of 8011 AB."
+    birth_date = read_birth_date(args, today, errors)
+    age = read_number(args, "leeftijd", errors, 0, eligibility.MAX_AGE, "De leeftijd", whole=True)
+    if birth_date is None and age is None and not {"geboortedatum", "leeftijd"} & errors.keys():
+        errors["leeftijd"] = "Vul een leeftijd of geboortedatum in."
+    travel_mode = (args.get("vervoer") or "fiets").strip()
+    if travel_mode not in TRAVEL_MODES:
+        errors["vervoer"] = f"Kies uit: {', '.join(TRAVEL_MODES.keys)}."
+    guidance = (args.get("begeleiding") or "").strip() or None
+    if guidance is not None and guidance not in GUIDANCE:
+        errors["begeleiding"] = f"Kies uit: {', '.join(GUIDANCE.keys)}."
+    distance = read_number(args, "max_afstand_km", errors, 0, 200, "De afstand")
+    minutes = read_number(args, "max_minuten", errors, 1, 240, "De reistijd", whole=True)
+    request = IntakeRequest(
+        postcode=postcode or "",
+        birth_date=birth_date,
+        age=int(age) if age is not None else None,
+        needs=read_terms(args, "behoeften", NEEDS, errors, "behoefte"),
+        interests=read_terms(args, "interesses", ACTIVITY_TYPES, errors, "soort activiteit"),
+        slots=read_terms(args, "dagdelen", SLOTS, errors, "dagdeel"),
+        travel_mode=travel_mode,
+        max_distance_km=distance,
+        max_minutes=int(minutes) if minutes is not None else None,
+        guidance=guidance,
+        accessibility=read_terms(args, "toegankelijkheid", ACCESSIBILITY, errors, "wens"),
+        only_free=read_bool(args, "alleen_gratis", errors),
+        include_full=read_bool(args, "ook_vol", errors),
+    )
+    if errors:
+        raise InvalidInput(errors)
+    return request
+
+
+def read_birth_date(args: Args, today: date, errors: dict[str, str]) -> date | None:
+    raw = (args.get("geboortedatum") or "").strip()
+    if not raw:
+        return None
+    parsed = parse_date(raw)
+    if parsed is None:
+        errors["geboortedatum"] = "Schrijf de geboortedatum zo: 31-12-1980."
+    elif parsed > today:
+        errors["geboortedatum"] = "Deze geboortedatum ligt in de toekomst."
+        return None
+    elif eligibility.age_on(parsed, today) > eligibility.MAX_AGE:
+        errors["geboortedatum"] = "Controleer het geboortejaar."
+        return None
+    return parsed
+
+
+def parse_date(text: str) -> date | None:
+    """Return a date written as ``1980-12-31`` or ``31-12-1980``, or None."""
+    iso, dutch = _ISO.match(text), _DUTCH.match(text)
+    try:
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if dutch:
+            return date(int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1)))
+    except ValueError:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class Resident:
+    """The request located and judged: ready for :func:`matching.match`."""
+
+    intake: Intake
+    check: eligibility.SahCheck
+    postcode_hit: geo.PostcodeHit
+
+
+def resolve(request: IntakeRequest, geocoder: geo.SupportsGeocode, today: date) -> Resident:
+    """Locate the postcode and apply the AOW rule; raise InvalidInput (422) when either fails."""
+    try:
+        hit = geo.resolve_postcode(geocoder, request.postcode)
+    except ValueError as error:
+        raise InvalidInput({"postcode": str(error)}, status=422) from None
+    check = eligibility.check_sah(today, birth_date=request.birth_date, age=request.age)
+    if check.reason == "geboortedatum_nodig":
+        raise InvalidInput({"geboortedatum": check.message or ""}, status=422)
+    if request.birth_date is not None:
+        age = eligibility.age_on(request.birth_date, today)
+        aow_reached = eligibility.has_reached_aow(request.birth_date, today)
+    else:
+        assert request.age is not None
+        age = request.age
+        aow_reached = bool(eligibility.has_reached_aow_by_age(age, today))
+    intake = Intake(
+        age=age,
+        aow_reached=aow_reached,
+        point=hit.point,
+        needs=request.needs,
+        interests=request.interests,
+        slots=request.slots,
+        travel_mode=request.travel_mode,
+        max_distance_km=request.max_distance_km,
+        max_minutes=request.max_minutes,
+        guidance=request.guidance,
+        accessibility=request.accessibility,
+        only_free=request.only_free,
+        include_full=request.include_full,
+    )
+    return Resident(intake=intake, check=check, postcode_hit=hit)

@@ -1,0 +1,37 @@
+"""Shared steps of the three matching front ends: read, locate, match, present."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+from .. import intake as intake_module
+from .. import matching, queries
+from ..db import get_session
+from ..filters import Args
+from ..models import Activity
+
+
+@dataclass(frozen=True)
+class Outcome:
+    resident: intake_module.Resident
+    result: matching.MatchResult
+    activities: dict[int, Activity]
+
+    @property
+    def signposts(self) -> list[tuple[str, str]]:
+        return [(key, matching.SIGNPOST_TEXTS[key]) for key in self.result.signposts]
+
+
+def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
+    """Read ``args``, locate the resident and match; raise InvalidInput on bad input."""
+    session = get_session()
+    request = intake_module.parse_intake(args, today, strict=strict)
+    resident = intake_module.resolve(request, queries.make_geocoder(session), today)
+    result = queries.find_matches(
+        session, resident.intake, today, current_app.config["HIDE_AFTER_DAYS"]
+    )
+    ids = [m.candidate.id for m in result.matches] + [n.candidate.id for n in result.near_misses]
+    return Outcome(resident, result, queries.activities_by_id(session, ids))

@@ -1,0 +1,297 @@
+"""Matching through its three front ends: consultant page, resident steps, and the API."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from activatie import geo
+from activatie.models import utcnow
+from activatie.queries import match_candidates
+
+from . import catalogue
+from .factories import Factory
+
+
+@pytest.fixture
+def small(factory: Factory) -> catalogue.Small:
+    return catalogue.build(factory)
+
+
+def years_ago(years: int, days: int = 0) -> str:
+    today = date.today()
+    return (today.replace(year=today.year - years) - timedelta(days=days)).strftime("%d-%m-%Y")
+
+
+# --- consultant ----------------------------------------------------------------------------
+
+
+def test_consultant_form_has_every_field_labelled(client: FlaskClient) -> None:
+    html = client.get("/consulent/matchen").get_data(as_text=True)
+    for name in ("postcode", "geboortedatum", "leeftijd", "max_minuten", "max_afstand_km"):
+        assert f'<label for="{name}">' in html
+    assert 'name="dagdelen" value="di_ochtend"' in html
+    assert 'name="behoeften" value="herstel"' in html
+    assert "Naam en BSN vragen we niet" in html
+
+
+def test_consultant_sees_matches_with_reasons_and_near_misses(client: FlaskClient, small) -> None:
+    response = client.post(
+        "/consulent/matchen",
+        data={
+            "postcode": "8011",
+            "leeftijd": "45",
+            "behoeften": ["herstel"],
+            "interesses": "groen",
+            "max_afstand_km": "6",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "1 plek past" in html
+    assert "Stadsmoestuin" in html
+    assert "ongeveer 1 minuut fietsen" in html
+    assert "past bij: herstellen in eigen tempo, tuin en groen" in html
+    assert "plek vrij op dinsdagochtend" in html
+    # The full bike workshop is a near miss, with the rule that excludes it.
+    assert "Past bijna" in html
+    assert "Fietsen repareren" in html and "vol, wel een wachtlijst" in html
+    # Children's football is not for a 45-year-old: neither a match nor a near miss.
+    assert "Voetbal voor iedereen" not in html
+
+
+def test_consultant_can_include_full_activities(client: FlaskClient, small) -> None:
+    html = client.post(
+        "/consulent/matchen",
+        data={"postcode": "8011", "leeftijd": "45", "max_afstand_km": "6", "ook_vol": "ja"},
+    ).get_data(as_text=True)
+    assert "2 plekken passen" in html
+    assert "vol — er is een wachtlijst" in html
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"postcode": "9999", "leeftijd": "40"}, 422, "We kennen postcode 9999 niet."),
+        ({"postcode": "80", "leeftijd": "40"}, 400, "Vul een postcode in zoals 8011 of 8011 AB."),
+        (
+            {"postcode": "8011", "geboortedatum": "01-01-2999"},
+            400,
+            "Deze geboortedatum ligt in de toekomst.",
+        ),
+        (
+            {"postcode": "8011", "geboortedatum": "31-02-1980"},
+            400,
+            "Schrijf de geboortedatum zo: 31-12-1980.",
+        ),
+        ({"postcode": "8011", "leeftijd": "130"}, 400, "De leeftijd mag hoogstens 125 zijn."),
+        ({}, 400, "Vul een leeftijd of geboortedatum in."),
+        ({}, 400, "Vul een postcode in, zoals 8011 of 8011 AB."),
+        (
+            {"postcode": "8011", "leeftijd": "40", "dagdelen": "maandag"},
+            400,
+            "Onbekende dagdeel: &#39;maandag&#39;",
+        ),
+        (
+            {"postcode": "8011", "leeftijd": "40", "max_minuten": "0"},
+            400,
+            "De reistijd moet 1 of meer zijn.",
+        ),
+    ],
+)
+def test_consultant_bad_input_is_explained(
+    client: FlaskClient, small, data: dict, status: int, message: str
+) -> None:
+    response = client.post("/consulent/matchen", data=data)
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'class="error-summary"' in html
+    assert "plekken passen" not in html
+
+
+def test_resident_at_aow_age_gets_a_kind_pointer_not_an_empty_list(
+    client: FlaskClient, small
+) -> None:
+    html = client.post(
+        "/consulent/matchen", data={"postcode": "8011", "geboortedatum": years_ago(70)}
+    ).get_data(as_text=True)
+    assert "Goede dagen" in html
+    assert "Geen plek die precies past" not in html
+    assert "Stadsmoestuin" not in html
+
+
+def test_full_time_guidance_points_to_perspectief(client: FlaskClient, small) -> None:
+    html = client.post(
+        "/consulent/matchen",
+        data={"postcode": "8011", "leeftijd": "30", "begeleiding": "intensief"},
+    ).get_data(as_text=True)
+    assert "Dagbesteding “Perspectief”" in html
+
+
+def test_a_child_sees_only_the_sports_clubs(client: FlaskClient, small) -> None:
+    html = client.post("/consulent/matchen", data={"postcode": "8024", "leeftijd": "9"}).get_data(
+        as_text=True
+    )
+    assert "Voetbal voor iedereen" in html
+    assert "Stadsmoestuin" not in html
+    assert "sportclubs in Zwolle" in html
+
+
+def test_matching_logs_nothing_the_resident_typed(
+    client: FlaskClient, small, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client.post("/consulent/matchen", data={"postcode": "8011AB", "geboortedatum": "17-03-1981"})
+    client.post("/consulent/matchen", data={"postcode": "9999", "geboortedatum": "17-03-1981"})
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "17-03-1981" not in logged and "8011AB" not in logged and "9999" not in logged
+
+
+# --- resident steps ------------------------------------------------------------------------
+
+
+def test_resident_walks_through_the_steps_to_results(client: FlaskClient, small) -> None:
+    first = client.get("/wat-past-bij-mij").get_data(as_text=True)
+    assert "Stap 1 van 4" in first and "Wat is uw postcode?" in first
+
+    answers = {"stap": "1", "postcode": "8011", "leeftijd": "50"}
+    second = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
+    assert "Stap 2 van 4" in second and "Wat vindt u leuk om te doen?" in second
+    assert '<input type="hidden" name="postcode" value="8011">' in second
+
+    answers |= {"stap": "2", "interesses": "groen"}
+    third = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
+    assert "Stap 3 van 4" in third and 'value="di_ochtend"' in third
+
+    answers |= {"stap": "3", "dagdelen": ["di_ochtend", "wo_ochtend"]}
+    fourth = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
+    assert "Stap 4 van 4" in fourth and "Hoe reist u meestal?" in fourth
+
+    answers |= {"stap": "4", "vervoer": "lopen", "max_minuten": "30"}
+    results = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
+    assert "Dit past bij u" in results
+    assert "Stadsmoestuin" in results
+    assert "0,2 km — ongeveer 3 minuten lopen" in results
+    assert "plek vrij op dinsdagochtend" in results
+
+
+def test_resident_can_go_back_a_step_keeping_answers(client: FlaskClient, small) -> None:
+    html = client.post(
+        "/wat-past-bij-mij",
+        data={
+            "stap": "3",
+            "terug": "1",
+            "postcode": "8011",
+            "leeftijd": "50",
+            "interesses": "groen",
+        },
+    ).get_data(as_text=True)
+    assert "Stap 2 van 4" in html
+    assert 'value="groen"\n' in html or 'value="groen" checked' in html
+
+
+def test_resident_with_nothing_ticked_still_gets_results(client: FlaskClient, small) -> None:
+    answers = {"stap": "4", "postcode": "8011", "leeftijd": "50"}
+    html = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
+    assert "Dit past bij u" in html
+    assert "Stadsmoestuin" in html
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"postcode": "1234", "leeftijd": "50"}, "We kennen postcode 1234 niet."),
+        ({"postcode": "8011", "leeftijd": "130"}, "De leeftijd mag hoogstens 125 zijn."),
+        ({"postcode": "8011"}, "Vul een leeftijd of geboortedatum in."),
+        (
+            {"postcode": "8011", "geboortedatum": "01-01-2999"},
+            "Deze geboortedatum ligt in de toekomst.",
+        ),
+    ],
+)
+def test_resident_bad_input_stays_on_step_one(client: FlaskClient, small, data, message) -> None:
+    response = client.post("/wat-past-bij-mij", data={"stap": "1", **data})
+    assert response.status_code in (400, 422)
+    html = response.get_data(as_text=True)
+    assert "Stap 1 van 4" in html
+    assert message in html
+
+
+def test_resident_over_aow_age_is_told_kindly_at_once(client: FlaskClient, small) -> None:
+    html = client.post(
+        "/wat-past-bij-mij", data={"stap": "1", "postcode": "8011", "leeftijd": "80"}
+    ).get_data(as_text=True)
+    assert "Goede dagen" in html
+    assert "Stap 2" not in html
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def test_api_returns_scored_matches_and_near_misses(client: FlaskClient, small) -> None:
+    response = client.get(
+        "/api/v1/matches?postcode=8011&leeftijd=45&behoeften=herstel,sociale_contacten"
+        "&interesses=groen&interesses=fietsen&max_afstand_km=6&vervoer=fiets"
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [m["activiteit"]["titel"] for m in body["matches"]] == ["Stadsmoestuin"]
+    first = body["matches"][0]
+    assert first["score"] > 0 and first["afstand_km"] < 0.5 and first["reistijd_minuten"] == 1
+    assert first["past_bij"] == ["sociale contacten", "herstellen in eigen tempo", "tuin en groen"]
+    assert body["bijna_passend"][0]["regel"] == "plekken"
+    assert body["bijna_passend"][0]["activiteit"]["titel"] == "Fietsen repareren"
+    assert body["verwijzingen"] == []
+
+
+def test_api_days_and_birth_date(client: FlaskClient, small) -> None:
+    body = client.get(
+        f"/api/v1/matches?postcode=8011&geboortedatum={years_ago(40)}&dagdelen=do_middag"
+        "&max_afstand_km=6&ook_vol=ja"
+    ).get_json()
+    assert [m["activiteit"]["titel"] for m in body["matches"]] == ["Fietsen repareren"]
+    assert body["bijna_passend"][0]["reden"] == "niet op donderdagmiddag"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "name"),
+    [
+        ("leeftijd=40", 400, "postcode"),
+        ("postcode=8011", 400, "leeftijd"),
+        ("postcode=9999&leeftijd=40", 422, "postcode"),
+        ("postcode=8011&leeftijd=-1", 400, "leeftijd"),
+        ("postcode=8011&geboortedatum=2999-01-01", 400, "geboortedatum"),
+        ("postcode=8011&leeftijd=40&vervoer=auto", 400, "vervoer"),
+        ("postcode=8011&leeftijd=40&begeleiding=veel", 400, "begeleiding"),
+        ("postcode=8011&leeftijd=40&toegankelijkheid=lift", 400, "toegankelijkheid"),
+        ("postcode=8011&leeftijd=40&alleen_gratis=soms", 400, "alleen_gratis"),
+        ("postcode=8011&leeftijd=40&naam=Jan", 400, "naam"),
+    ],
+)
+def test_api_bad_input_is_problem_json(client: FlaskClient, small, query, status, name) -> None:
+    response = client.get(f"/api/v1/matches?{query}")
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    assert name in {p["name"] for p in response.get_json()["invalid_params"]}
+
+
+def test_candidates_come_only_from_the_search_area(
+    factory: Factory, session: Session, small
+) -> None:
+    factory.activity(
+        factory.location(latitude=52.3731, longitude=4.8922, postcode="1012", pc4="1012"),
+        title="In Amsterdam",
+    )
+    stale = factory.activity(title="Oud", confirmed_days_ago=200)
+    centre = geo.Point(52.5125, 6.0907)
+    since = utcnow() - timedelta(days=180)
+    found = {c.title for c in match_candidates(session, centre, 10, 45, True, since)}
+    assert found == {"Stadsmoestuin", "Fietsen repareren"}
+    assert stale.title not in found
+    everyone = {c.title for c in match_candidates(session, centre, 150, 9, False, since)}
+    assert everyone == {"Voetbal voor iedereen"}
