@@ -15,16 +15,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
-    from . import cli, config, db, errors, security, templating
-    from .views import api, consultant, public
+    from . import auth, cli, config, db, errors, security, templating
+    from .views import admin, api, consultant, provider, public
+    from .views import auth as auth_views
 
     config.load(app, test_config)
     db.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(consultant.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(provider.bp)
+    app.register_blueprint(admin.bp)
     return app

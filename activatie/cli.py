@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlmodel import select
 
-from . import migrations, seed, services
+from . import accounts, migrations, seed, services
+from .audit import SYSTEM
 from .db import get_engine, get_session
+from .models import Organisation, UserRole
 from .queries import make_geocoder
+from .vocabulary import ROLES
 
 db_cli = AppGroup("db", help="Manage the database schema.")
 
@@ -54,6 +58,48 @@ def import_command(path: Path) -> None:
     _report(counts)
 
 
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name as shown to colleagues.")
+@click.option(
+    "--role",
+    type=click.Choice(list(ROLES.keys)),
+    default=UserRole.ADMIN,
+    show_default=True,
+    help="aanbieder, consulent or beheerder.",
+)
+@click.option("--organisation", "organisation_slug", help="Provider key (sleutel), for aanbieder.")
+@click.password_option(help="At least 12 characters; asked for when not given.")
+@with_appcontext
+def create_user_command(
+    email: str, name: str, role: str, organisation_slug: str | None, password: str
+) -> None:
+    """Create an account, for example the first beheerder."""
+    session = get_session()
+    organisation_id = None
+    if organisation_slug:
+        organisation = session.exec(
+            select(Organisation).where(Organisation.slug == organisation_slug)
+        ).first()
+        if organisation is None:
+            raise click.BadParameter(f"geen aanbieder met sleutel '{organisation_slug}'")
+        organisation_id = organisation.id
+    try:
+        user = accounts.create_user(
+            session,
+            SYSTEM,
+            email=email,
+            name=name,
+            role=role,
+            organisation_id=organisation_id,
+            password=password,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Account {user.email} ({user.role}) is aangemaakt.")
+
+
 def _report(counts: services.LoadCounts) -> None:
     for what in counts.created:
         click.echo(f"{what}: {counts.created[what]} nieuw, {counts.updated[what]} bijgewerkt")
@@ -63,3 +109,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(create_user_command)

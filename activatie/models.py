@@ -7,7 +7,7 @@ constraints, so a list can change in ``vocabulary.py`` alone; structural rules a
 """
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -212,3 +212,128 @@ class ActivityTerm(SQLModel, table=True):
     activity_id: int = Field(foreign_key="activity.id", ondelete="CASCADE", primary_key=True)
     facet: str = Field(max_length=20, primary_key=True)
     term: str = Field(max_length=40, primary_key=True)
+
+
+class Team(SQLModel, table=True):
+    """A Sociaal Wijkteam; its area is a set of PC4 codes the beheerder edits (data, not code)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    pc4_codes: str = Field(default="", max_length=400)  # space-separated PC4 codes
+
+    @property
+    def area(self) -> list[str]:
+        return self.pc4_codes.split()
+
+
+class UserRole:
+    PROVIDER = "aanbieder"
+    CONSULTANT = "consulent"
+    ADMIN = "beheerder"
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('aanbieder', 'consulent', 'beheerder')", name="role_known"),
+        sa.CheckConstraint(
+            "role != 'aanbieder' OR organisation_id IS NOT NULL", name="provider_has_organisation"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, unique=True)  # stored lower-case
+    name: str = Field(max_length=120)
+    password_hash: str = Field(default="", max_length=300)
+    role: str = Field(max_length=20)
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", ondelete="RESTRICT", index=True
+    )
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    is_active: bool = Field(default=True)
+    #: Part of the login cookie; raised on logout, password change and deactivation so that an
+    #: old cookie stops working (security.md, point 1).
+    session_version: int = Field(default=1)
+    created_at: datetime = _timestamp()
+    last_login_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    version: int = Field(default=1)
+
+    organisation: Optional["Organisation"] = Relationship()
+    team: Optional["Team"] = Relationship()
+
+    # Flask-Login's user interface; the id carries the session version.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed login, counted per account and per address (both as keyed hashes).
+
+    Counting per account works the same for an e-mail address that has no account, so the
+    throttle does not reveal which accounts exist. It lives in the database, so every worker
+    sees the same counts.
+    """
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_hash: str = Field(max_length=64, index=True)
+    address_hash: str = Field(max_length=64, index=True)
+    at: datetime = _timestamp()
+
+
+class PasswordToken(SQLModel, table=True):
+    """A one-time link to set a password (invitation or reset); only its hash is stored."""
+
+    __tablename__ = "password_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = _timestamp()
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ApiToken(SQLModel, table=True):
+    """A provider's token for the write API; only its hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=80)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=12)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _timestamp()
+    last_used_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed (or, for placements, read) which object when, with old and new values."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_object", "object_type", "object_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp()
+    actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    actor: str = Field(max_length=200)  # "user:12 (beheerder)", "api-token:3", "cli"
+    action: str = Field(max_length=40)
+    object_type: str = Field(max_length=40)
+    object_id: int | None = Field(default=None)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False))

@@ -6,12 +6,17 @@ from datetime import timedelta
 from itertools import count
 from typing import Any
 
+from flask.testing import FlaskClient
 from sqlmodel import Session
+from werkzeug.security import generate_password_hash
 
-from activatie.models import Activity, Location, LocationFeature, Organisation, utcnow
+from activatie.models import Activity, Location, LocationFeature, Organisation, User, utcnow
 from activatie.services import set_terms
 
 _numbers = count(1)
+
+PASSWORD = "een lang wachtwoord voor tests"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 
 # Grote Kerkplein, Binnenstad (PC4 8011).
 CENTRE = (52.5125, 6.0907)
@@ -81,3 +86,27 @@ class Factory:
         self.session.add(activity)
         self.session.commit()
         return activity
+
+    def user(self, role: str = "beheerder", **overrides: Any) -> User:
+        """Create an account with password :data:`PASSWORD`."""
+        n = next(_numbers)
+        if role == "aanbieder" and "organisation_id" not in overrides:
+            overrides["organisation_id"] = self.organisation().id
+        values = {
+            "email": f"{role}{n}@voorbeeld.nl",
+            "name": f"{role.title()} {n}",
+            "role": role,
+            "password_hash": _PASSWORD_HASH,
+        } | overrides
+        user = User(**values)
+        self.session.add(user)
+        self.session.commit()
+        return user
+
+
+def login_as(client: FlaskClient, user: User) -> FlaskClient:
+    """Log ``client`` in as ``user`` without the login form (that has its own tests)."""
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = user.get_id()
+        cookie["_fresh"] = True
+    return client

@@ -14,12 +14,17 @@ from activatie.models import utcnow
 from activatie.queries import match_candidates
 
 from . import catalogue
-from .factories import Factory
+from .factories import Factory, login_as
 
 
 @pytest.fixture
 def small(factory: Factory) -> catalogue.Small:
     return catalogue.build(factory)
+
+
+@pytest.fixture
+def consultant(app, factory: Factory) -> FlaskClient:
+    return login_as(app.test_client(), factory.user("consulent"))
 
 
 def years_ago(years: int, days: int = 0) -> str:
@@ -30,8 +35,8 @@ def years_ago(years: int, days: int = 0) -> str:
 # --- consultant ----------------------------------------------------------------------------
 
 
-def test_consultant_form_has_every_field_labelled(client: FlaskClient) -> None:
-    html = client.get("/consulent/matchen").get_data(as_text=True)
+def test_consultant_form_has_every_field_labelled(consultant: FlaskClient) -> None:
+    html = consultant.get("/consulent/matchen").get_data(as_text=True)
     for name in ("postcode", "geboortedatum", "leeftijd", "max_minuten", "max_afstand_km"):
         assert f'<label for="{name}">' in html
     assert 'name="dagdelen" value="di_ochtend"' in html
@@ -39,8 +44,10 @@ def test_consultant_form_has_every_field_labelled(client: FlaskClient) -> None:
     assert "Naam en BSN vragen we niet" in html
 
 
-def test_consultant_sees_matches_with_reasons_and_near_misses(client: FlaskClient, small) -> None:
-    response = client.post(
+def test_consultant_sees_matches_with_reasons_and_near_misses(
+    consultant: FlaskClient, small
+) -> None:
+    response = consultant.post(
         "/consulent/matchen",
         data={
             "postcode": "8011",
@@ -64,8 +71,8 @@ def test_consultant_sees_matches_with_reasons_and_near_misses(client: FlaskClien
     assert "Voetbal voor iedereen" not in html
 
 
-def test_consultant_can_include_full_activities(client: FlaskClient, small) -> None:
-    html = client.post(
+def test_consultant_can_include_full_activities(consultant: FlaskClient, small) -> None:
+    html = consultant.post(
         "/consulent/matchen",
         data={"postcode": "8011", "leeftijd": "45", "max_afstand_km": "6", "ook_vol": "ja"},
     ).get_data(as_text=True)
@@ -104,9 +111,9 @@ def test_consultant_can_include_full_activities(client: FlaskClient, small) -> N
     ],
 )
 def test_consultant_bad_input_is_explained(
-    client: FlaskClient, small, data: dict, status: int, message: str
+    consultant: FlaskClient, small, data: dict, status: int, message: str
 ) -> None:
-    response = client.post("/consulent/matchen", data=data)
+    response = consultant.post("/consulent/matchen", data=data)
     assert response.status_code == status
     html = response.get_data(as_text=True)
     assert message in html
@@ -115,9 +122,9 @@ def test_consultant_bad_input_is_explained(
 
 
 def test_resident_at_aow_age_gets_a_kind_pointer_not_an_empty_list(
-    client: FlaskClient, small
+    consultant: FlaskClient, small
 ) -> None:
-    html = client.post(
+    html = consultant.post(
         "/consulent/matchen", data={"postcode": "8011", "geboortedatum": years_ago(70)}
     ).get_data(as_text=True)
     assert "Goede dagen" in html
@@ -125,29 +132,31 @@ def test_resident_at_aow_age_gets_a_kind_pointer_not_an_empty_list(
     assert "Stadsmoestuin" not in html
 
 
-def test_full_time_guidance_points_to_perspectief(client: FlaskClient, small) -> None:
-    html = client.post(
+def test_full_time_guidance_points_to_perspectief(consultant: FlaskClient, small) -> None:
+    html = consultant.post(
         "/consulent/matchen",
         data={"postcode": "8011", "leeftijd": "30", "begeleiding": "intensief"},
     ).get_data(as_text=True)
     assert "Dagbesteding “Perspectief”" in html
 
 
-def test_a_child_sees_only_the_sports_clubs(client: FlaskClient, small) -> None:
-    html = client.post("/consulent/matchen", data={"postcode": "8024", "leeftijd": "9"}).get_data(
-        as_text=True
-    )
+def test_a_child_sees_only_the_sports_clubs(consultant: FlaskClient, small) -> None:
+    html = consultant.post(
+        "/consulent/matchen", data={"postcode": "8024", "leeftijd": "9"}
+    ).get_data(as_text=True)
     assert "Voetbal voor iedereen" in html
     assert "Stadsmoestuin" not in html
     assert "sportclubs in Zwolle" in html
 
 
 def test_matching_logs_nothing_the_resident_typed(
-    client: FlaskClient, small, caplog: pytest.LogCaptureFixture
+    consultant: FlaskClient, small, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    client.post("/consulent/matchen", data={"postcode": "8011AB", "geboortedatum": "17-03-1981"})
-    client.post("/consulent/matchen", data={"postcode": "9999", "geboortedatum": "17-03-1981"})
+    consultant.post(
+        "/consulent/matchen", data={"postcode": "8011AB", "geboortedatum": "17-03-1981"}
+    )
+    consultant.post("/consulent/matchen", data={"postcode": "9999", "geboortedatum": "17-03-1981"})
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "17-03-1981" not in logged and "8011AB" not in logged and "9999" not in logged
 

@@ -1,0 +1,239 @@
+"""WTForms for staff pages, with Dutch messages. Public search forms use plain GET parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from . import geo
+from .accounts import MIN_PASSWORD_LENGTH
+from .vocabulary import (
+    ACCESS_ROUTES,
+    ACCESSIBILITY,
+    ACTIVITY_STATUSES,
+    ACTIVITY_TYPES,
+    COSTS,
+    GUIDANCE,
+    NEEDS,
+    ORGANISATION_KINDS,
+    PROGRAMMES,
+    ROLES,
+    SLOTS,
+    TARGET_GROUPS,
+)
+
+REQUIRED = "Vul dit in."
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        known = {value for value, _ in self.choices}  # type: ignore[union-attr]
+        unknown = [value for value in self.data or [] if value not in known]
+        if unknown:
+            raise ValidationError("Kies alleen uit de lijst.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED), Length(max=200)])
+    password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED), Length(max=200)])
+    next = HiddenField()
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Nieuw wachtwoord",
+        description=f"Minstens {MIN_PASSWORD_LENGTH} tekens. Een zin van een paar woorden is goed.",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"Kies minstens {MIN_PASSWORD_LENGTH} tekens.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Herhaal het wachtwoord",
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", "De wachtwoorden zijn niet gelijk."),
+        ],
+    )
+
+
+class VersionedForm(FlaskForm):
+    """A form that carries the version of the row it edits (no lost updates)."""
+
+    version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+
+
+class OrganisationForm(VersionedForm):
+    name = StringField("Naam", validators=[DataRequired(REQUIRED), Length(max=160)])
+    description = TextAreaField(
+        "Over de organisatie",
+        description="Een paar zinnen in eenvoudige woorden.",
+        validators=[Length(max=2000)],
+    )
+    website = URLField(
+        "Website",
+        validators=[
+            Optional(),
+            Length(max=300),
+            Regexp(r"^https?://", message="Begin met https://"),
+        ],
+    )
+    phone = StringField("Telefoon", validators=[Optional(), Length(max=40)])
+    email = EmailField("E-mailadres", validators=[Optional(), Length(max=200)])
+
+
+class LocationForm(VersionedForm):
+    name = StringField("Naam van de plek", validators=[DataRequired(REQUIRED), Length(max=160)])
+    street = StringField("Straat", validators=[DataRequired(REQUIRED), Length(max=120)])
+    house_number = StringField("Huisnummer", validators=[Optional(), Length(max=20)])
+    postcode = StringField(
+        "Postcode",
+        description="Bijvoorbeeld 8011 AB.",
+        validators=[DataRequired(REQUIRED), Length(max=7)],
+    )
+    accessibility = MultiCheckboxField("Toegankelijkheid", choices=ACCESSIBILITY.choices())
+
+    def validate_postcode(self, field: StringField) -> None:
+        if geo.normalise_postcode(field.data or "") is None:
+            raise ValidationError("Vul een postcode in zoals 8011 AB.")
+
+
+class ActivityForm(VersionedForm):
+    title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=160)])
+    summary = StringField("In één zin", validators=[Length(max=300)])
+    description = TextAreaField(
+        "Wat doe je er?",
+        description="Wat doen mensen, wie ontmoeten ze, hoe helpt de begeleiding?",
+        validators=[Length(max=4000)],
+    )
+    location_id = SelectField("Locatie", coerce=int, validators=[InputRequired(REQUIRED)])
+    programme = RadioField(
+        "Programma",
+        choices=PROGRAMMES.choices(),
+        default="sah",
+        validators=[InputRequired(REQUIRED)],
+    )
+    types = MultiCheckboxField(
+        "Soort activiteit",
+        choices=ACTIVITY_TYPES.choices(),
+        validators=[DataRequired("Kies minstens één soort.")],
+    )
+    needs = MultiCheckboxField(
+        "Waar het bij helpt",
+        choices=NEEDS.choices(),
+        validators=[DataRequired("Kies minstens één.")],
+    )
+    target_groups = MultiCheckboxField("Voor wie", choices=TARGET_GROUPS.choices())
+    guidance = RadioField(
+        "Begeleiding", choices=GUIDANCE.choices(), validators=[InputRequired(REQUIRED)]
+    )
+    min_age = IntegerField("Vanaf leeftijd", validators=[Optional(), NumberRange(0, 125)])
+    max_age = IntegerField("Tot en met leeftijd", validators=[Optional(), NumberRange(0, 125)])
+    slots = MultiCheckboxField("Dagdelen", choices=SLOTS.choices())
+    schedule_note = StringField(
+        "Tijden in woorden",
+        description="Bijvoorbeeld: dinsdag 9.30 - 12.00 uur.",
+        validators=[Length(max=300)],
+    )
+    capacity = IntegerField(
+        "Aantal plekken", validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)]
+    )
+    free_places = IntegerField(
+        "Vrije plekken", validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)]
+    )
+    waiting_list = BooleanField("Er is een wachtlijst")
+    cost = RadioField(
+        "Kosten", choices=COSTS.choices(), default="gratis", validators=[InputRequired(REQUIRED)]
+    )
+    cost_euro = DecimalField(
+        "Eigen bijdrage in euro", places=2, validators=[Optional(), NumberRange(0, 1000)]
+    )
+    access_route = RadioField(
+        "Hoe meld je je aan?", choices=ACCESS_ROUTES.choices(), validators=[InputRequired(REQUIRED)]
+    )
+    access_note = TextAreaField("Uitleg over aanmelden", validators=[Length(max=600)])
+    status = RadioField(
+        "Status",
+        choices=ACTIVITY_STATUSES.choices(),
+        default="actief",
+        validators=[InputRequired(REQUIRED)],
+    )
+
+    def validate_free_places(self, field: IntegerField) -> None:
+        if (
+            field.data is not None
+            and self.capacity.data is not None
+            and field.data > self.capacity.data
+        ):
+            raise ValidationError("Er kunnen niet meer vrije plekken zijn dan plekken.")
+
+    def validate_max_age(self, field: IntegerField) -> None:
+        if (
+            field.data is not None
+            and self.min_age.data is not None
+            and field.data < self.min_age.data
+        ):
+            raise ValidationError("Deze leeftijd is lager dan de 'vanaf' leeftijd.")
+
+    def validate_cost_euro(self, field: DecimalField) -> None:
+        if self.cost.data == "eigen_bijdrage" and field.data is None:
+            raise ValidationError("Vul het bedrag van de eigen bijdrage in.")
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        "Naam van de sleutel",
+        description="Bijvoorbeeld: ons planningssysteem.",
+        validators=[DataRequired(REQUIRED), Length(max=80)],
+    )
+
+
+class UserForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField("Naam", validators=[DataRequired(REQUIRED), Length(max=120)])
+    role = RadioField("Rol", choices=ROLES.choices(), validators=[InputRequired(REQUIRED)])
+    organisation_id = SelectField(
+        "Aanbieder (alleen voor de rol aanbieder)", coerce=int, validators=[Optional()]
+    )
+    team_id = SelectField("Wijkteam (alleen voor consulenten)", coerce=int, validators=[Optional()])
+
+
+class ReasonForm(FlaskForm):
+    """A form with only a CSRF token, for one-click actions."""
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return ORGANISATION_KINDS.choices()

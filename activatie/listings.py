@@ -1,0 +1,395 @@
+"""Changes to listings by providers, the write API and beheerders; one commit each, audited.
+
+Lost updates are prevented in the database, not in Python: an edit names the version it was
+based on (``UPDATE ... WHERE version = :seen``), and free places change with one conditional
+``UPDATE`` that can never leave them below zero or above the capacity (security.md, 2 and 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from . import audit, geo
+from .audit import Actor
+from .models import Activity, Location, LocationFeature, Organisation, utcnow
+from .services import set_terms
+
+ACTIVITY_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "location_id",
+    "programme",
+    "guidance",
+    "min_age",
+    "max_age",
+    "schedule_note",
+    "capacity",
+    "free_places",
+    "waiting_list",
+    "cost",
+    "cost_cents",
+    "access_route",
+    "access_note",
+    "status",
+)
+FACETS = ("behoeften", "soorten", "doelgroepen", "dagdelen")
+ORGANISATION_FIELDS = ("name", "description", "website", "phone", "email")
+LOCATION_FIELDS = (
+    "name",
+    "street",
+    "house_number",
+    "postcode",
+    "pc4",
+    "district",
+    "latitude",
+    "longitude",
+)
+
+
+INCONSISTENT = "Deze gegevens passen niet bij elkaar. Controleer de getallen."
+
+
+class ListingError(ValueError):
+    """A change that cannot be made; the message is Dutch."""
+
+
+class Conflict(ListingError):
+    """Someone else changed the object since it was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Iemand anders heeft dit intussen gewijzigd. Hieronder staan de gegevens zoals ze nu "
+            "zijn. Kijk ze na en sla uw wijziging opnieuw op."
+        )
+
+
+def activity_snapshot(activity: Activity) -> dict[str, Any]:
+    data = audit.snapshot(activity, ACTIVITY_FIELDS)
+    data.update({facet: sorted(activity.facet(facet)) for facet in FACETS})
+    return data
+
+
+def _versioned_update(
+    session: Session, model: type, obj_id: int, seen_version: int, values: dict[str, Any]
+) -> None:
+    """Write ``values`` only if the row is still at ``seen_version``; raise Conflict if not."""
+    try:
+        result = session.exec(  # type: ignore[call-overload]
+            update(model)
+            .where(model.id == obj_id, model.version == seen_version)  # type: ignore[attr-defined]
+            .values(**values, version=model.version + 1)  # type: ignore[attr-defined]
+        )
+    except IntegrityError:
+        session.rollback()
+        raise ListingError(
+            "Deze gegevens passen niet bij elkaar. Controleer de getallen."
+        ) from None
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict()
+
+
+def update_activity(
+    session: Session,
+    actor: Actor,
+    activity: Activity,
+    seen_version: int,
+    values: dict[str, Any],
+    facets: dict[str, Iterable[str]],
+) -> None:
+    """Save an edit of ``activity`` made from ``seen_version``; approved edits go live at once."""
+    before = activity_snapshot(activity)
+    location = session.get(Location, values.get("location_id", activity.location_id))
+    if location is None or location.organisation_id != activity.organisation_id:
+        raise ListingError("Kies een locatie van uw eigen organisatie.")
+    now = utcnow()
+    _versioned_update(
+        session,
+        Activity,
+        activity.id,
+        seen_version,  # type: ignore[arg-type]
+        {**values, "updated_at": now},
+    )
+    session.expire(activity)
+    set_terms(activity, facets)
+    session.flush()
+    after = activity_snapshot(activity)
+    audit.record(session, actor, "gewijzigd", "activity", activity.id, audit.changes(before, after))
+    session.commit()
+
+
+def create_activity(
+    session: Session,
+    actor: Actor,
+    organisation: Organisation,
+    slug: str,
+    values: dict[str, Any],
+    facets: dict[str, Iterable[str]],
+    *,
+    approved: bool = False,
+) -> Activity:
+    """Add an activity; one made by a provider waits for a beheerder's approval."""
+    location = session.get(Location, values.get("location_id"))
+    if location is None or location.organisation_id != organisation.id:
+        raise ListingError("Kies een locatie van uw eigen organisatie.")
+    activity = Activity(
+        organisation_id=organisation.id,
+        slug=_free_slug(session, organisation, slug),
+        is_approved=approved,
+        **values,
+    )
+    set_terms(activity, facets)
+    session.add(activity)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ListingError(
+            "Deze gegevens passen niet bij elkaar. Controleer de getallen."
+        ) from None
+    audit.record(
+        session,
+        actor,
+        "aangemaakt",
+        "activity",
+        activity.id,
+        audit.changes({}, activity_snapshot(activity)),
+    )
+    session.commit()
+    return activity
+
+
+def _free_slug(session: Session, organisation: Organisation, wanted: str) -> str:
+    chars = (ch if ch.isascii() and ch.isalnum() else "-" for ch in wanted.lower())
+    base = "".join(chars).strip("-")[:60] or "activiteit"
+    taken = set(
+        session.exec(select(Activity.slug).where(Activity.organisation_id == organisation.id))
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def change_free_places(
+    session: Session, actor: Actor, activity_id: int, organisation_id: int, delta: int
+) -> int:
+    """Add ``delta`` to the free places atomically; return the new number.
+
+    Never goes below zero or above the capacity, however many people click at once.
+    """
+    result = session.exec(  # type: ignore[call-overload]
+        update(Activity)
+        .where(
+            Activity.id == activity_id,
+            Activity.organisation_id == organisation_id,
+            Activity.free_places + delta >= 0,
+            Activity.free_places + delta <= Activity.capacity,
+        )
+        .values(
+            free_places=Activity.free_places + delta,
+            version=Activity.version + 1,
+            updated_at=utcnow(),
+        )
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        if delta < 0:
+            raise ListingError("Er zijn geen vrije plekken meer om af te halen.")
+        raise ListingError("Er kunnen niet meer vrije plekken zijn dan plekken.")
+    now_free = session.exec(select(Activity.free_places).where(Activity.id == activity_id)).one()
+    audit.record(
+        session,
+        actor,
+        "vrije_plekken",
+        "activity",
+        activity_id,
+        {"free_places": {"oud": now_free - delta, "nieuw": now_free}},
+    )
+    session.commit()
+    return now_free
+
+
+def set_free_places(
+    session: Session, actor: Actor, activity_id: int, organisation_id: int, value: int
+) -> None:
+    """Set the free places to ``value`` (0 up to the capacity) in one statement."""
+    old = session.exec(select(Activity.free_places).where(Activity.id == activity_id)).one()
+    result = session.exec(  # type: ignore[call-overload]
+        update(Activity)
+        .where(
+            Activity.id == activity_id,
+            Activity.organisation_id == organisation_id,
+            Activity.capacity >= value,
+        )
+        .values(free_places=value, version=Activity.version + 1, updated_at=utcnow())
+    )
+    if value < 0 or result.rowcount != 1:
+        session.rollback()
+        raise ListingError("Vrije plekken moet tussen 0 en het aantal plekken liggen.")
+    audit.record(
+        session,
+        actor,
+        "vrije_plekken",
+        "activity",
+        activity_id,
+        {"free_places": {"oud": old, "nieuw": value}},
+    )
+    session.commit()
+
+
+def set_status(session: Session, actor: Actor, activity: Activity, status: str) -> None:
+    """Pause, resume or end an activity."""
+    if activity.status == status:
+        return
+    old = activity.status
+    session.exec(  # type: ignore[call-overload]
+        update(Activity)
+        .where(Activity.id == activity.id)
+        .values(status=status, version=Activity.version + 1, updated_at=utcnow())
+    )
+    audit.record(
+        session, actor, "status", "activity", activity.id, {"status": {"oud": old, "nieuw": status}}
+    )
+    session.commit()
+    session.expire(activity)
+
+
+def confirm_all(session: Session, actor: Actor, organisation_id: int) -> int:
+    """Mark every listing of an organisation as checked today; return how many."""
+    now = utcnow()
+    result = session.exec(  # type: ignore[call-overload]
+        update(Activity)
+        .where(Activity.organisation_id == organisation_id, Activity.status != "beeindigd")
+        .values(confirmed_at=now)
+    )
+    audit.record(
+        session,
+        actor,
+        "alles_bevestigd",
+        "organisation",
+        organisation_id,
+        {"aantal": result.rowcount},
+    )
+    session.commit()
+    return result.rowcount
+
+
+def update_organisation(
+    session: Session,
+    actor: Actor,
+    organisation: Organisation,
+    seen_version: int,
+    values: dict[str, Any],
+) -> None:
+    before = audit.snapshot(organisation, ORGANISATION_FIELDS)
+    _versioned_update(
+        session,
+        Organisation,
+        organisation.id,
+        seen_version,  # type: ignore[arg-type]
+        {**values, "updated_at": utcnow()},
+    )
+    session.expire(organisation)
+    audit.record(
+        session,
+        actor,
+        "gewijzigd",
+        "organisation",
+        organisation.id,
+        audit.changes(before, audit.snapshot(organisation, ORGANISATION_FIELDS)),
+    )
+    session.commit()
+
+
+def save_location(
+    session: Session,
+    actor: Actor,
+    organisation: Organisation,
+    location: Location | None,
+    seen_version: int | None,
+    values: dict[str, Any],
+    accessibility: Iterable[str],
+    geocoder: geo.SupportsGeocode,
+) -> Location:
+    """Create or update a location; the point comes from the postcode (geocoded on save)."""
+    hit = geo.resolve_postcode(geocoder, values["postcode"])
+    point_values = {
+        **values,
+        "postcode": geo.normalise_postcode(values["postcode"]),
+        "pc4": hit.postcode[:4],
+        "district": hit.district,
+        "latitude": hit.point.latitude,
+        "longitude": hit.point.longitude,
+    }
+    if location is None:
+        location = Location(
+            organisation_id=organisation.id,
+            slug=f"locatie-{len(organisation.locations) + 1}-{utcnow():%H%M%S}",
+            **point_values,
+        )
+        session.add(location)
+        session.flush()
+        before: dict[str, Any] = {}
+    else:
+        before = audit.snapshot(location, LOCATION_FIELDS) | {
+            "accessibility": sorted(location.accessibility)
+        }
+        _versioned_update(
+            session,
+            Location,
+            location.id,
+            seen_version or 0,  # type: ignore[arg-type]
+            point_values,
+        )
+        session.expire(location)
+    wanted = set(accessibility)
+    location.features = [f for f in location.features if f.feature in wanted] + [
+        LocationFeature(feature=key) for key in sorted(wanted - location.accessibility)
+    ]
+    session.flush()
+    after = audit.snapshot(location, LOCATION_FIELDS) | {
+        "accessibility": sorted(location.accessibility)
+    }
+    audit.record(
+        session,
+        actor,
+        "gewijzigd" if before else "aangemaakt",
+        "location",
+        location.id,
+        audit.changes(before, after),
+    )
+    session.commit()
+    return location
+
+
+def approve(session: Session, actor: Actor, obj: Activity | Organisation) -> None:
+    """Make a new organisation or activity publicly visible."""
+    if obj.is_approved:
+        return
+    obj.is_approved = True
+    obj.version += 1
+    kind = "activity" if isinstance(obj, Activity) else "organisation"
+    audit.record(
+        session, actor, "goedgekeurd", kind, obj.id, {"is_approved": {"oud": False, "nieuw": True}}
+    )
+    session.commit()
+
+
+def stale_condition(now: datetime, days: int) -> Any:
+    return and_(Activity.confirmed_at < now - timedelta(days=days), Activity.status != "beeindigd")
+
+
+def count_stale(session: Session, organisation_id: int, now: datetime, days: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Activity)
+        .where(Activity.organisation_id == organisation_id, stale_condition(now, days))
+    ).one()

@@ -1,0 +1,364 @@
+"""The provider's own pages: listings, free places, freshness and API tokens.
+
+Every object is looked up through the provider's own organisation: an id of someone else's
+object is answered with 404, whatever the URL says.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from .. import accounts, geo, listings
+from ..audit import Actor
+from ..auth import roles_required
+from ..db import get_session
+from ..forms import ActivityForm, ApiTokenForm, LocationForm, OrganisationForm, ReasonForm
+from ..models import Activity, ApiToken, Location, Organisation, UserRole, utcnow
+from ..queries import make_geocoder
+from . import parse_id
+
+bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
+
+
+@bp.before_request
+@roles_required(UserRole.PROVIDER)
+def _only_providers() -> None:
+    """Every page here is for provider accounts only."""
+
+
+def _organisation() -> Organisation:
+    organisation = get_session().get(Organisation, current_user.organisation_id)
+    if organisation is None:
+        abort(403)
+    return organisation
+
+
+def _own_activity(raw_id: str) -> Activity:
+    activity = get_session().get(Activity, parse_id(raw_id, "Activiteit"))
+    if activity is None or activity.organisation_id != current_user.organisation_id:
+        abort(404, description="Deze activiteit bestaat niet of is niet van uw organisatie.")
+    return activity
+
+
+def _own_location(raw_id: str) -> Location:
+    location = get_session().get(Location, parse_id(raw_id, "Locatie"))
+    if location is None or location.organisation_id != current_user.organisation_id:
+        abort(404, description="Deze locatie bestaat niet of is niet van uw organisatie.")
+    return location
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+@bp.get("/")
+def dashboard() -> str:
+    organisation = _organisation()
+    now = utcnow()
+    stale_days = current_app.config["STALE_AFTER_DAYS"]
+    tokens = (
+        get_session()
+        .exec(
+            select(ApiToken).where(
+                ApiToken.organisation_id == organisation.id, ApiToken.revoked_at.is_(None)
+            )  # type: ignore[union-attr]
+        )
+        .all()
+    )
+    return render_template(
+        "provider/dashboard.html",
+        organisation=organisation,
+        activities=organisation.activities,
+        stale_count=listings.count_stale(get_session(), organisation.id, now, stale_days),
+        is_stale=lambda a: (now - a.confirmed_at).days > stale_days,
+        tokens=tokens,
+        form=ReasonForm(),
+    )
+
+
+@bp.post("/activiteiten/<raw_id>/plekken")
+def change_places(raw_id: str) -> Response:
+    activity = _own_activity(raw_id)
+    delta = {"min": -1, "plus": 1}.get(request.form.get("wijziging", ""))
+    if delta is None:
+        abort(400, description="Kies 'min' of 'plus'.")
+    try:
+        free = listings.change_free_places(
+            get_session(), _actor(), activity.id, activity.organisation_id, delta
+        )
+    except listings.ListingError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{activity.title}: nu {free} vrije {'plek' if free == 1 else 'plekken'}.", "info")
+    return redirect(url_for("provider.dashboard") + f"#activiteit-{activity.id}")
+
+
+@bp.post("/activiteiten/<raw_id>/status")
+def change_status(raw_id: str) -> Response:
+    activity = _own_activity(raw_id)
+    status = request.form.get("status", "")
+    if status not in ("actief", "gepauzeerd"):
+        abort(400, description="Kies 'actief' of 'gepauzeerd'.")
+    listings.set_status(get_session(), _actor(), activity, status)
+    flash(f"{activity.title}: {'weer actief' if status == 'actief' else 'gepauzeerd'}.", "info")
+    return redirect(url_for("provider.dashboard") + f"#activiteit-{activity.id}")
+
+
+@bp.post("/bevestigen")
+def confirm_all() -> Response:
+    count = listings.confirm_all(get_session(), _actor(), current_user.organisation_id)
+    flash(f"Dank u. {count} activiteiten staan als gecontroleerd op vandaag.", "info")
+    return redirect(url_for("provider.dashboard"))
+
+
+def _location_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    return [(loc.id, f"{loc.name} – {loc.address}") for loc in organisation.locations]
+
+
+def _activity_values(form: ActivityForm) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    cost_euro: Decimal | None = form.cost_euro.data if form.cost.data == "eigen_bijdrage" else None
+    values = {
+        "title": form.title.data.strip(),
+        "summary": (form.summary.data or "").strip(),
+        "description": (form.description.data or "").strip(),
+        "location_id": form.location_id.data,
+        "programme": form.programme.data,
+        "guidance": form.guidance.data,
+        "min_age": form.min_age.data,
+        "max_age": form.max_age.data,
+        "schedule_note": (form.schedule_note.data or "").strip(),
+        "capacity": form.capacity.data,
+        "free_places": form.free_places.data,
+        "waiting_list": bool(form.waiting_list.data),
+        "cost": form.cost.data,
+        "cost_cents": None if cost_euro is None else int(cost_euro * 100),
+        "access_route": form.access_route.data,
+        "access_note": (form.access_note.data or "").strip(),
+        "status": form.status.data,
+    }
+    facets = {
+        "behoeften": form.needs.data or [],
+        "soorten": form.types.data or [],
+        "doelgroepen": form.target_groups.data or [],
+        "dagdelen": form.slots.data or [],
+    }
+    return values, facets
+
+
+def _fill_activity_form(form: ActivityForm, activity: Activity) -> None:
+    for name in (
+        "title",
+        "summary",
+        "description",
+        "location_id",
+        "programme",
+        "guidance",
+        "min_age",
+        "max_age",
+        "schedule_note",
+        "capacity",
+        "free_places",
+        "waiting_list",
+        "cost",
+        "access_route",
+        "access_note",
+        "status",
+        "version",
+    ):
+        getattr(form, name).data = getattr(activity, name)
+    form.cost_euro.data = (
+        None if activity.cost_cents is None else Decimal(activity.cost_cents) / 100
+    )
+    form.needs.data = sorted(activity.needs)
+    form.types.data = sorted(activity.types)
+    form.target_groups.data = sorted(activity.target_groups)
+    form.slots.data = sorted(activity.slots)
+
+
+@bp.route("/activiteiten/<raw_id>/bewerken", methods=["GET", "POST"])
+def edit_activity(raw_id: str) -> Response | tuple[str, int]:
+    activity = _own_activity(raw_id)
+    organisation = _organisation()
+    form = ActivityForm()
+    form.location_id.choices = _location_choices(organisation)
+    problem, status = None, 200
+    if request.method == "GET":
+        _fill_activity_form(form, activity)
+    elif form.validate_on_submit():
+        values, facets = _activity_values(form)
+        try:
+            listings.update_activity(
+                get_session(), _actor(), activity, int(form.version.data), values, facets
+            )
+        except listings.Conflict as error:
+            problem, status = str(error), 409
+            get_session().expire_all()
+            current = get_session().get(Activity, activity.id)
+            form = ActivityForm(formdata=None)
+            form.location_id.choices = _location_choices(organisation)
+            _fill_activity_form(form, current)  # type: ignore[arg-type]
+        except listings.ListingError as error:
+            problem, status = str(error), 422
+        else:
+            flash("De wijzigingen staan erin.", "info")
+            return redirect(url_for("provider.dashboard") + f"#activiteit-{activity.id}")
+    else:
+        status = 400
+    return render_template(
+        "provider/activity_form.html", form=form, activity=activity, problem=problem
+    ), status
+
+
+@bp.route("/activiteiten/nieuw", methods=["GET", "POST"])
+def new_activity() -> Response | tuple[str, int]:
+    organisation = _organisation()
+    form = ActivityForm(version="0")
+    form.location_id.choices = _location_choices(organisation)
+    if not organisation.locations:
+        flash("Voeg eerst een locatie toe.", "info")
+        return redirect(url_for("provider.new_location"))
+    problem, status = None, 200
+    if form.validate_on_submit():
+        values, facets = _activity_values(form)
+        try:
+            activity = listings.create_activity(
+                get_session(), _actor(), organisation, values["title"], values, facets
+            )
+        except listings.ListingError as error:
+            problem, status = str(error), 422
+        else:
+            flash(
+                "De activiteit is opgeslagen. De gemeente kijkt ernaar; daarna is hij te zien.",
+                "info",
+            )
+            return redirect(url_for("provider.dashboard") + f"#activiteit-{activity.id}")
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "provider/activity_form.html", form=form, activity=None, problem=problem
+    ), status
+
+
+@bp.route("/organisatie", methods=["GET", "POST"])
+def edit_organisation() -> Response | tuple[str, int]:
+    organisation = _organisation()
+    form = OrganisationForm(obj=organisation if request.method == "GET" else None)
+    problem, status = None, 200
+    if form.validate_on_submit():
+        values = {
+            name: (getattr(form, name).data or "").strip() for name in listings.ORGANISATION_FIELDS
+        }
+        try:
+            listings.update_organisation(
+                get_session(), _actor(), organisation, int(form.version.data), values
+            )
+        except listings.Conflict as error:
+            problem, status = str(error), 409
+            get_session().expire_all()
+            form = OrganisationForm(
+                formdata=None, obj=get_session().get(Organisation, organisation.id)
+            )
+        else:
+            flash("De gegevens van uw organisatie staan erin.", "info")
+            return redirect(url_for("provider.dashboard"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("provider/organisation_form.html", form=form, problem=problem), status
+
+
+@bp.route("/locaties/<raw_id>/bewerken", methods=["GET", "POST"])
+def edit_location(raw_id: str | None) -> Response | tuple[str, int]:
+    organisation = _organisation()
+    location = _own_location(raw_id) if raw_id else None
+    form = LocationForm(obj=location if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = str(location.version) if location else "0"
+        form.accessibility.data = sorted(location.accessibility) if location else []
+    problem, status = None, 200
+    if form.validate_on_submit():
+        values = {
+            name: (getattr(form, name).data or "").strip()
+            for name in ("name", "street", "house_number", "postcode")
+        }
+        try:
+            saved = listings.save_location(
+                get_session(),
+                _actor(),
+                organisation,
+                location,
+                int(form.version.data),
+                values,
+                form.accessibility.data or [],
+                make_geocoder(get_session()),
+            )
+        except listings.Conflict as error:
+            problem, status = str(error), 409
+        except (listings.ListingError, geo.UnknownPostcode, geo.InvalidPostcode) as error:
+            problem, status = str(error), 422
+        else:
+            flash(f"Locatie '{saved.name}' is opgeslagen.", "info")
+            return redirect(url_for("provider.dashboard"))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "provider/location_form.html", form=form, location=location, problem=problem
+    ), status
+
+
+bp.add_url_rule(
+    "/locaties/nieuw",
+    endpoint="new_location",
+    view_func=edit_location,
+    methods=["GET", "POST"],
+    defaults={"raw_id": None},
+)
+
+
+@bp.route("/api-sleutels", methods=["GET", "POST"])
+def api_tokens() -> Response | tuple[str, int]:
+    organisation = _organisation()
+    form = ApiTokenForm()
+    secret = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _, secret = accounts.create_api_token(
+                get_session(), _actor(), organisation.id, form.name.data
+            )
+        except accounts.AccountError as error:
+            form.name.errors = [str(error)]
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    tokens = (
+        get_session()
+        .exec(
+            select(ApiToken)
+            .where(ApiToken.organisation_id == organisation.id)
+            .order_by(ApiToken.created_at.desc())  # type: ignore[attr-defined]
+        )
+        .all()
+    )
+    return render_template(
+        "provider/api_tokens.html",
+        form=form,
+        tokens=tokens,
+        secret=secret,
+        organisation=organisation,
+    ), status
+
+
+@bp.post("/api-sleutels/<raw_id>/intrekken")
+def revoke_token(raw_id: str) -> Response:
+    token = get_session().get(ApiToken, parse_id(raw_id, "Sleutel"))
+    if token is None or token.organisation_id != current_user.organisation_id:
+        abort(404, description="Deze sleutel bestaat niet of is niet van uw organisatie.")
+    accounts.revoke_api_token(get_session(), _actor(), token)
+    flash(f"Sleutel {token.prefix}… werkt niet meer.", "info")
+    return redirect(url_for("provider.api_tokens"))
