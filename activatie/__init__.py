@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -20,6 +21,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views import auth as auth_views
 
     config.load(app, test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Trust exactly as many proxies as there are, or X-Forwarded-For can be forged.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     db.init_app(app)
     security.init_app(app)
     auth.init_app(app)

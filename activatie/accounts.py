@@ -293,5 +293,11 @@ def api_token_for(session: Session, raw: str) -> ApiToken | None:
     return token
 
 
+def touch_api_token(session: Session, token: ApiToken) -> None:
+    """Remember when a token was last used (shown to the provider)."""
+    token.last_used_at = utcnow()
+    session.commit()
+
+
 def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -80,7 +82,7 @@ def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
 
 
 def handle_database_down(error: OperationalError) -> Response | tuple[str, int]:
-    log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else "unknown")
+    log.error("database unavailable: %s", describe(error))
     unavailable = HTTPException(description=DEFAULT_DETAILS[503])
     unavailable.code = 503
     response = handle_http_error(unavailable)
@@ -89,8 +91,23 @@ def handle_database_down(error: OperationalError) -> Response | tuple[str, int]:
     return response
 
 
+def describe(error: BaseException) -> str:
+    """Describe an error for the log without its message: that may hold personal data.
+
+    Even with ``hide_parameters`` the database's own text can quote the row ("Failing row
+    contains ..."), so only the exception types, the SQLSTATE and the code location are kept.
+    """
+    name = type(error).__name__
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        name = f"{name} ({type(error.orig).__name__}, sqlstate {state})"
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    return f"{name} at {where}"
+
+
 def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.error("unhandled error on %s %s: %s", request.method, request.path, describe(error))
     return handle_http_error(InternalServerError())
 
 

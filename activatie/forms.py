@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -13,6 +14,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -46,9 +48,16 @@ from .vocabulary import (
     ROLES,
     SLOTS,
     TARGET_GROUPS,
+    Vocabulary,
 )
 
 REQUIRED = "Vul dit in."
+
+
+def options(pairs: Vocabulary | Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """Return WTForms choices for a vocabulary or for ``(value, label)`` pairs."""
+    items = pairs.choices() if isinstance(pairs, Vocabulary) else pairs
+    return [SelectChoice(value, label) for value, label in items]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -56,7 +65,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
     def pre_validate(self, form: Any) -> None:
-        known = {value for value, _ in self.choices}  # type: ignore[union-attr]
+        known = {choice.value for choice in self.choices}  # type: ignore[union-attr]
         unknown = [value for value in self.data or [] if value not in known]
         if unknown:
             raise ValidationError("Kies alleen uit de lijst.")
@@ -124,7 +133,7 @@ class LocationForm(VersionedForm):
         description="Bijvoorbeeld 8011 AB.",
         validators=[DataRequired(REQUIRED), Length(max=7)],
     )
-    accessibility = MultiCheckboxField("Toegankelijkheid", choices=ACCESSIBILITY.choices())
+    accessibility = MultiCheckboxField("Toegankelijkheid", choices=options(ACCESSIBILITY))
 
     def validate_postcode(self, field: StringField) -> None:
         if geo.normalise_postcode(field.data or "") is None:
@@ -142,27 +151,27 @@ class ActivityForm(VersionedForm):
     location_id = SelectField("Locatie", coerce=int, validators=[InputRequired(REQUIRED)])
     programme = RadioField(
         "Programma",
-        choices=PROGRAMMES.choices(),
+        choices=options(PROGRAMMES),
         default="sah",
         validators=[InputRequired(REQUIRED)],
     )
     types = MultiCheckboxField(
         "Soort activiteit",
-        choices=ACTIVITY_TYPES.choices(),
+        choices=options(ACTIVITY_TYPES),
         validators=[DataRequired("Kies minstens één soort.")],
     )
     needs = MultiCheckboxField(
         "Waar het bij helpt",
-        choices=NEEDS.choices(),
+        choices=options(NEEDS),
         validators=[DataRequired("Kies minstens één.")],
     )
-    target_groups = MultiCheckboxField("Voor wie", choices=TARGET_GROUPS.choices())
+    target_groups = MultiCheckboxField("Voor wie", choices=options(TARGET_GROUPS))
     guidance = RadioField(
-        "Begeleiding", choices=GUIDANCE.choices(), validators=[InputRequired(REQUIRED)]
+        "Begeleiding", choices=options(GUIDANCE), validators=[InputRequired(REQUIRED)]
     )
     min_age = IntegerField("Vanaf leeftijd", validators=[Optional(), NumberRange(0, 125)])
     max_age = IntegerField("Tot en met leeftijd", validators=[Optional(), NumberRange(0, 125)])
-    slots = MultiCheckboxField("Dagdelen", choices=SLOTS.choices())
+    slots = MultiCheckboxField("Dagdelen", choices=options(SLOTS))
     schedule_note = StringField(
         "Tijden in woorden",
         description="Bijvoorbeeld: dinsdag 9.30 - 12.00 uur.",
@@ -176,18 +185,18 @@ class ActivityForm(VersionedForm):
     )
     waiting_list = BooleanField("Er is een wachtlijst")
     cost = RadioField(
-        "Kosten", choices=COSTS.choices(), default="gratis", validators=[InputRequired(REQUIRED)]
+        "Kosten", choices=options(COSTS), default="gratis", validators=[InputRequired(REQUIRED)]
     )
     cost_euro = DecimalField(
         "Eigen bijdrage in euro", places=2, validators=[Optional(), NumberRange(0, 1000)]
     )
     access_route = RadioField(
-        "Hoe meld je je aan?", choices=ACCESS_ROUTES.choices(), validators=[InputRequired(REQUIRED)]
+        "Hoe meld je je aan?", choices=options(ACCESS_ROUTES), validators=[InputRequired(REQUIRED)]
     )
     access_note = TextAreaField("Uitleg over aanmelden", validators=[Length(max=600)])
     status = RadioField(
         "Status",
-        choices=ACTIVITY_STATUSES.choices(),
+        choices=options(ACTIVITY_STATUSES),
         default="actief",
         validators=[InputRequired(REQUIRED)],
     )
@@ -224,7 +233,7 @@ class ApiTokenForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED), Length(max=200)])
     name = StringField("Naam", validators=[DataRequired(REQUIRED), Length(max=120)])
-    role = RadioField("Rol", choices=ROLES.choices(), validators=[InputRequired(REQUIRED)])
+    role = RadioField("Rol", choices=options(ROLES), validators=[InputRequired(REQUIRED)])
     organisation_id = SelectField(
         "Aanbieder (alleen voor de rol aanbieder)", coerce=int, validators=[Optional()]
     )
@@ -235,5 +244,5 @@ class ReasonForm(FlaskForm):
     """A form with only a CSRF token, for one-click actions."""
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    return ORGANISATION_KINDS.choices()
+def kind_choices() -> list[SelectChoice]:
+    return options(ORGANISATION_KINDS)

@@ -217,30 +217,43 @@ def change_free_places(
     return now_free
 
 
-def set_free_places(
-    session: Session, actor: Actor, activity_id: int, organisation_id: int, value: int
+def patch_activity(
+    session: Session,
+    actor: Actor,
+    activity: Activity,
+    *,
+    free_places: int | None = None,
+    status: str | None = None,
+    waiting_list: bool | None = None,
 ) -> None:
-    """Set the free places to ``value`` (0 up to the capacity) in one statement."""
-    old = session.exec(select(Activity.free_places).where(Activity.id == activity_id)).one()
+    """Change free places, status and waiting list together, in one conditional UPDATE."""
+    values: dict[str, Any] = {}
+    if free_places is not None:
+        values["free_places"] = free_places
+    if status is not None:
+        values["status"] = status
+    if waiting_list is not None:
+        values["waiting_list"] = waiting_list
+    before = audit.snapshot(activity, tuple(values))
+    conditions = [Activity.id == activity.id]
+    if free_places is not None:
+        conditions.append(Activity.capacity >= free_places)
     result = session.exec(  # type: ignore[call-overload]
         update(Activity)
-        .where(
-            Activity.id == activity_id,
-            Activity.organisation_id == organisation_id,
-            Activity.capacity >= value,
-        )
-        .values(free_places=value, version=Activity.version + 1, updated_at=utcnow())
+        .where(*conditions)
+        .values(**values, version=Activity.version + 1, updated_at=utcnow())
     )
-    if value < 0 or result.rowcount != 1:
+    if result.rowcount != 1:
         session.rollback()
         raise ListingError("Vrije plekken moet tussen 0 en het aantal plekken liggen.")
+    session.expire(activity)
     audit.record(
         session,
         actor,
-        "vrije_plekken",
+        "gewijzigd",
         "activity",
-        activity_id,
-        {"free_places": {"oud": old, "nieuw": value}},
+        activity.id,
+        audit.changes(before, audit.snapshot(activity, tuple(values))),
     )
     session.commit()
 

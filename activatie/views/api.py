@@ -6,11 +6,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from .. import matching, queries
+from .. import accounts, listings, matching, queries
+from ..audit import Actor
 from ..db import get_session
 from ..errors import problem
 from ..filters import InvalidInput, parse_activity_filters
-from ..models import Activity, Location, Organisation, local_today
+from ..models import Activity, ApiToken, Location, Organisation, local_today
+from ..security import csrf
 from ..vocabulary import (
     ACCESS_ROUTES,
     ACCESSIBILITY,
@@ -137,6 +139,65 @@ def activity(raw_id: str) -> Response:
     if item is None:
         return problem(404, "Deze activiteit bestaat niet (meer).")
     return jsonify(activity_json(item))
+
+
+PATCHABLE = {"vrije_plekken", "status", "wachtlijst"}
+
+
+@bp.patch("/activiteiten/<raw_id>")
+@csrf.exempt
+def update_activity(raw_id: str) -> Response:
+    """Let a provider's own system update free places, status or waiting list (bearer token)."""
+    session = get_session()
+    token = _bearer_token()
+    if token is None:
+        response = problem(401, "Gebruik een geldige API-sleutel: Authorization: Bearer <sleutel>.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="activatie"'
+        return response
+    activity = session.get(Activity, parse_id(raw_id, "Activiteit"))
+    if activity is None or activity.organisation_id != token.organisation_id:
+        return problem(404, "Deze activiteit bestaat niet of is niet van uw organisatie.")
+    if not request.is_json:
+        return problem(415, "Stuur JSON met Content-Type: application/json.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not body:
+        return problem(400, 'Stuur een JSON-object, bijvoorbeeld {"vrije_plekken": 3}.')
+    errors = {
+        name: "Dit veld kan hier niet gewijzigd worden." for name in body if name not in PATCHABLE
+    }
+    free = body.get("vrije_plekken")
+    if "vrije_plekken" in body and (type(free) is not int or free < 0):
+        errors["vrije_plekken"] = "Een heel getal van 0 of meer."
+    elif free is not None and free > activity.capacity:
+        errors["vrije_plekken"] = f"Hoogstens {activity.capacity}, het aantal plekken."
+    if "status" in body and body["status"] not in ("actief", "gepauzeerd"):
+        errors["status"] = "Kies actief of gepauzeerd."
+    if "wachtlijst" in body and not isinstance(body["wachtlijst"], bool):
+        errors["wachtlijst"] = "Gebruik true of false."
+    if errors:
+        return invalid(InvalidInput(errors, status=422))
+    actor = Actor.token(token.id, token.organisation_id)  # type: ignore[arg-type]
+    try:
+        listings.patch_activity(
+            session,
+            actor,
+            activity,
+            free_places=free,
+            status=body.get("status"),
+            waiting_list=body.get("wachtlijst"),
+        )
+    except listings.ListingError as error:
+        return problem(409, str(error))
+    accounts.touch_api_token(session, token)
+    session.expire_all()
+    return jsonify(activity_json(session.get(Activity, activity.id)))  # type: ignore[arg-type]
+
+
+def _bearer_token() -> ApiToken | None:
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return None
+    return accounts.api_token_for(get_session(), raw.strip())
 
 
 @bp.get("/aanbieders")

@@ -18,7 +18,15 @@ from .. import accounts, geo, listings
 from ..audit import Actor
 from ..auth import roles_required
 from ..db import get_session
-from ..forms import ActivityForm, ApiTokenForm, LocationForm, OrganisationForm, ReasonForm
+from ..forms import (
+    ActivityForm,
+    ApiTokenForm,
+    LocationForm,
+    OrganisationForm,
+    ReasonForm,
+    SelectChoice,
+    options,
+)
 from ..models import Activity, ApiToken, Location, Organisation, UserRole, utcnow
 from ..queries import make_geocoder
 from . import parse_id
@@ -117,8 +125,8 @@ def confirm_all() -> Response:
     return redirect(url_for("provider.dashboard"))
 
 
-def _location_choices(organisation: Organisation) -> list[tuple[int, str]]:
-    return [(loc.id, f"{loc.name} – {loc.address}") for loc in organisation.locations]
+def _location_choices(organisation: Organisation) -> list[SelectChoice]:
+    return options((loc.id, f"{loc.name} – {loc.address}") for loc in organisation.locations)
 
 
 def _activity_values(form: ActivityForm) -> tuple[dict[str, Any], dict[str, list[str]]]:
