@@ -1,0 +1,205 @@
+"""Every route × every role: the expected answer, checked on the server, object by object.
+
+A route that is not in ACCESS fails this test: a new page must say who may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask, url_for
+from sqlmodel import Session, func, select
+
+from activatie import accounts
+from activatie.audit import Actor
+from activatie.models import Activity, AuditEvent, User
+
+from .factories import Factory, login_as
+
+ROLES = ("anoniem", "aanbieder", "andere_aanbieder", "consulent", "beheerder")
+
+PUBLIC = "public"  # everyone
+PROVIDER = "provider"  # only a provider; someone else's object is 404
+CONSULTANT = "consultant"  # consulent and beheerder
+ADMIN = "admin"  # only beheerder
+TOKEN = "token"  # the write API: a login cookie is no permission, only a token is
+LOGIN = "login"  # the log-in page itself
+LOGGED_IN = "logged_in"  # any logged-in account (log out)
+LINK = "link"  # one-time links: an unknown link is 404 for everyone
+
+ACCESS: dict[str, str] = {
+    "public.home": PUBLIC,
+    "public.activities": PUBLIC,
+    "public.activity": PUBLIC,
+    "public.organisations": PUBLIC,
+    "public.organisation": PUBLIC,
+    "public.sports_clubs": PUBLIC,
+    "public.about": PUBLIC,
+    "public.what_fits": PUBLIC,
+    "api.activities": PUBLIC,
+    "api.activity": PUBLIC,
+    "api.organisations": PUBLIC,
+    "api.organisation": PUBLIC,
+    "api.vocabularies": PUBLIC,
+    "api.matches": PUBLIC,
+    "api.update_activity": TOKEN,
+    "consultant.match": CONSULTANT,
+    "auth.login": LOGIN,
+    "auth.logout": LOGGED_IN,
+    "auth.set_password": LINK,
+    "provider.dashboard": PROVIDER,
+    "provider.change_places": PROVIDER,
+    "provider.change_status": PROVIDER,
+    "provider.confirm_all": PROVIDER,
+    "provider.edit_activity": PROVIDER,
+    "provider.new_activity": PROVIDER,
+    "provider.edit_organisation": PROVIDER,
+    "provider.edit_location": PROVIDER,
+    "provider.new_location": PROVIDER,
+    "provider.api_tokens": PROVIDER,
+    "provider.revoke_token": PROVIDER,
+    "admin.dashboard": ADMIN,
+}
+
+#: The object of provider A that fills ``<raw_id>`` in each route (others get a dummy id).
+OBJECT_OF = {
+    "provider.change_places": "activity",
+    "provider.change_status": "activity",
+    "provider.edit_activity": "activity",
+    "provider.edit_location": "location",
+    "provider.revoke_token": "token",
+    "public.activity": "activity",
+    "api.activity": "activity",
+    "api.update_activity": "activity",
+    "public.organisation": "organisation",
+    "api.organisation": "organisation",
+}
+
+#: Query strings some GET routes need to answer 200.
+QUERY = {"api.matches": "?postcode=8011&leeftijd=40"}
+
+OK = {200}
+ACCEPTED_WRITE = {200, 302, 400, 409, 415, 422}
+
+
+@dataclass
+class World:
+    ids: dict[str, int]
+    users: dict[str, object]
+
+
+@pytest.fixture
+def world(factory: Factory, session: Session) -> World:
+    activity = factory.activity(title="Van aanbieder A", free_places=2)
+    token, _ = accounts.create_api_token(
+        session, Actor(None, "test"), activity.organisation_id, "test"
+    )
+    other = factory.location().organisation_id  # another provider, with a location of its own
+    users = {
+        "aanbieder": factory.user("aanbieder", organisation_id=activity.organisation_id),
+        "andere_aanbieder": factory.user("aanbieder", organisation_id=other),
+        "consulent": factory.user("consulent"),
+        "beheerder": factory.user("beheerder"),
+    }
+    ids = {
+        "activity": activity.id,
+        "location": activity.location_id,
+        "organisation": activity.organisation_id,
+        "token": token.id,
+    }
+    return World(ids=ids, users=users)
+
+
+def expected(policy: str, role: str, method: str, endpoint: str) -> set[int]:
+    writes = method != "GET"
+    own_object = endpoint in OBJECT_OF and endpoint.startswith("provider.")
+    if policy == PUBLIC:
+        return ACCEPTED_WRITE if writes else OK
+    if policy == TOKEN:
+        return {401}
+    if policy == LINK:
+        return {404}
+    if policy == LOGIN:
+        if role == "anoniem":
+            return ACCEPTED_WRITE if writes else OK
+        return {302} if not writes else ACCEPTED_WRITE
+    if role == "anoniem":
+        return {302}  # to the login page
+    if policy == LOGGED_IN:
+        return {302}
+    allowed = {
+        PROVIDER: {"aanbieder", "andere_aanbieder"},
+        CONSULTANT: {"consulent", "beheerder"},
+        ADMIN: {"beheerder"},
+    }[policy]
+    if role not in allowed:
+        return {403}
+    if role == "andere_aanbieder" and own_object:
+        return {404}
+    return ACCEPTED_WRITE if writes else OK
+
+
+def url_for_rule(app: Flask, rule, world: World) -> str:
+    values = {}
+    for argument in rule.arguments - set(rule.defaults or {}):
+        kind = OBJECT_OF.get(rule.endpoint)
+        values[argument] = world.ids[kind] if kind else 1
+    if rule.endpoint == "auth.set_password":
+        values = {"token": "onbekende-link"}
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values) + QUERY.get(rule.endpoint, "")
+
+
+def requests_to_make(app: Flask) -> list[tuple[str, str, object]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, rule))
+    return found
+
+
+def test_every_route_has_an_access_rule(app: Flask) -> None:
+    endpoints = {endpoint for endpoint, _, _ in requests_to_make(app)}
+    missing = sorted(endpoints - ACCESS.keys())
+    assert missing == [], f"routes without an access rule in tests/test_access.py: {missing}"
+    assert sorted(ACCESS.keys() - endpoints) == [], "rules for routes that no longer exist"
+
+
+def test_every_route_answers_every_role_as_expected(
+    app: Flask, world: World, session: Session
+) -> None:
+    def state() -> tuple:
+        session.expire_all()
+        activity = session.get(Activity, world.ids["activity"])
+        events = session.exec(select(func.count()).select_from(AuditEvent)).one()
+        return (activity.title, activity.free_places, activity.status, activity.version, events)
+
+    before = state()
+    failures = []
+    requests = requests_to_make(app)
+    # First every refused request, then check nothing changed; then the allowed ones.
+    for allowed_pass in (False, True):
+        for endpoint, method, rule in requests:
+            url = url_for_rule(app, rule, world)
+            for role in ROLES:
+                want = expected(ACCESS[endpoint], role, method, endpoint)
+                if (want <= {302, 401, 403, 404}) == allowed_pass:
+                    continue
+                client = app.test_client()
+                if role != "anoniem":
+                    # Fresh from the database: logging out raises the session version.
+                    session.expire_all()
+                    login_as(client, session.get(User, world.users[role].id))
+                response = client.open(url, method=method, data={})
+                if response.status_code not in want:
+                    failures.append(
+                        f"{method} {url} as {role}: {response.status_code}, expected {sorted(want)}"
+                    )
+                if response.status_code == 302 and role == "anoniem" and want == {302}:
+                    assert response.location.startswith("/inloggen"), url
+        if not allowed_pass:
+            assert state() == before, "a refused request changed something"
+    assert failures == [], "\n".join(failures)
