@@ -337,3 +337,100 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(max_length=40)
     object_id: int | None = Field(default=None)
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False))
+
+
+class Placement(SQLModel, table=True):
+    """An aanmelding: a referral of a resident, by pseudonym, to one activity.
+
+    It holds the least data that does the job: never a name, BSN, address, phone, e-mail or
+    diagnosis. The pseudonym and the note are erased after the retention period.
+    """
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('aangemeld', 'kennismaking', 'gestart', 'afgerond', 'gestopt', "
+            "'afgewezen', 'ingetrokken')",
+            name="placement_status_known",
+        ),
+        sa.CheckConstraint("ladder_start BETWEEN 1 AND 6", name="ladder_start_range"),
+        sa.CheckConstraint(
+            "ladder_end IS NULL OR ladder_end BETWEEN 1 AND 6", name="ladder_end_range"
+        ),
+        sa.Index("ix_placement_activity_status", "activity_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", ondelete="RESTRICT", index=True)
+    consultant_id: int | None = Field(
+        default=None, foreign_key="user.id", ondelete="SET NULL", index=True
+    )
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    reference: str | None = Field(default=None, max_length=40)  # pseudonym; erased later
+    age_band: str = Field(max_length=20)
+    pc4: str = Field(max_length=4, index=True)
+    preferred_start: date | None = Field(default=None)
+    note: str | None = Field(default=None, max_length=500)  # erased later
+    status: str = Field(default="aangemeld", max_length=20)
+    on_waiting_list: bool = Field(default=False)
+    ladder_start: int = Field()
+    ladder_end: int | None = Field(default=None)
+    intro_date: date | None = Field(default=None)
+    start_date: date | None = Field(default=None)
+    end_date: date | None = Field(default=None)
+    decline_reason: str | None = Field(default=None, max_length=40)
+    outcome: str | None = Field(default=None, max_length=40)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    erased_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    version: int = Field(default=1)
+
+    activity: "Activity" = Relationship()
+    needs_rows: list["PlacementNeed"] = Relationship(
+        sa_relationship_kwargs={"cascade": "all, delete-orphan", "lazy": "selectin"},
+    )
+
+    @property
+    def needs(self) -> frozenset[str]:
+        return frozenset(row.need for row in self.needs_rows)
+
+
+class PlacementNeed(SQLModel, table=True):
+    __tablename__ = "placement_need"
+
+    placement_id: int = Field(foreign_key="placement.id", ondelete="CASCADE", primary_key=True)
+    need: str = Field(max_length=40, primary_key=True, index=True)
+
+
+class PlacementEvent(SQLModel, table=True):
+    """Each status change of an aanmelding: from, to, who and when."""
+
+    __tablename__ = "placement_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", ondelete="CASCADE", index=True)
+    at: datetime = _timestamp()
+    actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    actor_role: str = Field(max_length=20)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+
+
+class UnmetSearch(SQLModel, table=True):
+    """A count of searches that found nothing, by day, PC4 and need: no person in it."""
+
+    __tablename__ = "unmet_search"
+
+    day: date = Field(primary_key=True)
+    pc4: str = Field(max_length=4, primary_key=True)
+    need: str = Field(max_length=40, primary_key=True)  # "-" when no need was given
+    count: int = Field(default=0)
+
+
+class JobRun(SQLModel, table=True):
+    """When a scheduled command last ran (for example the retention clean-up)."""
+
+    __tablename__ = "job_run"
+
+    name: str = Field(primary_key=True, max_length=40)
+    ran_at: datetime = _timestamp()
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False))

@@ -282,3 +282,64 @@ ACTIVITY_FACETS: dict[str, Vocabulary] = {
     "doelgroepen": TARGET_GROUPS,
     "dagdelen": SLOTS,
 }
+
+# --- placements (aanmeldingen) -------------------------------------------------------------
+
+#: Age bands stored with a placement instead of a date of birth (our own choice).
+AGE_BANDS = Vocabulary(
+    "leeftijdsgroep",
+    "leeftijd",
+    [
+        ("jonger_18", "jonger dan 18"),
+        ("18_26", "18 tot en met 26"),
+        ("27_44", "27 tot en met 44"),
+        ("45_54", "45 tot en met 54"),
+        ("55_aow", "55 tot de AOW-leeftijd"),
+    ],
+)
+
+DECLINE_REASONS = Vocabulary(
+    "reden_afwijzing",
+    "reden",
+    [
+        ("vol", "er is geen plek"),
+        ("past_niet", "de activiteit past niet bij de vraag"),
+        ("te_veel_begeleiding", "er is meer begeleiding nodig dan wij bieden"),
+        ("geen_contact", "we kregen geen contact"),
+        ("anders", "een andere reden"),
+    ],
+)
+
+OUTCOMES = Vocabulary(
+    "uitkomst",
+    "uitkomst",
+    [
+        ("doet_nog_mee", "doet nog mee"),
+        ("vrijwilligerswerk", "doorgestroomd naar vrijwilligerswerk"),
+        ("werk", "doorgestroomd naar (aangepast) betaald werk"),
+        ("opleiding", "doorgestroomd naar een opleiding"),
+        ("ander_aanbod", "naar ander aanbod"),
+        ("gestopt_gezondheid", "gestopt: gezondheid"),
+        ("gestopt_motivatie", "gestopt: past niet of geen zin meer"),
+        ("gestopt_verhuisd", "gestopt: verhuisd"),
+        ("gestopt_anders", "gestopt: andere reden"),
+    ],
+)
+
+#: Outcomes that fit the end status ``afgerond``; the others go with ``gestopt``.
+COMPLETED_OUTCOMES = frozenset(
+    {"doet_nog_mee", "vrijwilligerswerk", "werk", "opleiding", "ander_aanbod"}
+)
+
+
+def age_band(age: int) -> str:
+    """Return the key of the age band for ``age`` (the AOW check happens elsewhere)."""
+    if age < 18:
+        return "jonger_18"
+    if age <= 26:
+        return "18_26"
+    if age <= 44:
+        return "27_44"
+    if age <= 54:
+        return "45_54"
+    return "55_aow"

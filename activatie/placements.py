@@ -1,0 +1,323 @@
+"""Aanmeldingen (referrals): create, move along the allowed steps, read; one commit each.
+
+Capacity is part of the same transaction as the status change: starting takes a free place with
+``UPDATE activity SET free_places = free_places - 1 WHERE free_places > 0``, ending gives it
+back, and the status itself moves with ``WHERE status = :current AND version = :seen``, so two
+people racing for the last place or the same aanmelding cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from . import audit, workflow
+from .audit import Actor
+from .models import (
+    Activity,
+    Organisation,
+    Placement,
+    PlacementEvent,
+    PlacementNeed,
+    UnmetSearch,
+    User,
+    UserRole,
+    utcnow,
+)
+from .vocabulary import (
+    AGE_BANDS,
+    COMPLETED_OUTCOMES,
+    DECLINE_REASONS,
+    NEEDS,
+    OUTCOMES,
+    PARTICIPATION_STEPS,
+)
+
+REFERENCE_MAX = 40
+
+
+class PlacementError(ValueError):
+    """The change cannot be made; ``errors`` maps form fields to Dutch messages."""
+
+    def __init__(
+        self, message: str, errors: dict[str, str] | None = None, status: int = 422
+    ) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Referral:
+    activity_id: int
+    reference: str
+    age_band: str
+    pc4: str
+    needs: frozenset[str] = field(default_factory=frozenset)
+    ladder_start: int = 3
+    preferred_start: date | None = None
+    note: str = ""
+
+
+def check_referral(referral: Referral) -> dict[str, str]:
+    """Return Dutch messages per field; empty when the referral may be saved."""
+    errors: dict[str, str] = {}
+    reference = referral.reference.strip()
+    if not reference:
+        errors["kenmerk"] = "Kies een kenmerk, bijvoorbeeld ZW-2026-014."
+    elif len(reference) > REFERENCE_MAX:
+        errors["kenmerk"] = f"Gebruik hoogstens {REFERENCE_MAX} tekens."
+    elif problem := workflow.personal_data_problem(reference):
+        errors["kenmerk"] = problem
+    if problem := workflow.personal_data_problem(referral.note):
+        errors["notitie"] = problem
+    elif len(referral.note) > 500:
+        errors["notitie"] = "Gebruik hoogstens 500 tekens."
+    if referral.age_band not in AGE_BANDS:
+        errors["leeftijdsgroep"] = "Kies een leeftijdsgroep."
+    if not (len(referral.pc4) == 4 and referral.pc4.isdigit()):
+        errors["pc4"] = "Vul de vier cijfers van de postcode in."
+    unknown = NEEDS.unknown(referral.needs)
+    if unknown:
+        errors["behoeften"] = "Kies alleen uit de lijst."
+    if str(referral.ladder_start) not in PARTICIPATION_STEPS:
+        errors["trede_start"] = "Kies een trede van 1 tot en met 6."
+    return errors
+
+
+def refer(session: Session, consultant: User, referral: Referral) -> Placement:
+    """Create an aanmelding for a public, running activity; on a full one, join its waiting list."""
+    errors = check_referral(referral)
+    if errors:
+        raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
+    activity = session.get(Activity, referral.activity_id)
+    if (
+        activity is None
+        or not activity.is_approved
+        or activity.status != "actief"
+        or not session.get(Organisation, activity.organisation_id).is_approved  # type: ignore[union-attr]
+    ):
+        raise PlacementError("Bij deze activiteit kunt u nu niemand aanmelden.", status=409)
+    full = activity.free_places <= 0
+    if full and not activity.waiting_list:
+        raise PlacementError("Deze activiteit is vol en heeft geen wachtlijst.", status=409)
+    placement = Placement(
+        activity_id=activity.id,
+        consultant_id=consultant.id,
+        team_id=consultant.team_id,
+        reference=referral.reference.strip(),
+        age_band=referral.age_band,
+        pc4=referral.pc4,
+        preferred_start=referral.preferred_start,
+        note=referral.note.strip() or None,
+        ladder_start=referral.ladder_start,
+        on_waiting_list=full,
+    )
+    placement.needs_rows = [PlacementNeed(need=need) for need in sorted(referral.needs)]
+    session.add(placement)
+    session.flush()
+    _event(session, placement, consultant, None, "aangemeld")
+    audit.record(
+        session,
+        Actor.of(consultant),
+        "aangemeld",
+        "placement",
+        placement.id,
+        {"activity_id": activity.id, "wachtlijst": full},
+    )
+    session.commit()
+    return placement
+
+
+@dataclass(frozen=True)
+class Step:
+    """The details a move needs: a date, and for the end an outcome and the ladder step."""
+
+    target: str
+    seen_version: int
+    on: date | None = None
+    decline_reason: str | None = None
+    outcome: str | None = None
+    ladder_end: int | None = None
+
+
+def check_step(step: Step) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if step.target in ("kennismaking", "gestart", "afgerond", "gestopt") and step.on is None:
+        errors["datum"] = "Vul een datum in, zoals 31-12-2026."
+    if step.target == "afgewezen" and step.decline_reason not in DECLINE_REASONS:
+        errors["reden"] = "Kies een reden."
+    if step.target in ("afgerond", "gestopt"):
+        if step.outcome not in OUTCOMES:
+            errors["uitkomst"] = "Kies een uitkomst."
+        elif (step.outcome in COMPLETED_OUTCOMES) != (step.target == "afgerond"):
+            errors["uitkomst"] = (
+                "Kies een uitkomst die bij 'afgerond' past."
+                if step.target == "afgerond"
+                else "Kies een uitkomst die bij 'gestopt' past."
+            )
+        if step.ladder_end is None or str(step.ladder_end) not in PARTICIPATION_STEPS:
+            errors["trede_eind"] = "Kies een trede van 1 tot en met 6."
+    return errors
+
+
+def move(session: Session, user: User, placement: Placement, step: Step) -> None:
+    """Move an aanmelding one allowed step, with its capacity change, in one transaction."""
+    if not can_handle(user, placement):
+        raise PlacementError("Deze aanmelding is niet van u.", status=404)
+    try:
+        workflow.check_transition(placement.status, step.target, user.role)
+    except workflow.TransitionError as error:
+        raise PlacementError(str(error), status=409) from None
+    errors = check_step(step)
+    if errors:
+        raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
+    current = placement.status
+    values: dict[str, object] = {"status": step.target, "updated_at": utcnow()}
+    if step.target == "kennismaking":
+        values["intro_date"] = step.on
+    elif step.target == "afgewezen":
+        values["decline_reason"] = step.decline_reason
+    elif step.target == "gestart":
+        values |= {"start_date": step.on, "on_waiting_list": False}
+    elif step.target in ("afgerond", "gestopt"):
+        values |= {"end_date": step.on, "outcome": step.outcome, "ladder_end": step.ladder_end}
+    elif step.target == "ingetrokken":
+        values["end_date"] = None
+    claimed = session.exec(  # type: ignore[call-overload]
+        update(Placement)
+        .where(
+            Placement.id == placement.id,
+            Placement.status == current,
+            Placement.version == step.seen_version,
+        )
+        .values(**values, version=Placement.version + 1)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise PlacementError(
+            "Iemand anders heeft deze aanmelding intussen gewijzigd. Bekijk hem opnieuw.",
+            status=409,
+        )
+    if step.target == "gestart":
+        taken = session.exec(  # type: ignore[call-overload]
+            update(Activity)
+            .where(Activity.id == placement.activity_id, Activity.free_places > 0)
+            .values(free_places=Activity.free_places - 1, version=Activity.version + 1)
+        )
+        if taken.rowcount != 1:
+            session.rollback()
+            raise PlacementError(
+                "Er is geen vrije plek meer. Iemand anders was net eerder. De aanmelding blijft "
+                "staan; zet de plek vrij of houd de aanmelding op de wachtlijst.",
+                status=409,
+            )
+    elif current == "gestart":
+        session.exec(  # type: ignore[call-overload]
+            update(Activity)
+            .where(Activity.id == placement.activity_id, Activity.free_places < Activity.capacity)
+            .values(free_places=Activity.free_places + 1, version=Activity.version + 1)
+        )
+    _event(session, placement, user, current, step.target)
+    audit.record(
+        session,
+        Actor.of(user),
+        "status",
+        "placement",
+        placement.id,
+        {"status": {"oud": current, "nieuw": step.target}},
+    )
+    session.commit()
+    session.expire(placement)
+
+
+def _event(session: Session, placement: Placement, user: User, old: str | None, new: str) -> None:
+    session.add(
+        PlacementEvent(
+            placement_id=placement.id,
+            actor_id=user.id,
+            actor_role=user.role,
+            from_status=old,
+            to_status=new,
+        )
+    )
+
+
+def can_read(user: User, placement: Placement) -> bool:
+    """Need to know: the provider of the activity, and the consultant's team."""
+    if user.role == UserRole.PROVIDER:
+        return placement.activity.organisation_id == user.organisation_id
+    if user.role == UserRole.CONSULTANT:
+        if user.team_id is not None and placement.team_id == user.team_id:
+            return True
+        return placement.consultant_id == user.id
+    return False  # the gemeente sees figures, not people
+
+
+can_handle = can_read
+
+
+def read(session: Session, user: User, placement_id: int) -> Placement | None:
+    """Return an aanmelding the user may see, and record that it was read."""
+    placement = session.get(Placement, placement_id)
+    if placement is None or not can_read(user, placement):
+        return None
+    audit.record(session, Actor.of(user), "gelezen", "placement", placement.id)
+    session.commit()
+    return placement
+
+
+def visible_query(user: User):
+    """Return a select of the aanmeldingen ``user`` may see, newest first."""
+    query = select(Placement).join(Activity, Activity.id == Placement.activity_id)
+    if user.role == UserRole.PROVIDER:
+        query = query.where(Activity.organisation_id == user.organisation_id)
+    elif user.role == UserRole.CONSULTANT:
+        mine = Placement.consultant_id == user.id
+        query = query.where(or_(mine, Placement.team_id == user.team_id) if user.team_id else mine)
+    else:
+        query = query.where(Placement.id.is_(None))  # type: ignore[union-attr]
+    return query.order_by(Placement.created_at.desc(), Placement.id.desc())  # type: ignore[attr-defined]
+
+
+def waiting_position(session: Session, placement: Placement) -> int | None:
+    """Return the place in the activity's waiting list (1 = first), in order of arrival."""
+    if not placement.on_waiting_list or placement.status not in workflow.OPEN_STATUSES:
+        return None
+    ahead = session.exec(
+        select(Placement.id).where(
+            Placement.activity_id == placement.activity_id,
+            Placement.on_waiting_list.is_(True),  # type: ignore[attr-defined]
+            Placement.status.in_(workflow.OPEN_STATUSES),  # type: ignore[attr-defined]
+            or_(
+                Placement.created_at < placement.created_at,
+                (Placement.created_at == placement.created_at) & (Placement.id < placement.id),
+            ),
+        )
+    ).all()
+    return len(ahead) + 1
+
+
+def count_unmet_search(session: Session, day: date, pc4: str, needs: Iterable[str]) -> None:
+    """Count a search that found nothing, by day, PC4 and need; it stores no person."""
+    for need in sorted(set(needs)) or ["-"]:
+        for _ in range(2):  # a concurrent insert of the same row: update it instead
+            updated = session.exec(  # type: ignore[call-overload]
+                update(UnmetSearch)
+                .where(UnmetSearch.day == day, UnmetSearch.pc4 == pc4, UnmetSearch.need == need)
+                .values(count=UnmetSearch.count + 1)
+            )
+            if updated.rowcount == 1:
+                break
+            try:
+                with session.begin_nested():
+                    session.add(UnmetSearch(day=day, pc4=pc4, need=need, count=1))
+                break
+            except IntegrityError:
+                continue
+    session.commit()

@@ -1,0 +1,107 @@
+"""Rules of an aanmelding (referral), pure: who may move it where, and what it may hold.
+
+Statuses (``domain.md``): ``aangemeld`` → ``kennismaking`` → ``gestart`` → ``afgerond`` or
+``gestopt``; the provider may decline (``afgewezen``) and the consultant withdraw
+(``ingetrokken``) before the start.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+PROVIDER = "aanbieder"
+CONSULTANT = "consulent"
+
+#: (from, to) → the roles that may make that move.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("aangemeld", "kennismaking"): frozenset({PROVIDER}),
+    ("aangemeld", "afgewezen"): frozenset({PROVIDER}),
+    ("kennismaking", "afgewezen"): frozenset({PROVIDER}),
+    ("kennismaking", "gestart"): frozenset({PROVIDER}),
+    ("gestart", "afgerond"): frozenset({PROVIDER, CONSULTANT}),
+    ("gestart", "gestopt"): frozenset({PROVIDER, CONSULTANT}),
+    ("aangemeld", "ingetrokken"): frozenset({CONSULTANT}),
+    ("kennismaking", "ingetrokken"): frozenset({CONSULTANT}),
+}
+
+OPEN_STATUSES = frozenset({"aangemeld", "kennismaking"})
+FINAL_STATUSES = frozenset({"afgerond", "gestopt", "afgewezen", "ingetrokken"})
+
+#: A provider that has not answered an aanmelding within this many working days is late.
+RESPONSE_WORKING_DAYS = 5
+
+
+class TransitionError(ValueError):
+    """A move that is not allowed; the message is Dutch."""
+
+
+def check_transition(current: str, target: str, role: str) -> None:
+    """Raise TransitionError unless ``role`` may move an aanmelding from current to target."""
+    roles = TRANSITIONS.get((current, target))
+    if roles is None:
+        raise TransitionError(f"Van '{current}' naar '{target}' kan niet.")
+    if role not in roles:
+        raise TransitionError(f"Deze stap ('{current}' naar '{target}') is niet aan u.")
+
+
+def next_steps(current: str, role: str) -> list[str]:
+    """Return the statuses ``role`` may move to from ``current``, in a stable order."""
+    return [to for (start, to), roles in TRANSITIONS.items() if start == current and role in roles]
+
+
+_DIGITS = re.compile(r"(?<!\d)(\d[\d .-]{6,12}\d)(?!\d)")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
+def passes_elfproef(digits: str) -> bool:
+    """Return whether a 9-digit number passes the BSN eleven test (weights 9..2 and -1)."""
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    total -= int(digits[8])
+    return total % 11 == 0 and digits != "000000000"
+
+
+def personal_data_problem(text: str) -> str | None:
+    """Return a Dutch reason when ``text`` looks like it holds a BSN or an e-mail address."""
+    if _EMAIL.search(text or ""):
+        return "Schrijf geen e-mailadres op. Gebruik alleen een verzonnen kenmerk."
+    for match in _DIGITS.finditer(text or ""):
+        digits = re.sub(r"\D", "", match.group(1))
+        if len(digits) == 8:
+            digits = "0" + digits  # a BSN may be written without its leading zero
+        if len(digits) == 9:
+            if passes_elfproef(digits):
+                return "Dit lijkt op een BSN. Schrijf nooit een BSN op."
+            return "Schrijf geen lange nummers op: het kan een BSN of telefoonnummer zijn."
+    return None
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Return the date ``days`` working days (Monday to Friday) after ``start``."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Return the number of working days after ``start`` up to and including ``end``."""
+    if end <= start:
+        return 0
+    full_weeks, rest = divmod((end - start).days, 7)
+    count = full_weeks * 5
+    day = start + timedelta(days=full_weeks * 7)
+    for _ in range(rest):
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count
+
+
+def is_late(created: date, today: date, status: str) -> bool:
+    """An aanmelding still waiting for the provider after the response time is late."""
+    return status == "aangemeld" and working_days_between(created, today) > RESPONSE_WORKING_DAYS
