@@ -8,6 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     EmailField,
     HiddenField,
@@ -40,10 +41,14 @@ from .vocabulary import (
     ACCESSIBILITY,
     ACTIVITY_STATUSES,
     ACTIVITY_TYPES,
+    AGE_BANDS,
     COSTS,
+    DECLINE_REASONS,
     GUIDANCE,
     NEEDS,
     ORGANISATION_KINDS,
+    OUTCOMES,
+    PARTICIPATION_STEPS,
     PROGRAMMES,
     ROLES,
     SLOTS,
@@ -246,3 +251,59 @@ class ReasonForm(FlaskForm):
 
 def kind_choices() -> list[SelectChoice]:
     return options(ORGANISATION_KINDS)
+
+
+NO_PERSONAL_DATA = (
+    "Schrijf hier geen naam, BSN, adres, telefoonnummer of e-mailadres. Schrijf ook geen "
+    "gezondheidsgegevens of diagnose op."
+)
+
+
+class ReferralForm(FlaskForm):
+    """An aanmelding: a pseudonym and coded facts, never a name or BSN."""
+
+    activiteit = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    kenmerk = StringField(
+        "Kenmerk (verzonnen)",
+        description="Een kenmerk dat u zelf kiest en terugvindt in uw eigen dossier, "
+        "bijvoorbeeld ZW-2026-014. Geen naam en geen BSN.",
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+    )
+    leeftijdsgroep = RadioField(
+        "Leeftijd", choices=options(AGE_BANDS), validators=[InputRequired(REQUIRED)]
+    )
+    pc4 = StringField(
+        "Postcode (alleen de 4 cijfers)",
+        validators=[
+            DataRequired(REQUIRED),
+            Regexp(r"^\d{4}$", message="Vul 4 cijfers in, zoals 8011."),
+        ],
+    )
+    behoeften = MultiCheckboxField("Waar moet het bij helpen?", choices=options(NEEDS))
+    trede_start = RadioField(
+        "Trede op de participatieladder nu",
+        choices=options((t.key, f"{t.key}. {t.label}") for t in PARTICIPATION_STEPS),
+        validators=[InputRequired(REQUIRED)],
+        default="2",
+    )
+    voorkeur_start = DateField("Liefst starten vanaf", validators=[Optional()])
+    notitie = TextAreaField(
+        "Korte notitie voor de aanbieder",
+        description=NO_PERSONAL_DATA,
+        validators=[Optional(), Length(max=500)],
+    )
+
+
+class StepForm(FlaskForm):
+    """Move an aanmelding one step; which fields count depends on the step."""
+
+    naar = HiddenField(validators=[DataRequired()])
+    versie = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    datum = DateField("Datum", validators=[Optional()])
+    reden = RadioField("Reden", choices=options(DECLINE_REASONS), validators=[Optional()])
+    uitkomst = RadioField("Uitkomst", choices=options(OUTCOMES), validators=[Optional()])
+    trede_eind = RadioField(
+        "Trede op de participatieladder nu",
+        choices=options((t.key, f"{t.key}. {t.label}") for t in PARTICIPATION_STEPS),
+        validators=[Optional()],
+    )

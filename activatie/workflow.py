@@ -71,9 +71,9 @@ def personal_data_problem(text: str) -> str | None:
         digits = re.sub(r"\D", "", match.group(1))
         if len(digits) == 8:
             digits = "0" + digits  # a BSN may be written without its leading zero
-        if len(digits) == 9:
-            if passes_elfproef(digits):
-                return "Dit lijkt op een BSN. Schrijf nooit een BSN op."
+        if passes_elfproef(digits):
+            return "Dit lijkt op een BSN. Schrijf nooit een BSN op."
+        if len(digits) >= 8:
             return "Schrijf geen lange nummers op: het kan een BSN of telefoonnummer zijn."
     return None
 

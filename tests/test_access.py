@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, url_for
 from sqlmodel import Session, func, select
 
-from activatie import accounts
+from activatie import accounts, placements
 from activatie.audit import Actor
 from activatie.models import Activity, AuditEvent, User
 
@@ -22,6 +22,7 @@ ROLES = ("anoniem", "aanbieder", "andere_aanbieder", "consulent", "beheerder")
 PUBLIC = "public"  # everyone
 PROVIDER = "provider"  # only a provider; someone else's object is 404
 CONSULTANT = "consultant"  # consulent and beheerder
+CONSULENT_ONLY = "consulent_only"  # only a consulent: aanmeldingen are need-to-know
 ADMIN = "admin"  # only beheerder
 TOKEN = "token"  # the write API: a login cookie is no permission, only a token is
 LOGIN = "login"  # the log-in page itself
@@ -59,6 +60,13 @@ ACCESS: dict[str, str] = {
     "provider.new_location": PROVIDER,
     "provider.api_tokens": PROVIDER,
     "provider.revoke_token": PROVIDER,
+    "provider.placements_list": PROVIDER,
+    "provider.placement": PROVIDER,
+    "provider.placement_step": PROVIDER,
+    "consultant.new_placement": CONSULENT_ONLY,
+    "consultant.placements_list": CONSULENT_ONLY,
+    "consultant.placement": CONSULENT_ONLY,
+    "consultant.placement_step": CONSULENT_ONLY,
     "admin.dashboard": ADMIN,
 }
 
@@ -69,6 +77,10 @@ OBJECT_OF = {
     "provider.edit_activity": "activity",
     "provider.edit_location": "location",
     "provider.revoke_token": "token",
+    "provider.placement": "placement",
+    "provider.placement_step": "placement",
+    "consultant.placement": "placement",
+    "consultant.placement_step": "placement",
     "public.activity": "activity",
     "api.activity": "activity",
     "api.update_activity": "activity",
@@ -77,7 +89,10 @@ OBJECT_OF = {
 }
 
 #: Query strings some GET routes need to answer 200.
-QUERY = {"api.matches": "?postcode=8011&leeftijd=40"}
+QUERY = {
+    "api.matches": "?postcode=8011&leeftijd=40",
+    "consultant.new_placement": "?activiteit={activity}",
+}
 
 OK = {200}
 ACCEPTED_WRITE = {200, 302, 400, 409, 415, 422}
@@ -102,18 +117,24 @@ def world(factory: Factory, session: Session) -> World:
         "consulent": factory.user("consulent"),
         "beheerder": factory.user("beheerder"),
     }
+    placement = placements.refer(
+        session,
+        users["consulent"],
+        placements.Referral(activity_id=activity.id, reference="T-1", age_band="27_44", pc4="8011"),
+    )
     ids = {
         "activity": activity.id,
         "location": activity.location_id,
         "organisation": activity.organisation_id,
         "token": token.id,
+        "placement": placement.id,
     }
     return World(ids=ids, users=users)
 
 
 def expected(policy: str, role: str, method: str, endpoint: str) -> set[int]:
     writes = method != "GET"
-    own_object = endpoint in OBJECT_OF and endpoint.startswith("provider.")
+    own_object = endpoint in OBJECT_OF and endpoint.startswith(("provider.", "consultant."))
     if policy == PUBLIC:
         return ACCEPTED_WRITE if writes else OK
     if policy == TOKEN:
@@ -131,6 +152,7 @@ def expected(policy: str, role: str, method: str, endpoint: str) -> set[int]:
     allowed = {
         PROVIDER: {"aanbieder", "andere_aanbieder"},
         CONSULTANT: {"consulent", "beheerder"},
+        CONSULENT_ONLY: {"consulent"},
         ADMIN: {"beheerder"},
     }[policy]
     if role not in allowed:
@@ -148,7 +170,7 @@ def url_for_rule(app: Flask, rule, world: World) -> str:
     if rule.endpoint == "auth.set_password":
         values = {"token": "onbekende-link"}
     with app.test_request_context():
-        return url_for(rule.endpoint, **values) + QUERY.get(rule.endpoint, "")
+        return url_for(rule.endpoint, **values) + QUERY.get(rule.endpoint, "").format(**world.ids)
 
 
 def requests_to_make(app: Flask) -> list[tuple[str, str, object]]:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
+from .. import placements, queries
 from ..auth import roles_required
+from ..db import get_session
 from ..filters import InvalidInput
-from ..models import UserRole, local_today
+from ..forms import ReferralForm
+from ..models import Activity, UserRole, local_today
+from ..vocabulary import NEEDS
+from . import parse_id, referrals
 from .matching import run_match
 
 bp = Blueprint("consultant", __name__, url_prefix="/consulent")
@@ -27,3 +34,71 @@ def match() -> tuple[str, int]:
     return render_template(
         "consultant/match.html", form=request.form, errors={}, outcome=outcome
     ), 200
+
+
+@bp.route("/aanmeldingen/nieuw", methods=["GET", "POST"])
+@roles_required(UserRole.CONSULTANT)
+def new_placement() -> Response | tuple[str, int]:
+    """Refer a resident to one activity, with the least data that does the job."""
+    session = get_session()
+    from_match = request.method == "POST" and "van_match" in request.form
+    form = ReferralForm(formdata=None if from_match else request.form or None)
+    if request.method == "GET" or from_match:
+        source = request.form if from_match else request.args
+        form.activiteit.data = source.get("activiteit", "")
+        form.pc4.data = source.get("pc4", "")
+        form.leeftijdsgroep.data = source.get("leeftijdsgroep") or None
+        form.behoeften.data = [n for n in source.getlist("behoeften") if n in NEEDS]
+    activity = _referable(session, form.activiteit.data)
+    if request.method == "GET" or from_match or not form.validate_on_submit():
+        status = 400 if request.method == "POST" and not from_match else 200
+        return render_template("referrals/new.html", form=form, activity=activity), status
+    referral = placements.Referral(
+        activity_id=activity.id,  # type: ignore[arg-type]
+        reference=form.kenmerk.data,
+        age_band=form.leeftijdsgroep.data,
+        pc4=form.pc4.data,
+        needs=frozenset(form.behoeften.data or []),
+        ladder_start=int(form.trede_start.data),
+        preferred_start=form.voorkeur_start.data,
+        note=form.notitie.data or "",
+    )
+    try:
+        placement = placements.refer(session, current_user, referral)
+    except placements.PlacementError as error:
+        for name, message in error.errors.items():
+            getattr(form, name).errors = [message]
+        return render_template(
+            "referrals/new.html", form=form, activity=activity, problem=str(error)
+        ), error.status
+    flash("De aanmelding is verstuurd naar de aanbieder.", "info")
+    return redirect(url_for("consultant.placement", raw_id=placement.id))
+
+
+def _referable(session, raw_id: str | None) -> Activity:
+    if not raw_id:
+        abort(400, description="Kies eerst een activiteit om iemand bij aan te melden.")
+    activity = queries.get_public_activity(session, parse_id(raw_id or "", "Activiteit"))
+    if activity is None:
+        abort(404, description="Deze activiteit bestaat niet (meer).")
+    return activity
+
+
+@bp.get("/aanmeldingen")
+@roles_required(UserRole.CONSULTANT)
+def placements_list() -> str:
+    return render_template(
+        "referrals/list.html", rows=referrals.list_rows(), title="Aanmeldingen van uw team"
+    )
+
+
+@bp.get("/aanmeldingen/<raw_id>")
+@roles_required(UserRole.CONSULTANT)
+def placement(raw_id: str) -> tuple[str, int]:
+    return referrals.render_detail(referrals.load(raw_id))
+
+
+@bp.post("/aanmeldingen/<raw_id>/stap")
+@roles_required(UserRole.CONSULTANT)
+def placement_step(raw_id: str) -> Response | tuple[str, int]:
+    return referrals.apply_step(raw_id)

@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 
 from .. import intake as intake_module
-from .. import matching, queries
+from .. import matching, placements, queries
 from ..db import get_session
 from ..filters import Args
 from ..models import Activity
@@ -33,5 +33,10 @@ def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
     result = queries.find_matches(
         session, resident.intake, today, current_app.config["HIDE_AFTER_DAYS"]
     )
+    if not result.matches and not resident.intake.aow_reached:
+        # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
+        placements.count_unmet_search(
+            session, today, resident.postcode_hit.postcode[:4], resident.intake.needs
+        )
     ids = [m.candidate.id for m in result.matches] + [n.candidate.id for n in result.near_misses]
     return Outcome(resident, result, queries.activities_by_id(session, ids))

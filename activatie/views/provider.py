@@ -29,7 +29,7 @@ from ..forms import (
 )
 from ..models import Activity, ApiToken, Location, Organisation, UserRole, utcnow
 from ..queries import make_geocoder
-from . import parse_id
+from . import parse_id, referrals
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
 
@@ -370,3 +370,20 @@ def revoke_token(raw_id: str) -> Response:
     accounts.revoke_api_token(get_session(), _actor(), token)
     flash(f"Sleutel {token.prefix}… werkt niet meer.", "info")
     return redirect(url_for("provider.api_tokens"))
+
+
+@bp.get("/aanmeldingen")
+def placements_list() -> str:
+    return render_template(
+        "referrals/list.html", rows=referrals.list_rows(), title="Aanmeldingen voor uw activiteiten"
+    )
+
+
+@bp.get("/aanmeldingen/<raw_id>")
+def placement(raw_id: str) -> tuple[str, int]:
+    return referrals.render_detail(referrals.load(raw_id))
+
+
+@bp.post("/aanmeldingen/<raw_id>/stap")
+def placement_step(raw_id: str) -> Response | tuple[str, int]:
+    return referrals.apply_step(raw_id)

@@ -1,0 +1,98 @@
+"""Shared by the consultant's and the provider's aanmelding pages: detail and the next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from .. import placements, workflow
+from ..db import get_session
+from ..forms import StepForm
+from ..models import Placement, PlacementEvent, local_today
+from . import parse_id
+
+STEP_LABELS = {
+    "kennismaking": "Kennismaking plannen",
+    "afgewezen": "Afwijzen",
+    "gestart": "Gestart",
+    "afgerond": "Afronden",
+    "gestopt": "Gestopt",
+    "ingetrokken": "Aanmelding intrekken",
+}
+
+
+def load(raw_id: str) -> Placement:
+    """Return the aanmelding if the user may see it (the read is audited), else 404."""
+    placement = placements.read(get_session(), current_user, parse_id(raw_id, "Aanmelding"))
+    if placement is None:
+        abort(404, description="Deze aanmelding bestaat niet of is niet voor u.")
+    return placement
+
+
+def render_detail(
+    placement: Placement,
+    form: StepForm | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    session = get_session()
+    events = session.exec(
+        select(PlacementEvent)
+        .where(PlacementEvent.placement_id == placement.id)
+        .order_by(PlacementEvent.at, PlacementEvent.id)  # type: ignore[arg-type]
+    ).all()
+    steps = workflow.next_steps(placement.status, current_user.role)
+    return render_template(
+        "referrals/detail.html",
+        placement=placement,
+        events=events,
+        steps=[(step, STEP_LABELS[step]) for step in steps],
+        form=form or StepForm(formdata=None),
+        problem=problem,
+        waiting=placements.waiting_position(session, placement),
+        late=workflow.is_late(placement.created_at.date(), local_today(), placement.status),
+        blueprint=request.blueprint,
+    ), status
+
+
+def apply_step(raw_id: str) -> Response | tuple[str, int]:
+    placement = load(raw_id)
+    form = StepForm()
+    if not form.validate_on_submit():
+        return render_detail(placement, form, "Controleer wat u invulde.", 400)
+    step = placements.Step(
+        target=form.naar.data,
+        seen_version=int(form.versie.data),
+        on=form.datum.data,
+        decline_reason=form.reden.data,
+        outcome=form.uitkomst.data,
+        ladder_end=int(form.trede_eind.data) if form.trede_eind.data else None,
+    )
+    try:
+        placements.move(get_session(), current_user, placement, step)
+    except placements.PlacementError as error:
+        get_session().expire_all()
+        fresh = get_session().get(Placement, placement.id)
+        for name, message in error.errors.items():
+            getattr(form, name).errors = [message]
+        return render_detail(fresh, form, str(error), error.status)  # type: ignore[arg-type]
+    flash(f"De aanmelding staat nu op '{form.naar.data}'.", "info")
+    return redirect(url_for(f"{request.blueprint}.placement", raw_id=placement.id))
+
+
+def list_rows(limit: int = 500) -> list[dict[str, Any]]:
+    today = local_today()
+    session = get_session()
+    rows = session.exec(placements.visible_query(current_user).limit(limit)).all()
+    return [
+        {
+            "placement": p,
+            "days": (today - p.created_at.date()).days,
+            "late": workflow.is_late(p.created_at.date(), today, p.status),
+        }
+        for p in rows
+    ]

@@ -1,0 +1,449 @@
+"""Aanmeldingen end to end: referral, every step, capacity, the last-place race, need to know."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine
+from sqlmodel import Session, func, select
+
+from activatie import placements
+from activatie.models import (
+    Activity,
+    AuditEvent,
+    Placement,
+    PlacementEvent,
+    Team,
+    UnmetSearch,
+    User,
+)
+
+from .factories import Factory, login_as
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def team(session: Session) -> Team:
+    team = Team(name="Wijkteam Zuid", pc4_codes="8023 8024 8025")
+    session.add(team)
+    session.commit()
+    return team
+
+
+@pytest.fixture
+def consultant(factory: Factory, team: Team) -> User:
+    return factory.user("consulent", team_id=team.id)
+
+
+@pytest.fixture
+def activity(factory: Factory) -> Activity:
+    return factory.activity(title="Fietsenmakerij", capacity=4, free_places=1, waiting_list=True)
+
+
+@pytest.fixture
+def provider(factory: Factory, activity: Activity) -> User:
+    return factory.user("aanbieder", organisation_id=activity.organisation_id)
+
+
+def refer(session: Session, consultant: User, activity: Activity, **changes) -> Placement:
+    values = {
+        "activity_id": activity.id,
+        "reference": "ZW-014",
+        "age_band": "27_44",
+        "pc4": "8024",
+        "needs": frozenset({"dagritme"}),
+        "ladder_start": 2,
+    } | changes
+    return placements.refer(session, consultant, placements.Referral(**values))
+
+
+def step(target: str, placement: Placement, **details) -> placements.Step:
+    return placements.Step(target=target, seen_version=placement.version, **details)
+
+
+def fresh(session: Session, obj):
+    session.expire_all()
+    return session.get(type(obj), obj.id)
+
+
+def free_places(session: Session, activity: Activity) -> int:
+    return fresh(session, activity).free_places
+
+
+def test_a_referral_walks_to_a_good_end_and_the_place_comes_back(
+    session: Session, consultant: User, provider: User, activity: Activity
+) -> None:
+    placement = refer(session, consultant, activity)
+    assert placement.status == "aangemeld" and placement.team_id == consultant.team_id
+    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placement = fresh(session, placement)
+    placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+    assert free_places(session, activity) == 0
+    placement = fresh(session, placement)
+    placements.move(
+        session,
+        consultant,
+        placement,
+        step(
+            "afgerond",
+            placement,
+            on=TODAY + timedelta(days=90),
+            outcome="vrijwilligerswerk",
+            ladder_end=4,
+        ),
+    )
+    placement = fresh(session, placement)
+    assert (placement.status, placement.ladder_start, placement.ladder_end) == ("afgerond", 2, 4)
+    assert free_places(session, activity) == 1
+    events = session.exec(
+        select(PlacementEvent.from_status, PlacementEvent.to_status, PlacementEvent.actor_role)
+        .where(PlacementEvent.placement_id == placement.id)
+        .order_by(PlacementEvent.id)
+    ).all()
+    assert [tuple(e) for e in events] == [
+        (None, "aangemeld", "consulent"),
+        ("aangemeld", "kennismaking", "aanbieder"),
+        ("kennismaking", "gestart", "aanbieder"),
+        ("gestart", "afgerond", "consulent"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "final"),
+    [
+        (["afgewezen"], "afgewezen"),
+        (["kennismaking", "afgewezen"], "afgewezen"),
+        (["ingetrokken"], "ingetrokken"),
+        (["kennismaking", "ingetrokken"], "ingetrokken"),
+        (["kennismaking", "gestart", "gestopt"], "gestopt"),
+    ],
+)
+def test_every_other_allowed_path(session, consultant, provider, activity, path, final) -> None:
+    placement = refer(session, consultant, activity)
+    for target in path:
+        who = consultant if target == "ingetrokken" else provider
+        details = {
+            "on": TODAY,
+            "decline_reason": "past_niet",
+            "outcome": "gestopt_gezondheid",
+            "ladder_end": 2,
+        }
+        placements.move(session, who, placement, step(target, placement, **details))
+        placement = fresh(session, placement)
+    assert placement.status == final
+    assert free_places(session, activity) == 1  # every path ends with the place given back
+
+
+@pytest.mark.parametrize(
+    ("who", "target"),
+    [
+        ("provider", "gestart"),  # kennismaking first
+        ("provider", "afgerond"),
+        ("consultant", "kennismaking"),  # the provider's step
+        ("provider", "ingetrokken"),  # the consultant's step
+        ("provider", "aangemeld"),
+    ],
+)
+def test_disallowed_steps_are_refused_and_change_nothing(
+    session, consultant, provider, activity, who, target
+) -> None:
+    placement = refer(session, consultant, activity)
+    user = provider if who == "provider" else consultant
+    with pytest.raises(placements.PlacementError) as caught:
+        placements.move(
+            session,
+            user,
+            placement,
+            step(target, placement, on=TODAY, outcome="werk", ladder_end=5),
+        )
+    assert caught.value.status == 409
+    after = fresh(session, placement)
+    assert (after.status, after.version) == ("aangemeld", placement.version)
+    assert free_places(session, activity) == 1
+
+
+def test_a_step_needs_its_details(session, consultant, provider, activity) -> None:
+    placement = refer(session, consultant, activity)
+    with pytest.raises(placements.PlacementError) as caught:
+        placements.move(session, provider, placement, step("kennismaking", placement))
+    assert caught.value.errors == {"datum": "Vul een datum in, zoals 31-12-2026."}
+    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placement = fresh(session, placement)
+    placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+    placement = fresh(session, placement)
+    with pytest.raises(placements.PlacementError) as caught:
+        placements.move(
+            session,
+            provider,
+            placement,
+            step("afgerond", placement, on=TODAY, outcome="gestopt_gezondheid"),
+        )
+    assert caught.value.errors["uitkomst"] == "Kies een uitkomst die bij 'afgerond' past."
+    assert caught.value.errors["trede_eind"] == "Kies een trede van 1 tot en met 6."
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"reference": "111222333"}, "kenmerk", "Dit lijkt op een BSN."),
+        ({"reference": "jan@voorbeeld.nl"}, "kenmerk", "Schrijf geen e-mailadres op."),
+        ({"reference": ""}, "kenmerk", "Kies een kenmerk"),
+        ({"note": "bel 0612345678"}, "notitie", "Schrijf geen lange nummers op"),
+        ({"age_band": "oud"}, "leeftijdsgroep", "Kies een leeftijdsgroep."),
+        ({"pc4": "80"}, "pc4", "Vul de vier cijfers"),
+    ],
+)
+def test_a_referral_refuses_personal_data(
+    session, consultant, activity, changes, field, message
+) -> None:
+    with pytest.raises(placements.PlacementError) as caught:
+        refer(session, consultant, activity, **changes)
+    assert caught.value.errors[field].startswith(message)
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 0
+
+
+def test_a_full_activity_keeps_a_waiting_list_in_arrival_order(
+    session, consultant, provider, activity
+) -> None:
+    activity = fresh(session, activity)
+    activity.free_places = 0
+    session.commit()
+    first = refer(session, consultant, activity, reference="A")
+    second = refer(session, consultant, activity, reference="B")
+    assert first.on_waiting_list and second.on_waiting_list
+    assert placements.waiting_position(session, first) == 1
+    assert placements.waiting_position(session, second) == 2
+    placements.move(session, consultant, first, step("ingetrokken", first))
+    assert placements.waiting_position(session, fresh(session, second)) == 1
+    no_list = fresh(session, activity)
+    no_list.waiting_list = False
+    session.commit()
+    with pytest.raises(placements.PlacementError, match="vol en heeft geen wachtlijst"):
+        refer(session, consultant, activity, reference="C")
+
+
+def test_starting_without_a_free_place_is_refused(session, consultant, provider, activity):
+    placement = refer(session, consultant, activity)
+    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    full = fresh(session, activity)
+    full.free_places = 0
+    session.commit()
+    placement = fresh(session, placement)
+    with pytest.raises(placements.PlacementError, match="Er is geen vrije plek meer"):
+        placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+    assert fresh(session, placement).status == "kennismaking"
+
+
+def test_the_race_for_the_last_place_has_one_winner(
+    engine: Engine, session: Session, consultant: User, provider: User, activity: Activity
+) -> None:
+    contenders = []
+    for n in range(6):
+        placement = refer(session, consultant, activity, reference=f"R-{n}")
+        placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+        contenders.append(fresh(session, placement))
+    results: list[str] = []
+    barrier = threading.Barrier(len(contenders))
+
+    def start(placement_id: int) -> None:
+        with Session(engine) as own:
+            user = own.get(User, provider.id)
+            placement = own.get(Placement, placement_id)
+            barrier.wait()
+            try:
+                placements.move(own, user, placement, step("gestart", placement, on=TODAY))
+                results.append("won")
+            except placements.PlacementError as error:
+                results.append(str(error))
+
+    threads = [threading.Thread(target=start, args=(p.id,)) for p in contenders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("won") == 1
+    assert all("Er is geen vrije plek meer" in r for r in results if r != "won")
+    assert free_places(session, activity) == 0
+    started = session.exec(
+        select(func.count()).select_from(Placement).where(Placement.status == "gestart")
+    ).one()
+    assert started == 1
+
+
+def test_two_people_moving_the_same_aanmelding_one_wins(
+    session, consultant, provider, activity, engine
+) -> None:
+    placement = refer(session, consultant, activity)
+    seen = placement.version
+    placements.move(
+        session, provider, placement, placements.Step("afgewezen", seen, decline_reason="vol")
+    )
+    stale = fresh(session, placement)
+    stale.status = "aangemeld"  # what the second person's page still shows
+    with pytest.raises(placements.PlacementError, match="intussen gewijzigd"):
+        placements.move(session, consultant, stale, placements.Step("ingetrokken", seen))
+    session.rollback()
+    assert fresh(session, placement).status == "afgewezen"
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_consultant_refers_from_the_match_results(
+    app: Flask, factory: Factory, consultant: User, session: Session
+) -> None:
+    factory.activity(title="Stadsmoestuin", free_places=3)
+    client = login_as(app.test_client(), consultant)
+    results = client.post(
+        "/consulent/matchen", data={"postcode": "8011", "leeftijd": "35", "behoeften": "herstel"}
+    ).get_data(as_text=True)
+    assert 'Aanmelden<span class="visually-hidden"> bij Stadsmoestuin' in results
+    activity_id = results.split('name="activiteit" value="')[1].split('"')[0]
+    form = client.post(
+        "/consulent/aanmeldingen/nieuw",
+        data={
+            "van_match": "1",
+            "activiteit": activity_id,
+            "pc4": "8011",
+            "leeftijdsgroep": "27_44",
+            "behoeften": "herstel",
+        },
+    )
+    html = form.get_data(as_text=True)
+    assert form.status_code == 200 and "Aanmelden bij Stadsmoestuin" in html
+    assert 'name="pc4" required size="4" type="text" value="8011"' in html
+    assert re.search(r'<input checked[^>]*value="27_44"', html)
+    assert "Kies een kenmerk" not in html  # no errors on a fresh form
+    bad = client.post(
+        "/consulent/aanmeldingen/nieuw",
+        data={
+            "activiteit": activity_id,
+            "kenmerk": "111222333",
+            "leeftijdsgroep": "27_44",
+            "pc4": "8011",
+            "trede_start": "2",
+        },
+    )
+    assert bad.status_code == 400
+    assert "Dit lijkt op een BSN." in bad.get_data(as_text=True)
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 0
+    done = client.post(
+        "/consulent/aanmeldingen/nieuw",
+        data={
+            "activiteit": activity_id,
+            "kenmerk": "ZW-2026-001",
+            "leeftijdsgroep": "27_44",
+            "pc4": "8011",
+            "trede_start": "2",
+            "behoeften": "herstel",
+            "notitie": "Komt graag op dinsdag.",
+        },
+    )
+    assert done.status_code == 302
+    detail = client.get(done.location).get_data(as_text=True)
+    assert "Aanmelding ZW-2026-001" in detail and "Komt graag op dinsdag." in detail
+    assert "herstellen in eigen tempo" in detail
+    assert "Aanmelding intrekken" in detail
+
+
+def test_provider_sees_its_own_aanmeldingen_and_takes_the_steps(
+    app: Flask, session, consultant, provider, activity, factory
+) -> None:
+    mine = refer(session, consultant, activity, reference="MIJN-1")
+    other_activity = factory.activity(title="Elders")
+    refer(session, consultant, other_activity, reference="ELDERS-1")
+    client = login_as(app.test_client(), provider)
+    listing = client.get("/aanbieder/aanmeldingen").get_data(as_text=True)
+    assert "MIJN-1" in listing and "ELDERS-1" not in listing
+    page = client.get(f"/aanbieder/aanmeldingen/{mine.id}").get_data(as_text=True)
+    assert "Kennismaking plannen" in page and "Afwijzen" in page
+    assert "Aanmelding intrekken" not in page
+    response = client.post(
+        f"/aanbieder/aanmeldingen/{mine.id}/stap",
+        data={"naar": "kennismaking", "versie": str(mine.version), "datum": "2026-12-01"},
+    )
+    assert response.status_code == 302
+    assert fresh(session, mine).intro_date == date(2026, 12, 1)
+    refused = client.post(
+        f"/aanbieder/aanmeldingen/{mine.id}/stap",
+        data={
+            "naar": "afgerond",
+            "versie": str(fresh(session, mine).version),
+            "datum": "2026-12-01",
+        },
+    )
+    assert refused.status_code == 409
+    assert "kan niet" in refused.get_data(as_text=True)
+
+
+def test_need_to_know_between_teams_and_providers(
+    app: Flask, session, consultant, provider, activity, factory
+) -> None:
+    placement = refer(session, consultant, activity)
+    other_team = Team(name="Wijkteam Noord", pc4_codes="8043")
+    session.add(other_team)
+    session.commit()
+    colleague = factory.user("consulent", team_id=consultant.team_id)
+    outsider = factory.user("consulent", team_id=other_team.id)
+    stranger = factory.user("aanbieder")
+    assert (
+        login_as(app.test_client(), colleague)
+        .get(f"/consulent/aanmeldingen/{placement.id}")
+        .status_code
+        == 200
+    )
+    for user, path in ((outsider, "/consulent"), (stranger, "/aanbieder")):
+        client = login_as(app.test_client(), user)
+        assert client.get(f"{path}/aanmeldingen/{placement.id}").status_code == 404
+        assert "ZW-014" not in client.get(f"{path}/aanmeldingen").get_data(as_text=True)
+
+
+def test_every_read_of_an_aanmelding_is_audited(app, session, consultant, activity) -> None:
+    placement = refer(session, consultant, activity)
+    client = login_as(app.test_client(), consultant)
+    client.get(f"/consulent/aanmeldingen/{placement.id}")
+    client.get(f"/consulent/aanmeldingen/{placement.id}")
+    session.expire_all()
+    reads = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "placement", AuditEvent.action == "gelezen"
+        )
+    ).all()
+    assert [(r.object_id, r.actor_id) for r in reads] == [(placement.id, consultant.id)] * 2
+
+
+def test_late_answers_are_highlighted_for_the_consultant(
+    app, session, consultant, activity
+) -> None:
+    placement = refer(session, consultant, activity, reference="LAAT-1")
+    old = fresh(session, placement)
+    old.created_at = old.created_at - timedelta(days=14)
+    session.commit()
+    html = (
+        login_as(app.test_client(), consultant)
+        .get("/consulent/aanmeldingen")
+        .get_data(as_text=True)
+    )
+    assert "1 aanmelding wacht al meer dan 5 werkdagen op een antwoord" in html
+    assert "Geen antwoord na 5 werkdagen" in html
+
+
+def test_a_search_that_found_nothing_is_counted_without_a_person(
+    app, factory, consultant, session
+) -> None:
+    client = login_as(app.test_client(), consultant)
+    client.post(
+        "/consulent/matchen",
+        data={"postcode": "8024", "leeftijd": "40", "behoeften": ["herstel", "bewegen"]},
+    )
+    client.post(
+        "/consulent/matchen", data={"postcode": "8024", "leeftijd": "41", "behoeften": "herstel"}
+    )
+    session.expire_all()
+    rows = {(r.pc4, r.need): r.count for r in session.exec(select(UnmetSearch))}
+    assert rows == {("8024", "herstel"): 2, ("8024", "bewegen"): 1}
