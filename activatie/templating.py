@@ -59,8 +59,13 @@ def url_with(**changes: Any) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+def selected_list(args: Any, name: str) -> list[str]:
+    """Return the values of a list parameter, repeated or comma-separated, as typed."""
+    return [part for raw in args.getlist(name) for part in raw.split(",") if part]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(nl_date=nl_date, km=km, euro=euro, nl_number=nl_number)
-    app.jinja_env.globals.update(vocab=vocabulary, url_with=url_with)
+    app.jinja_env.globals.update(vocab=vocabulary, url_with=url_with, selected_list=selected_list)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -215,3 +215,10 @@ def test_example_data_notice_shows_only_with_example_data(client: FlaskClient, f
     assert "voorbeeldgegevens" not in client.get("/").get_data(as_text=True)
     factory.organisation(is_example=True)
     assert "Let op: dit zijn voorbeeldgegevens." in client.get("/").get_data(as_text=True)
+
+
+def test_choices_stay_ticked_when_another_field_is_wrong(client: FlaskClient, small) -> None:
+    html = client.get("/activiteiten?soorten=groen&dagen=di&postcode=9999").get_data(as_text=True)
+    assert "We kennen postcode 9999 niet." in html
+    assert re.search(r'value="groen"\s+checked', html)
+    assert re.search(r'value="di"\s+checked', html)
