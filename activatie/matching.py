@@ -36,11 +36,15 @@ The score is rounded to two decimals. Results are ordered by score (high first),
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from activatie.geo import Point, distance_km, max_distance_for_minutes, travel_minutes
+from geographiclib.geodesic import Geodesic
+from geopy.distance import ELLIPSOIDS
+
+from activatie.geo import Point, max_distance_for_minutes, travel_minutes
 from activatie.vocabulary import (
     ACCESSIBILITY,
     ACTIVITY_STATUSES,
@@ -247,27 +251,207 @@ def match(
     today: date,
     options: Options = DEFAULT_OPTIONS,
 ) -> MatchResult:
-    """Return the activities that fit ``intake``, ranked, with near misses and signposts."""
+    """Return the activities that fit ``intake``, ranked, with near misses and signposts.
+
+    The result is what checking every rule of every candidate gives, but the exact (geodesic,
+    slow) distance is computed only where it can change the result: the rules that need no
+    distance go first, and a cheap bound on the distance (:class:`_Origin`) settles most of the
+    rest. A candidate that breaks two rules, or one that never bends, needs no distance at all; a
+    near miss needs its exact distance only when it may be among the ones kept.
+    """
     limit_km = effective_max_distance_km(intake, options)
+    near_km = limit_km * options.near_miss_distance_factor
+    # A candidate that breaks one other rule is a near miss only when the distance rule holds.
+    reach_km = min(limit_km, near_km)
+    origin = _Origin(intake.point)
     matches: list[Match] = []
-    near_misses: list[NearMiss] = []
+    pending: list[_Pending] = []
     for candidate in candidates:
-        distance = distance_km(intake.point, candidate.point)
-        failures = rule_failures(intake, candidate, distance, limit_km, today, options)
-        points = score(intake, candidate, distance, limit_km)
-        if not failures:
-            matches.append(_build_match(intake, candidate, distance, points))
-        elif _is_near_miss(failures, distance, limit_km, options):
-            failure = failures[0]
-            near_misses.append(NearMiss(candidate, failure.rule, failure.reason, distance, points))
+        failure = _only_bendable_failure(intake, candidate, today, options)
+        if failure is _HOPELESS:
+            continue
+        low, high = origin.bounds(candidate.point)
+        if failure is None:
+            if low > max(limit_km, near_km):
+                continue
+            if low > limit_km and high <= near_km:
+                # Surely "te ver" and surely within reach of a near miss: the score does not
+                # depend on the distance any more, so the exact distance can wait.
+                points = score(intake, candidate, high, limit_km)
+                pending.append(
+                    _Pending(candidate, "afstand", None, None, low, high, points, points)
+                )
+                continue
+            distance = origin.exact_km(candidate.point)
+            points = score(intake, candidate, distance, limit_km)
+            if distance <= limit_km:
+                matches.append(_build_match(intake, candidate, distance, points))
+            elif distance <= near_km:
+                reason = _distance_reason(distance, limit_km)
+                pending.append(
+                    _Pending(
+                        candidate, "afstand", reason, distance, distance, distance, points, points
+                    )
+                )
+            continue
+        assert isinstance(failure, Failure)
+        if low > reach_km:
+            continue
+        if high <= reach_km:
+            pending.append(
+                _Pending(
+                    candidate,
+                    failure.rule,
+                    failure.reason,
+                    None,
+                    low,
+                    high,
+                    score(intake, candidate, high, limit_km),
+                    score(intake, candidate, low, limit_km),
+                )
+            )
+            continue
+        distance = origin.exact_km(candidate.point)
+        if distance <= reach_km:
+            points = score(intake, candidate, distance, limit_km)
+            pending.append(
+                _Pending(
+                    candidate,
+                    failure.rule,
+                    failure.reason,
+                    distance,
+                    distance,
+                    distance,
+                    points,
+                    points,
+                )
+            )
     matches.sort(key=lambda m: _rank_key(m.score, m.distance_km, m.candidate))
-    near_misses.sort(key=lambda n: _rank_key(n.score, n.distance_km, n.candidate))
     return MatchResult(
         matches=matches,
-        near_misses=near_misses[: max(options.near_miss_limit, 0)],
+        near_misses=_best_near_misses(intake, pending, origin, limit_km, options.near_miss_limit),
         signposts=signposts_for(intake),
         max_distance_km=limit_km,
     )
+
+
+# --- Distances only where they matter ----------------------------------------------------------
+#
+# ``geo.distance_km`` asks geopy, which builds a new ``Geodesic`` object (a few hundred
+# microseconds) for every distance. ``_Origin.exact_km`` calls the same geographiclib routine with
+# the same ellipsoid and the same numbers, built once, so it returns the very same floats.
+# ``_Origin.bounds`` brackets the geodesic distance with the straight line through the earth (the
+# chord), which is never longer than the geodesic and, below 500 km, less than 0.1% shorter.
+
+_WGS84 = ELLIPSOIDS["WGS-84"]
+_GEODESIC = Geodesic(_WGS84[0], _WGS84[2])
+_E2 = _WGS84[2] * (2 - _WGS84[2])
+_BOUND_MAX_KM = 500.0
+_BOUND_SLACK = 1e-3
+_ROUNDING_KM = 1e-9
+
+
+def _ecef(point: Point) -> tuple[float, float, float]:
+    """Return earth-centred coordinates in km of ``point`` on the WGS-84 ellipsoid."""
+    lat, lon = math.radians(point.latitude), math.radians(point.longitude)
+    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+    radius = _WGS84[0] / math.sqrt(1 - _E2 * sin_lat * sin_lat)
+    return (
+        radius * cos_lat * math.cos(lon),
+        radius * cos_lat * math.sin(lon),
+        radius * (1 - _E2) * sin_lat,
+    )
+
+
+class _Origin:
+    """The resident's point, with an exact distance and a cheap lower and upper bound."""
+
+    def __init__(self, point: Point) -> None:
+        self.point = point
+        self.xyz = _ecef(point)
+
+    def exact_km(self, other: Point) -> float:
+        """Return ``geo.distance_km(self.point, other)``, bit for bit."""
+        a, b = self.point, other
+        # geopy turns a zero (also -0.0) into 0.0 before it measures.
+        return _GEODESIC.Inverse(
+            a.latitude or 0.0,
+            a.longitude or 0.0,
+            b.latitude or 0.0,
+            b.longitude or 0.0,
+            Geodesic.DISTANCE,
+        )["s12"]
+
+    def bounds(self, other: Point) -> tuple[float, float]:
+        """Return ``(low, high)`` with ``low <= distance_km(self.point, other) <= high``."""
+        x, y, z = _ecef(other)
+        chord = math.sqrt((x - self.xyz[0]) ** 2 + (y - self.xyz[1]) ** 2 + (z - self.xyz[2]) ** 2)
+        if chord > _BOUND_MAX_KM:
+            return max(chord - _ROUNDING_KM, 0.0), math.inf
+        return max(chord - _ROUNDING_KM, 0.0), chord * (1 + _BOUND_SLACK) + _ROUNDING_KM
+
+
+@dataclass
+class _Pending:
+    """A near miss whose exact distance (and so its score) may not be known yet."""
+
+    candidate: Candidate
+    rule: str
+    reason: str | None  # None for "afstand" until the distance is known
+    distance: float | None
+    low: float
+    high: float
+    score_low: float
+    score_high: float
+
+
+class _Hopeless:
+    """The type of :data:`_HOPELESS`."""
+
+
+#: The candidate breaks two rules, or one that never bends: neither a match nor a near miss.
+_HOPELESS = _Hopeless()
+
+
+def _only_bendable_failure(
+    intake: Intake, candidate: Candidate, today: date, options: Options
+) -> Failure | None | _Hopeless:
+    """Check every rule except distance: None when all hold, the one bendable failure, or
+    :data:`_HOPELESS`."""
+    found: Failure | None = None
+    for rule, check in _NON_DISTANCE_CHECKS:
+        reason = check(intake, candidate, today, options)
+        if reason is None:
+            continue
+        if found is not None or rule not in BENDABLE_RULES:
+            return _HOPELESS
+        found = Failure(rule, reason)
+    return found
+
+
+def _best_near_misses(
+    intake: Intake, pending: list[_Pending], origin: _Origin, limit_km: float, keep: int
+) -> list[NearMiss]:
+    """Return the first ``keep`` near misses in rank order, measuring only the contenders.
+
+    A near miss whose best possible (score, distance) ranks behind the worst possible ones of
+    ``keep`` others can never be kept, so its exact distance is not needed.
+    """
+    if keep <= 0 or not pending:
+        return []
+    if len(pending) > keep:
+        worst = sorted((-p.score_low, p.high) for p in pending)[keep - 1]
+        pending = [p for p in pending if (-p.score_high, p.low) <= worst]
+    near_misses = []
+    for p in pending:
+        distance = origin.exact_km(p.candidate.point) if p.distance is None else p.distance
+        reason = p.reason
+        if reason is None:
+            reason = _distance_reason(distance, limit_km) or ""
+        points = score(intake, p.candidate, distance, limit_km)
+        near_misses.append(NearMiss(p.candidate, p.rule, reason, distance, points))
+    near_misses.sort(key=lambda n: _rank_key(n.score, n.distance_km, n.candidate))
+    return near_misses[:keep]
 
 
 def effective_max_distance_km(intake: Intake, options: Options = DEFAULT_OPTIONS) -> float:
@@ -404,12 +588,20 @@ def _cost_reason(intake: Intake, candidate: Candidate) -> str | None:
     return "niet gratis"
 
 
-def _is_near_miss(
-    failures: list[Failure], distance: float, limit_km: float, options: Options
-) -> bool:
-    if len(failures) != 1 or failures[0].rule not in BENDABLE_RULES:
-        return False
-    return distance <= limit_km * options.near_miss_distance_factor
+#: The rules that need no distance, in the order of :data:`RULES`, as
+#: ``check(intake, candidate, today, options) -> reason or None``.
+_NON_DISTANCE_CHECKS: tuple[
+    tuple[str, Callable[[Intake, Candidate, date, Options], str | None]], ...
+] = (
+    ("leeftijd_programma", lambda i, c, t, o: _programme_age_reason(i, c)),
+    ("leeftijd", lambda i, c, t, o: _own_age_reason(i.age, c)),
+    ("status", lambda i, c, t, o: _status_reason(c)),
+    ("verouderd", lambda i, c, t, o: _stale_reason(c, t, o)),
+    ("dagdelen", lambda i, c, t, o: _slots_reason(i, c)),
+    ("toegankelijkheid", lambda i, c, t, o: _accessibility_reason(i, c)),
+    ("plekken", lambda i, c, t, o: _places_reason(i, c)),
+    ("kosten", lambda i, c, t, o: _cost_reason(i, c)),
+)
 
 
 def score(intake: Intake, candidate: Candidate, distance: float, limit_km: float) -> float:

@@ -1,0 +1,81 @@
+"""Smoke test of the benchmark machinery (``python -m activatie.bench``); no timing assertions."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from activatie import bench, geo, matching
+from activatie.db import make_engine
+from activatie.models import utcnow
+
+KEYS = {
+    "case",
+    "database",
+    "activities",
+    "build_s",
+    "queries",
+    "p50_ms",
+    "p95_ms",
+    "max_ms",
+    "mean_candidates",
+    "mean_matches",
+    "p95_sql_ms",
+    "p95_match_ms",
+    "peak_rss_mb",
+    "tracemalloc_peak_mb",
+}
+
+
+def test_small_run_reports_sane_figures(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    reports = bench.run([200], query_count=5, url=url, seed_value=3, tracemalloc_queries=2)
+
+    assert [r["case"] for r in reports] == ["zwolle", "200"]
+    for report in reports:
+        assert report.keys() >= KEYS
+        assert report["database"] == "sqlite"
+        assert report["queries"] == 5
+        assert 0 < report["p50_ms"] <= report["p95_ms"] <= report["max_ms"]
+        assert report["mean_candidates"] >= report["mean_matches"] >= 0
+        assert report["peak_rss_mb"] > 0
+        assert report["tracemalloc_peak_mb"] >= 0
+    assert reports[0]["activities"] == 64
+    assert reports[1]["activities"] == 200
+    assert reports[0]["mean_matches"] > 0  # Zwolle residents find something nearby
+    assert list(tmp_path.iterdir()) == []  # every case's database is removed
+    table = bench.format_table(reports)
+    assert "p95 ms" in table and "zwolle" in table
+
+
+def test_synthetic_catalogue_follows_the_schema_and_the_spread(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'one.sqlite3'}")
+    try:
+        stats = bench.build_synthetic(engine, 300, seed_value=5, now=utcnow())
+        with engine.connect() as connection:
+            points = connection.exec_driver_sql("SELECT latitude, longitude FROM location").all()
+    finally:
+        engine.dispose()
+    assert stats.activities == 300
+    assert 100 <= stats.locations <= 300
+    assert stats.terms >= 3 * 300
+    assert all(50.0 < lat < 54.0 and 3.0 < lon < 7.5 for lat, lon in points)
+
+
+def test_profiles_are_fixed_and_varied() -> None:
+    places = bench.national_places()
+    first = bench.make_profiles(places, 20, random.Random(1))
+    again = bench.make_profiles(places, 20, random.Random(1))
+    assert first == again
+    modes = {p.intake.travel_mode for p in first}
+    assert modes == {"fiets", "lopen", "ov"}
+    assert any(p.intake.age < matching.SAH_MIN_AGE for p in first)
+    assert any(p.intake.slots for p in first) and any(p.intake.accessibility for p in first)
+    assert all(isinstance(p.intake.point, geo.Point) for p in first)
+
+
+@pytest.mark.parametrize("text", ["1000,10000", "1_000"])
+def test_sizes_parse(text: str) -> None:
+    assert all(size > 0 for size in bench.parse_sizes(text))
