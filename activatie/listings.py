@@ -141,7 +141,7 @@ def create_activity(
         raise ListingError("Kies een locatie van uw eigen organisatie.")
     activity = Activity(
         organisation_id=organisation.id,
-        slug=_free_slug(session, organisation, slug),
+        slug=_free_slug(session, Activity, organisation.id, slug),
         is_approved=approved,
         **values,
     )
@@ -166,11 +166,12 @@ def create_activity(
     return activity
 
 
-def _free_slug(session: Session, organisation: Organisation, wanted: str) -> str:
+def _free_slug(session: Session, model: type, organisation_id: int, wanted: str) -> str:
+    """Return a readable key for a new activity or location, unique within the organisation."""
     chars = (ch if ch.isascii() and ch.isalnum() else "-" for ch in wanted.lower())
-    base = "".join(chars).strip("-")[:60] or "activiteit"
+    base = "".join(chars).strip("-")[:60] or model.__name__.lower()
     taken = set(
-        session.exec(select(Activity.slug).where(Activity.organisation_id == organisation.id))
+        session.exec(select(model.slug).where(model.organisation_id == organisation_id))  # type: ignore[attr-defined]
     )
     slug, n = base, 2
     while slug in taken:
@@ -345,7 +346,7 @@ def save_location(
     if location is None:
         location = Location(
             organisation_id=organisation.id,
-            slug=f"locatie-{len(organisation.locations) + 1}-{utcnow():%H%M%S}",
+            slug=_free_slug(session, Location, organisation.id, values["name"]),
             **point_values,
         )
         session.add(location)
