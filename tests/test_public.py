@@ -144,6 +144,7 @@ def test_activity_page_tells_what_when_where_and_how(client: FlaskClient, small)
     assert "Aanmelden bij de aanbieder." in html
     assert "Laatst gecontroleerd door de aanbieder:" in html
     assert "donderdag" in html
+    assert "Zo komt u er" in html and "openstreetmap.org/directions?to=52.5305%2C6.044" in html
 
 
 def test_paused_activity_page_says_so(client: FlaskClient, small) -> None:
