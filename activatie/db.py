@@ -32,6 +32,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Read the database file through a memory map (up to 256 MB) instead of copying pages into
+    # each connection's small page cache: the OS cache is shared by every connection. On the
+    # 100,000-activity benchmark (a 120 MB file) the matching query's p50 went from 25 to 20 ms
+    # and its p95 from 34 to 27 ms; a larger cache_size (32 MB) added nothing.
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 

@@ -3,7 +3,8 @@
 Nothing read here is stored or logged. Parameter names are Dutch and the same everywhere:
 ``postcode``, ``geboortedatum`` or ``leeftijd``, ``behoeften``, ``interesses``, ``dagdelen``
 (slots like ``di_ochtend``), ``vervoer``, ``max_afstand_km``, ``max_minuten``, ``begeleiding``,
-``toegankelijkheid``, ``alleen_gratis`` and ``ook_vol``.
+``toegankelijkheid``, ``alleen_gratis`` and ``ook_vol``; ``limiet`` (1 to 200, default 50) says
+how many of the best matches to show.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 
 from . import eligibility, geo
 from .filters import Args, InvalidInput, read_bool, read_number, read_postcode, read_terms
-from .matching import Intake
+from .matching import DEFAULT_MATCH_LIMIT, Intake
 from .vocabulary import ACCESSIBILITY, ACTIVITY_TYPES, GUIDANCE, NEEDS, SLOTS, TRAVEL_MODES
 
 MATCH_PARAMS = (
@@ -31,7 +32,11 @@ MATCH_PARAMS = (
     "toegankelijkheid",
     "alleen_gratis",
     "ook_vol",
+    "limiet",
 )
+
+#: ``limiet``: how many of the best matches a result shows, at most.
+MAX_MATCH_LIMIT = 200
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DUTCH = re.compile(r"^(\d{1,2})[-/ .](\d{1,2})[-/ .](\d{4})$")
@@ -54,6 +59,8 @@ class IntakeRequest:
     accessibility: frozenset[str]
     only_free: bool
     include_full: bool
+    #: How many of the best matches to show (``limiet``).
+    match_limit: int = DEFAULT_MATCH_LIMIT
 
 
 def parse_intake(args: Args, today: date, *, strict: bool = False) -> IntakeRequest:
@@ -81,6 +88,9 @@ def parse_intake(args: Args, today: date, *, strict: bool = False) -> IntakeRequ
         errors["begeleiding"] = f"Kies uit: {', '.join(GUIDANCE.keys)}."
     distance = read_number(args, "max_afstand_km", errors, 0, 200, "De afstand")
     minutes = read_number(args, "max_minuten", errors, 1, 240, "De reistijd", whole=True)
+    limit = read_number(
+        args, "limiet", errors, 1, MAX_MATCH_LIMIT, "Het aantal resultaten", whole=True
+    )
     request = IntakeRequest(
         postcode=postcode or "",
         birth_date=birth_date,
@@ -95,6 +105,7 @@ def parse_intake(args: Args, today: date, *, strict: bool = False) -> IntakeRequ
         accessibility=read_terms(args, "toegankelijkheid", ACCESSIBILITY, errors, "wens"),
         only_free=read_bool(args, "alleen_gratis", errors),
         include_full=read_bool(args, "ook_vol", errors),
+        match_limit=int(limit) if limit is not None else DEFAULT_MATCH_LIMIT,
     )
     if errors:
         raise InvalidInput(errors)

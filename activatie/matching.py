@@ -32,19 +32,35 @@ prefiltering with :func:`search_radius_km` never changes the result.
 
 The score is rounded to two decimals. Results are ordered by score (high first), then distance
 (near first), then title, then id, so the order does not depend on the order of the candidates.
+A result holds the best :data:`DEFAULT_MATCH_LIMIT` (50, ``Options.match_limit``) matches and the
+best ``Options.near_miss_limit`` (5) near misses; ``MatchResult.total_matches`` counts every match.
+
+**Distances.** The rules, the score and the order use the distance on the resident's
+:class:`~activatie.geo.LocalFrame`: km per degree measured with the geodesic at the resident's
+point, so it differs from the geodesic by less than half a metre within 25 km. Where that could
+still matter, the exact geodesic decides: a candidate within ``LocalFrame.margin_km`` (20 metres
+for limits up to a few tens of km) of the distance limit or of the near-miss limit is judged by
+:func:`~activatie.geo.distance_km`. The ``distance_km`` of every returned match and near miss
+(and the km in its reasons) is that exact geodesic. The score's distance points thus come from the
+local distance, which grows along any bearing just as the geodesic does (moving an activity
+further away never raises its score); ties in score among the results shown are ordered by the
+exact distance, which differs from the local order only for distances less than a metre apart.
 """
 
 from __future__ import annotations
 
-import math
+import heapq
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from geographiclib.geodesic import Geodesic
-from geopy.distance import ELLIPSOIDS
-
-from activatie.geo import Point, max_distance_for_minutes, travel_minutes
+from activatie.geo import (
+    LocalFrame,
+    Point,
+    distance_km,
+    max_distance_for_minutes,
+    travel_minutes,
+)
 from activatie.vocabulary import (
     ACCESSIBILITY,
     ACTIVITY_STATUSES,
@@ -69,6 +85,9 @@ OV_DEFAULT_KM = 10.0
 
 #: "Te ver" near misses lie within this factor times the maximum distance.
 NEAR_MISS_DISTANCE_FACTOR = 1.5
+
+#: A result holds the best this many matches (``Options.match_limit``).
+DEFAULT_MATCH_LIMIT = 50
 
 SAH_PROGRAMME = "sah"
 SAH_MIN_AGE = 18
@@ -204,6 +223,12 @@ class Options:
     default_minutes: Mapping[str, int] = field(default_factory=_default_minutes)
     ov_default_km: float = OV_DEFAULT_KM
     near_miss_distance_factor: float = NEAR_MISS_DISTANCE_FACTOR
+    #: How many matches a result holds, the best first; None for all of them.
+    match_limit: int | None = DEFAULT_MATCH_LIMIT
+
+    def __post_init__(self) -> None:
+        if self.match_limit is not None and self.match_limit < 0:
+            raise ValueError("match_limit must not be negative")
 
 
 DEFAULT_OPTIONS = Options()
@@ -239,10 +264,13 @@ class NearMiss:
 
 @dataclass(frozen=True)
 class MatchResult:
+    #: The best ``Options.match_limit`` matches, in rank order.
     matches: list[Match]
     near_misses: list[NearMiss]
     signposts: list[str]
     max_distance_km: float
+    #: How many candidates matched, before the limit (``len(matches)`` at most this).
+    total_matches: int
 
 
 def match(
@@ -251,158 +279,124 @@ def match(
     today: date,
     options: Options = DEFAULT_OPTIONS,
 ) -> MatchResult:
-    """Return the activities that fit ``intake``, ranked, with near misses and signposts.
+    """Return the best activities that fit ``intake``, ranked, with near misses and signposts.
 
-    The result is what checking every rule of every candidate gives, but the exact (geodesic,
-    slow) distance is computed only where it can change the result: the rules that need no
-    distance go first, and a cheap bound on the distance (:class:`_Origin`) settles most of the
-    rest. A candidate that breaks two rules, or one that never bends, needs no distance at all; a
-    near miss needs its exact distance only when it may be among the ones kept.
+    ``matches`` holds the best ``Options.match_limit`` matches in rank order and
+    ``total_matches`` counts every match. Each candidate is checked against every rule, but the
+    distance used for the rules, the score and the rank is the resident's :class:`LocalFrame`
+    (fast, exact to well under a metre nearby); only a candidate within
+    :meth:`LocalFrame.margin_km` (20 m nearby) of the distance limit or the near-miss limit is
+    decided with the exact geodesic. The ``distance_km`` shown on each returned match and near
+    miss, and the distance in a "te ver" reason, is the exact geodesic (:func:`geo.distance_km`),
+    computed only for what is returned.
     """
     limit_km = effective_max_distance_km(intake, options)
     near_km = limit_km * options.near_miss_distance_factor
     # A candidate that breaks one other rule is a near miss only when the distance rule holds.
     reach_km = min(limit_km, near_km)
-    origin = _Origin(intake.point)
-    matches: list[Match] = []
-    pending: list[_Pending] = []
-    for candidate in candidates:
+    origin = intake.point
+    frame = LocalFrame.around(origin)
+    margins = {km: frame.margin_km(km) for km in (limit_km, near_km, reach_km)}
+
+    def within(local: float, km: float, point: Point) -> tuple[bool, float | None]:
+        """Return whether the distance is at most ``km``, and the exact one if it was needed."""
+        margin = margins[km]
+        if local <= km - margin:
+            return True, None
+        if local > km + margin:
+            return False, None
+        exact = distance_km(origin, point)
+        return exact <= km, exact
+
+    # Entries sort by rank: (-score, local km, title, id, position, ...); the position in the
+    # input keeps two entries from ever comparing candidates.
+    passed: list[tuple[float, float, str, int, int, Candidate, float | None]] = []
+    near: list[tuple[float, float, str, int, int, Candidate, float | None, str, str | None]] = []
+    for position, candidate in enumerate(candidates):
         failure = _only_bendable_failure(intake, candidate, today, options)
         if failure is _HOPELESS:
             continue
-        low, high = origin.bounds(candidate.point)
+        local = frame.distance_km(candidate.point)
         if failure is None:
-            if low > max(limit_km, near_km):
-                continue
-            if low > limit_km and high <= near_km:
-                # Surely "te ver" and surely within reach of a near miss: the score does not
-                # depend on the distance any more, so the exact distance can wait.
-                points = score(intake, candidate, high, limit_km)
-                pending.append(
-                    _Pending(candidate, "afstand", None, None, low, high, points, points)
+            inside, exact = within(local, limit_km, candidate.point)
+            if inside:
+                points = score(intake, candidate, local, limit_km)
+                passed.append(
+                    (-points, local, candidate.title, candidate.id, position, candidate, exact)
                 )
                 continue
-            distance = origin.exact_km(candidate.point)
-            points = score(intake, candidate, distance, limit_km)
-            if distance <= limit_km:
-                matches.append(_build_match(intake, candidate, distance, points))
-            elif distance <= near_km:
-                reason = _distance_reason(distance, limit_km)
-                pending.append(
-                    _Pending(
-                        candidate, "afstand", reason, distance, distance, distance, points, points
+            inside, exact2 = within(local, near_km, candidate.point)
+            if inside:
+                points = score(intake, candidate, local, limit_km)
+                near.append(
+                    (
+                        -points,
+                        local,
+                        candidate.title,
+                        candidate.id,
+                        position,
+                        candidate,
+                        exact if exact is not None else exact2,
+                        "afstand",
+                        None,
                     )
                 )
             continue
         assert isinstance(failure, Failure)
-        if low > reach_km:
-            continue
-        if high <= reach_km:
-            pending.append(
-                _Pending(
+        inside, exact = within(local, reach_km, candidate.point)
+        if inside:
+            points = score(intake, candidate, local, limit_km)
+            near.append(
+                (
+                    -points,
+                    local,
+                    candidate.title,
+                    candidate.id,
+                    position,
                     candidate,
+                    exact,
                     failure.rule,
                     failure.reason,
-                    None,
-                    low,
-                    high,
-                    score(intake, candidate, high, limit_km),
-                    score(intake, candidate, low, limit_km),
                 )
             )
-            continue
-        distance = origin.exact_km(candidate.point)
-        if distance <= reach_km:
-            points = score(intake, candidate, distance, limit_km)
-            pending.append(
-                _Pending(
-                    candidate,
-                    failure.rule,
-                    failure.reason,
-                    distance,
-                    distance,
-                    distance,
-                    points,
-                    points,
-                )
-            )
+
+    best = passed if options.match_limit is None else heapq.nsmallest(options.match_limit, passed)
+    matches = [
+        _build_match(
+            intake,
+            candidate,
+            distance_km(origin, candidate.point) if exact is None else exact,
+            -negative_points,
+        )
+        for negative_points, _local, _title, _id, _position, candidate, exact in best
+    ]
+    near_misses = []
+    for (
+        negative_points,
+        _local,
+        _title,
+        _id,
+        _position,
+        candidate,
+        exact,
+        rule,
+        reason,
+    ) in heapq.nsmallest(max(options.near_miss_limit, 0), near):
+        distance = distance_km(origin, candidate.point) if exact is None else exact
+        if reason is None:
+            reason = _distance_reason(distance, limit_km) or ""
+        near_misses.append(NearMiss(candidate, rule, reason, distance, -negative_points))
+    # The ones kept are shown in the order of their exact distances (when scores tie); it differs
+    # from the order of local distances only for distances less than a metre apart.
     matches.sort(key=lambda m: _rank_key(m.score, m.distance_km, m.candidate))
+    near_misses.sort(key=lambda n: _rank_key(n.score, n.distance_km, n.candidate))
     return MatchResult(
         matches=matches,
-        near_misses=_best_near_misses(intake, pending, origin, limit_km, options.near_miss_limit),
+        near_misses=near_misses,
         signposts=signposts_for(intake),
         max_distance_km=limit_km,
+        total_matches=len(passed),
     )
-
-
-# --- Distances only where they matter ----------------------------------------------------------
-#
-# ``geo.distance_km`` asks geopy, which builds a new ``Geodesic`` object (a few hundred
-# microseconds) for every distance. ``_Origin.exact_km`` calls the same geographiclib routine with
-# the same ellipsoid and the same numbers, built once, so it returns the very same floats.
-# ``_Origin.bounds`` brackets the geodesic distance with the straight line through the earth (the
-# chord), which is never longer than the geodesic and, below 500 km, less than 0.1% shorter.
-
-_WGS84 = ELLIPSOIDS["WGS-84"]
-_GEODESIC = Geodesic(_WGS84[0], _WGS84[2])
-_E2 = _WGS84[2] * (2 - _WGS84[2])
-_BOUND_MAX_KM = 500.0
-_BOUND_SLACK = 1e-3
-_ROUNDING_KM = 1e-9
-
-
-def _ecef(point: Point) -> tuple[float, float, float]:
-    """Return earth-centred coordinates in km of ``point`` on the WGS-84 ellipsoid."""
-    lat, lon = math.radians(point.latitude), math.radians(point.longitude)
-    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
-    radius = _WGS84[0] / math.sqrt(1 - _E2 * sin_lat * sin_lat)
-    return (
-        radius * cos_lat * math.cos(lon),
-        radius * cos_lat * math.sin(lon),
-        radius * (1 - _E2) * sin_lat,
-    )
-
-
-class _Origin:
-    """The resident's point, with an exact distance and a cheap lower and upper bound."""
-
-    def __init__(self, point: Point) -> None:
-        self.point = point
-        self.xyz = _ecef(point)
-
-    def exact_km(self, other: Point) -> float:
-        """Return ``geo.distance_km(self.point, other)``, bit for bit."""
-        a, b = self.point, other
-        # geopy turns a zero (also -0.0) into 0.0 before it measures.
-        return _GEODESIC.Inverse(
-            a.latitude or 0.0,
-            a.longitude or 0.0,
-            b.latitude or 0.0,
-            b.longitude or 0.0,
-            Geodesic.DISTANCE,
-        )["s12"]
-
-    def bounds(self, other: Point) -> tuple[float, float]:
-        """Return ``(low, high)`` with ``low <= distance_km(self.point, other) <= high``."""
-        x, y, z = _ecef(other)
-        chord = math.sqrt((x - self.xyz[0]) ** 2 + (y - self.xyz[1]) ** 2 + (z - self.xyz[2]) ** 2)
-        if chord > _BOUND_MAX_KM:
-            return max(chord - _ROUNDING_KM, 0.0), math.inf
-        return max(chord - _ROUNDING_KM, 0.0), chord * (1 + _BOUND_SLACK) + _ROUNDING_KM
-
-
-@dataclass
-class _Pending:
-    """A near miss whose exact distance (and so its score) may not be known yet."""
-
-    candidate: Candidate
-    rule: str
-    reason: str | None  # None for "afstand" until the distance is known
-    distance: float | None
-    low: float
-    high: float
-    score_low: float
-    score_high: float
 
 
 class _Hopeless:
@@ -418,6 +412,21 @@ def _only_bendable_failure(
 ) -> Failure | None | _Hopeless:
     """Check every rule except distance: None when all hold, the one bendable failure, or
     :data:`_HOPELESS`."""
+    # Most candidates keep every rule: test that first in one expression, the same tests as the
+    # ``_..._reason`` functions make (the property tests hold both to an independent check).
+    age = intake.age
+    if (
+        (candidate.programme != SAH_PROGRAMME or (not intake.aow_reached and age >= SAH_MIN_AGE))
+        and (candidate.min_age is None or age >= candidate.min_age)
+        and (candidate.max_age is None or age <= candidate.max_age)
+        and candidate.status == ACTIVE_STATUS
+        and (today - candidate.last_confirmed).days <= options.stale_after_days
+        and (not intake.slots or not intake.slots.isdisjoint(candidate.slots))
+        and intake.accessibility <= candidate.accessibility
+        and (candidate.free_places > 0 or (candidate.waiting_list and intake.include_full))
+        and (not intake.only_free or candidate.cost == FREE_COST)
+    ):
+        return None
     found: Failure | None = None
     for rule, check in _NON_DISTANCE_CHECKS:
         reason = check(intake, candidate, today, options)
@@ -427,31 +436,6 @@ def _only_bendable_failure(
             return _HOPELESS
         found = Failure(rule, reason)
     return found
-
-
-def _best_near_misses(
-    intake: Intake, pending: list[_Pending], origin: _Origin, limit_km: float, keep: int
-) -> list[NearMiss]:
-    """Return the first ``keep`` near misses in rank order, measuring only the contenders.
-
-    A near miss whose best possible (score, distance) ranks behind the worst possible ones of
-    ``keep`` others can never be kept, so its exact distance is not needed.
-    """
-    if keep <= 0 or not pending:
-        return []
-    if len(pending) > keep:
-        worst = sorted((-p.score_low, p.high) for p in pending)[keep - 1]
-        pending = [p for p in pending if (-p.score_high, p.low) <= worst]
-    near_misses = []
-    for p in pending:
-        distance = origin.exact_km(p.candidate.point) if p.distance is None else p.distance
-        reason = p.reason
-        if reason is None:
-            reason = _distance_reason(distance, limit_km) or ""
-        points = score(intake, p.candidate, distance, limit_km)
-        near_misses.append(NearMiss(p.candidate, p.rule, reason, distance, points))
-    near_misses.sort(key=lambda n: _rank_key(n.score, n.distance_km, n.candidate))
-    return near_misses[:keep]
 
 
 def effective_max_distance_km(intake: Intake, options: Options = DEFAULT_OPTIONS) -> float:
@@ -634,11 +618,18 @@ def _guidance_points(needed: str | None, offered: str) -> float:
     return GUIDANCE_MORE_POINTS if comparison > 0 else GUIDANCE_LESS_POINTS
 
 
+#: The place of each guidance level on its scale (``GUIDANCE.index``), looked up once.
+_GUIDANCE_RANK: dict[str, int] = {key: rank for rank, key in enumerate(GUIDANCE.keys)}
+
+
 def _compare_guidance(needed: str | None, offered: str) -> int | None:
     """Return offered minus needed on the guidance scale, or None when either is unknown."""
-    if needed is None or needed not in GUIDANCE or offered not in GUIDANCE:
+    if needed is None:
         return None
-    return GUIDANCE.index(offered) - GUIDANCE.index(needed)
+    needed_rank, offered_rank = _GUIDANCE_RANK.get(needed), _GUIDANCE_RANK.get(offered)
+    if needed_rank is None or offered_rank is None:
+        return None
+    return offered_rank - needed_rank
 
 
 def _rank_key(

@@ -145,7 +145,6 @@ class Activity(SQLModel, table=True):
         sa.CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="cost_not_negative"),
         sa.CheckConstraint("status IN ('actief', 'gepauzeerd', 'beeindigd')", name="status_known"),
         sa.CheckConstraint("programme IN ('sah', 'inclusief_sporten')", name="programme_known"),
-        sa.Index("ix_activity_status_approved", "status", "is_approved"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

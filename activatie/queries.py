@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, or_
+from sqlalchemy import ColumnElement, Float, Integer, and_, bindparam, exists, func, or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -78,19 +78,21 @@ class LocalScale:
 
     @classmethod
     def around(cls, centre: geo.Point) -> LocalScale:
-        step = 0.01
-        north = geo.Point(min(centre.latitude + step, 90.0), centre.longitude)
-        east = geo.Point(centre.latitude, centre.longitude + step)
-        return cls(
-            centre,
-            geo.distance_km(centre, north) / step,
-            geo.distance_km(centre, east) / step,
-        )
+        """Measure the scale at ``centre`` with the geodesic (as :class:`geo.LocalFrame` does)."""
+        frame = geo.LocalFrame.around(centre)
+        return cls(centre, frame.km_per_lat, frame.km_per_lon)
 
     def squared_km(self) -> Any:
         """Return a SQL expression for the squared distance in km² from the centre."""
-        dlat = (Location.latitude - self.centre.latitude) * self.km_per_lat
-        dlon = (Location.longitude - self.centre.longitude) * self.km_per_lon
+        return self.squared_km_of(
+            self.centre.latitude, self.centre.longitude, self.km_per_lat, self.km_per_lon
+        )
+
+    @staticmethod
+    def squared_km_of(latitude: Any, longitude: Any, km_per_lat: Any, km_per_lon: Any) -> Any:
+        """Return :meth:`squared_km` for a centre and scale given as values or bound parameters."""
+        dlat = (Location.latitude - latitude) * km_per_lat
+        dlon = (Location.longitude - longitude) * km_per_lon
         return dlat * dlat + dlon * dlon
 
 
@@ -264,6 +266,11 @@ def has_example_data(session: Session) -> bool:
     )
 
 
+#: At most this many candidates are read for one match (``find_matches(max_candidates=...)``,
+#: app config ``MATCH_MAX_CANDIDATES``): the nearest ones.
+MAX_CANDIDATES = 1000
+
+
 def match_candidates(
     session: Session,
     centre: geo.Point,
@@ -271,42 +278,133 @@ def match_candidates(
     age: int,
     sah_eligible: bool,
     confirmed_since: datetime,
+    max_candidates: int | None = MAX_CANDIDATES,
 ) -> list[matching.Candidate]:
     """Return the activities that matching must look at, flattened into candidates.
 
     Matching must not scan everything: the database keeps only public, running, recently
-    confirmed activities for this age within ``radius_km`` (an indexed box, then the circle).
-    Those rules never produce a near miss, so filtering them here changes no result.
+    confirmed activities for this age within ``radius_km`` (an indexed box, then the circle, as
+    :func:`within_distance`). Those rules never produce a near miss, so filtering them here
+    changes no result.
 
-    One query does it all: each row carries its activity's terms and its location's features as
-    text (``facet:term,...`` and ``feature,...``), so there is no second round trip and no row per
-    term. The query starts from ``ix_location_lat_lon``; see :func:`_public_unindexed`.
+    Of those, only the nearest ``max_candidates`` are returned (on the local squared distance,
+    :meth:`LocalScale.squared_km`; None for all). That is a trade-off: where even more open
+    activities lie within the search radius (the centre of a big city with a large radius), the
+    ones further away are never considered, so a further activity that would score higher
+    (because it fits more needs or interests) is not found, and ``total_matches`` and the near
+    misses count only among the nearest ``max_candidates``. A catalogue the size of Zwolle's
+    never reaches the cap; in the 100,000-activity benchmark dense-city residents with a radius
+    of a few km or more do.
+
+    One query does it all: each row carries its activity's terms per facet and its location's
+    features as text (``term,term,...``), so there is no second round trip and no row per term;
+    they are gathered only for the rows kept. The query starts from ``ix_location_lat_lon``. Its
+    statement is built once and run with bound parameters (:func:`_candidates_statement`).
     """
+    scale = LocalScale.around(centre)
+    reach_km = _prefilter_radius_km(centre, radius_km)
+    box = geo.bounding_box(centre, reach_km)
+    parameters: dict[str, Any] = {
+        "min_latitude": box.min_latitude,
+        "max_latitude": box.max_latitude,
+        "min_longitude": box.min_longitude,
+        "max_longitude": box.max_longitude,
+        "centre_latitude": centre.latitude,
+        "centre_longitude": centre.longitude,
+        "km_per_lat": scale.km_per_lat,
+        "km_per_lon": scale.km_per_lon,
+        "squared_radius": reach_km * reach_km,
+        "confirmed_since": confirmed_since,
+        "age": age,
+    }
+    if max_candidates is not None:
+        parameters["max_candidates"] = max_candidates
+    statement = _candidates_statement(sah_eligible, capped=max_candidates is not None)
+    rows = session.connection().execute(statement, parameters).all()
+    return [
+        matching.Candidate(
+            id=row[0],
+            title=row[1],
+            organisation_name=row[2],
+            programme=row[3],
+            point=geo.Point(row[4], row[5]),
+            status=row[6],
+            min_age=row[7],
+            max_age=row[8],
+            slots=_split(row[15]),
+            needs=_split(row[16]),
+            types=_split(row[17]),
+            guidance=row[9],
+            accessibility=_split(row[18]),
+            capacity=row[10],
+            free_places=row[11],
+            waiting_list=row[12],
+            cost=row[13],
+            last_confirmed=_as_utc(row[14]).date(),
+        )
+        for row in rows
+    ]
+
+
+@cache
+def _candidates_statement(sah_eligible: bool, capped: bool) -> Any:
+    """Return the statement of :func:`match_candidates`, with its values as bound parameters.
+
+    Building a statement this size costs SQLAlchemy more than running it on a small catalogue,
+    so each of its four shapes is built once.
+    """
+    squared_km = LocalScale.squared_km_of(
+        bindparam("centre_latitude", type_=Float),
+        bindparam("centre_longitude", type_=Float),
+        bindparam("km_per_lat", type_=Float),
+        bindparam("km_per_lon", type_=Float),
+    )
+    age = bindparam("age", type_=Integer)
     conditions = [
-        _public_unindexed(),
-        Activity.confirmed_at >= confirmed_since,
+        is_public(),
+        Activity.confirmed_at >= bindparam("confirmed_since"),
         or_(Activity.min_age.is_(None), Activity.min_age <= age),  # type: ignore[union-attr]
         or_(Activity.max_age.is_(None), Activity.max_age >= age),  # type: ignore[union-attr]
-        *within_distance(centre, radius_km),
+        # The box is what ix_location_lat_lon answers; then the circle (see within_distance).
+        Location.latitude.between(  # type: ignore[attr-defined]
+            bindparam("min_latitude", type_=Float), bindparam("max_latitude", type_=Float)
+        ),
+        Location.longitude.between(  # type: ignore[attr-defined]
+            bindparam("min_longitude", type_=Float), bindparam("max_longitude", type_=Float)
+        ),
+        squared_km <= bindparam("squared_radius", type_=Float),
     ]
     if not sah_eligible:
         conditions.append(Activity.programme != "sah")
-    terms = (
-        select(func.aggregate_strings(ActivityTerm.facet + ":" + ActivityTerm.term, ","))
-        .where(
-            ActivityTerm.activity_id == Activity.id,
-            ActivityTerm.facet.in_(_CANDIDATE_FACETS),  # type: ignore[attr-defined]
-        )
-        .correlate(Activity)
-        .scalar_subquery()
+    ids = (
+        select(Activity.id)
+        .join(Organisation, Organisation.id == Activity.organisation_id)  # type: ignore[arg-type]
+        .join(Location, Location.id == Activity.location_id)  # type: ignore[arg-type]
+        .where(*conditions)
     )
+    if capped:
+        # The trade-off of match_candidates: in very dense areas only the nearest open
+        # activities are considered. The terms and features below are gathered for these only.
+        ids = ids.order_by(squared_km, Activity.id).limit(
+            bindparam("max_candidates", type_=Integer)
+        )
+    nearest = ids.subquery()
+
+    def terms(facet: str) -> Any:
+        return (
+            select(func.aggregate_strings(ActivityTerm.term, ","))
+            .where(ActivityTerm.activity_id == Activity.id, ActivityTerm.facet == facet)
+            .correlate(Activity)
+            .scalar_subquery()
+        )
+
     features = (
         select(func.aggregate_strings(LocationFeature.feature, ","))
         .where(LocationFeature.location_id == Location.id)
         .correlate(Location)
         .scalar_subquery()
     )
-    rows = session.exec(
+    return (
         select(  # type: ignore[call-overload]
             Activity.id,
             Activity.title,
@@ -323,69 +421,48 @@ def match_candidates(
             Activity.waiting_list,
             Activity.cost,
             Activity.confirmed_at,
-            terms,
+            terms("dagdelen"),
+            terms("behoeften"),
+            terms("soorten"),
             features,
         )
+        .select_from(nearest)
+        .join(Activity, Activity.id == nearest.c.id)
         .join(Organisation, Organisation.id == Activity.organisation_id)
         .join(Location, Location.id == Activity.location_id)
-        .where(*conditions)
-    ).all()
-    empty: frozenset[str] = frozenset()
-    candidates = []
-    for row in rows:
-        facets = _split_terms(row[15])
-        candidates.append(
-            matching.Candidate(
-                id=row[0],
-                title=row[1],
-                organisation_name=row[2],
-                programme=row[3],
-                point=geo.Point(row[4], row[5]),
-                status=row[6],
-                min_age=row[7],
-                max_age=row[8],
-                slots=facets.get("dagdelen", empty),
-                needs=facets.get("behoeften", empty),
-                types=facets.get("soorten", empty),
-                guidance=row[9],
-                accessibility=frozenset(row[16].split(",")) if row[16] else empty,
-                capacity=row[10],
-                free_places=row[11],
-                waiting_list=row[12],
-                cost=row[13],
-                last_confirmed=_as_utc(row[14]).date(),
-            )
-        )
-    return candidates
+    )
 
 
-#: The facets of an activity that matching uses.
-_CANDIDATE_FACETS = ("dagdelen", "behoeften", "soorten")
+_EMPTY: frozenset[str] = frozenset()
 
 
-def _public_unindexed() -> ColumnElement[bool]:
-    """Return :func:`is_public` wrapped so that no index can answer it.
+@lru_cache(maxsize=4096)
+def _split(text: str | None) -> frozenset[str]:
+    """Return the keys in ``key,key,...`` (an aggregate of terms or features; None when none).
 
-    Without statistics (no ``ANALYZE``) SQLite would otherwise drive the query by
-    ``ix_activity_status_approved`` (``status = 'actief'`` holds for almost every row), read every
-    public activity in the country and only then look at the box: 45 ms instead of 2 ms at
-    100,000 activities. A correlated ``EXISTS (SELECT 1 WHERE ...)`` keeps the same condition but
-    leaves ``ix_location_lat_lon`` as the only way in.
+    Cached: the same few combinations of terms come back on many rows.
     """
-    return select(literal_column("1")).where(is_public()).correlate(Activity, Organisation).exists()
+    return frozenset(text.split(",")) if text else _EMPTY
+
+
+_EARTH_RADIUS_KM = 6371.0
+
+
+def _prefilter_radius_km(centre: geo.Point, radius_km: float) -> float:
+    """Return ``radius_km`` widened so that the circle of :func:`within_distance` drops nothing.
+
+    That circle uses one km-per-degree of longitude, the centre's; north of the centre (in the
+    Netherlands) a degree of longitude is shorter, so the circle overestimates distances there:
+    by up to about 20 m at 22.5 km and 4 km at 300 km. Widening by twice the first-order bound
+    (``r² tan(latitude) / R``) keeps every candidate within ``radius_km``; the matcher measures
+    each candidate itself, so the few extra ones change nothing.
+    """
+    tan_lat = abs(math.tan(math.radians(max(min(centre.latitude, 85.0), -85.0))))
+    return radius_km + radius_km * radius_km * tan_lat / _EARTH_RADIUS_KM + geo.LOCAL_MARGIN_KM
 
 
 def _as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _split_terms(text: str | None) -> dict[str, frozenset[str]]:
-    """Return ``{facet: terms}`` from ``facet:term,facet:term,...``."""
-    grouped: dict[str, set[str]] = defaultdict(set)
-    for pair in text.split(",") if text else ():
-        facet, _, term = pair.partition(":")
-        grouped[facet].add(term)
-    return {facet: frozenset(terms) for facet, terms in grouped.items()}
 
 
 def activities_by_id(session: Session, ids: list[int]) -> dict[int, Activity]:
@@ -404,10 +481,22 @@ def activities_by_id(session: Session, ids: list[int]) -> dict[int, Activity]:
 
 
 def find_matches(
-    session: Session, intake: matching.Intake, today: date, hide_after_days: int
+    session: Session,
+    intake: matching.Intake,
+    today: date,
+    hide_after_days: int,
+    *,
+    match_limit: int | None = matching.DEFAULT_MATCH_LIMIT,
+    max_candidates: int | None = MAX_CANDIDATES,
 ) -> matching.MatchResult:
-    """Prefilter candidates in the database, then rank them with the pure matcher."""
-    options = matching.Options(stale_after_days=hide_after_days)
+    """Prefilter candidates in the database, then rank them with the pure matcher.
+
+    :param match_limit: how many matches the result holds, the best first (``total_matches``
+        counts them all).
+    :param max_candidates: read at most this many candidates, the nearest (see
+        :func:`match_candidates` for the trade-off); None for all.
+    """
+    options = matching.Options(stale_after_days=hide_after_days, match_limit=match_limit)
     confirmed_since = datetime.combine(today, time.min, tzinfo=UTC) - timedelta(
         days=hide_after_days
     )
@@ -418,5 +507,6 @@ def find_matches(
         intake.age,
         sah_eligible=intake.age >= matching.SAH_MIN_AGE and not intake.aow_reached,
         confirmed_since=confirmed_since,
+        max_candidates=max_candidates,
     )
     return matching.match(intake, candidates, today, options)

@@ -22,6 +22,7 @@ KEYS = {
     "max_ms",
     "mean_candidates",
     "mean_matches",
+    "mean_shown",
     "p95_sql_ms",
     "p95_match_ms",
     "peak_rss_mb",
@@ -39,7 +40,7 @@ def test_small_run_reports_sane_figures(tmp_path: Path) -> None:
         assert report["database"] == "sqlite"
         assert report["queries"] == 5
         assert 0 < report["p50_ms"] <= report["p95_ms"] <= report["max_ms"]
-        assert report["mean_candidates"] >= report["mean_matches"] >= 0
+        assert report["mean_candidates"] >= report["mean_matches"] >= report["mean_shown"] >= 0
         assert report["peak_rss_mb"] > 0
         assert report["tracemalloc_peak_mb"] >= 0
     assert reports[0]["activities"] == 64

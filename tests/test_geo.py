@@ -10,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from activatie.geo import (
+    LOCAL_MARGIN_KM,
     MISS,
     CachingGeocoder,
     DictCache,
     InvalidPostcode,
+    LocalFrame,
     OfflineGeocoder,
     PdokGeocoder,
     Point,
@@ -45,6 +47,88 @@ def test_distance_station_to_grote_kerk():
     assert distance_km(STATION, GROTE_KERK) == pytest.approx(0.86, rel=0.05)
     assert distance_km(STATION, STATION) == 0
     assert distance_km(STATION, GROTE_KERK) == pytest.approx(distance_km(GROTE_KERK, STATION))
+
+
+def geopy_km(a: Point, b: Point) -> float:
+    return geodesic((a.latitude, a.longitude), (b.latitude, b.longitude)).kilometers
+
+
+coordinates = st.builds(
+    Point,
+    latitude=st.floats(-89.9, 89.9) | st.sampled_from([0.0, -0.0, 52.5, -52.5]),
+    longitude=st.floats(-180.0, 180.0) | st.sampled_from([0.0, -0.0, 180.0, -180.0, 6.09]),
+)
+
+
+@pure
+@given(a=coordinates, b=coordinates)
+def test_distance_km_is_geopys_geodesic_bit_for_bit(a, b):
+    # distance_km reuses one Geodesic instead of building one per call, as geopy does.
+    assert distance_km(a, b) == geopy_km(a, b)
+    assert math.copysign(1.0, distance_km(a, b)) == math.copysign(1.0, geopy_km(a, b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (STATION, GROTE_KERK),
+        (Point(0, 0), Point(-0.0, -0.0)),
+        (Point(52, 6), Point(52.0, 6.0)),
+        (Point(0.0, 179.9), Point(0.0, -179.9)),
+        (Point(89.99, 0), Point(-89.99, 180)),
+    ],
+)
+def test_distance_km_is_geopys_geodesic_at_odd_points(a, b):
+    assert distance_km(a, b) == geopy_km(a, b)
+
+
+def point_at(centre: Point, km: float, bearing: float) -> Point:
+    end = geodesic(kilometers=km).destination((centre.latitude, centre.longitude), bearing)
+    return Point(end.latitude, end.longitude)
+
+
+dutch_points = st.builds(Point, latitude=st.floats(50.75, 53.55), longitude=st.floats(3.35, 7.25))
+
+
+@pure
+@given(
+    centre=dutch_points,
+    km=st.floats(0.0, 50.0),
+    bearing=st.floats(0.0, 360.0),
+)
+def test_local_frame_is_exact_to_metres_nearby(centre, km, bearing):
+    point = point_at(centre, km, bearing)
+    error = abs(LocalFrame.around(centre).distance_km(point) - distance_km(centre, point))
+    assert error <= (0.0005 if km <= 25 else 0.0025)  # half a metre within 25 km, 2.5 m in 50
+
+
+@pure
+@given(
+    centre=dutch_points,
+    km=st.floats(0.0, 300.0),
+    bearing=st.floats(0.0, 360.0),
+)
+def test_local_frame_error_stays_inside_its_margin(centre, km, bearing):
+    # What matching relies on: a local distance further than margin_km(limit) from a limit lies
+    # on the same side of it as the exact distance (here without the fixed 20 m, to be strict).
+    point = point_at(centre, km, bearing)
+    exact = distance_km(centre, point)
+    error = abs(LocalFrame.around(centre).distance_km(point) - exact)
+    assert error <= LocalFrame.margin_km(exact) - LOCAL_MARGIN_KM + 1e-9
+
+
+def test_local_frame_basics():
+    frame = LocalFrame.around(GROTE_KERK)
+    assert frame.distance_km(GROTE_KERK) == 0
+    assert frame.km_per_lat == pytest.approx(111.27, abs=0.01)
+    assert frame.km_per_lon == pytest.approx(math.cos(math.radians(52.5125)) * 111.5, rel=0.01)
+    assert frame.distance_km(STATION) == pytest.approx(distance_km(GROTE_KERK, STATION), abs=1e-5)
+    assert LocalFrame.around(GROTE_KERK) is frame  # measured once per point
+    assert LocalFrame.margin_km(0) == LOCAL_MARGIN_KM == 0.02
+    assert LocalFrame.margin_km(100) == pytest.approx(0.045)
+    # Across the antimeridian the frame takes the short way round.
+    east = LocalFrame.around(Point(0.0, 179.99))
+    assert east.distance_km(Point(0.0, -179.99)) == pytest.approx(2.226, abs=0.001)
 
 
 @pytest.mark.parametrize(

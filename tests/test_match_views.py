@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
+from geopy.distance import geodesic
 from sqlmodel import Session
 
 from activatie import geo
@@ -78,6 +79,15 @@ def test_consultant_can_include_full_activities(consultant: FlaskClient, small) 
     ).get_data(as_text=True)
     assert "2 plekken passen" in html
     assert "vol — er is een wachtlijst" in html
+    assert "U ziet de" not in html  # every match is shown
+
+
+def test_consultant_sees_the_total_and_the_best_ones(consultant: FlaskClient, small) -> None:
+    data = {"postcode": "8011", "leeftijd": "45", "max_afstand_km": "6", "ook_vol": "ja"}
+    html = consultant.post("/consulent/matchen", data=data | {"limiet": "1"}).get_data(as_text=True)
+    assert "2 plekken passen" in html
+    assert "U ziet de 1 die het best passen." in html
+    assert "Stadsmoestuin" in html and "Fietsen repareren" not in html
 
 
 @pytest.mark.parametrize(
@@ -267,6 +277,46 @@ def test_api_days_and_birth_date(client: FlaskClient, small) -> None:
     assert body["bijna_passend"][0]["reden"] == "niet op donderdagmiddag"
 
 
+def test_api_returns_the_best_matches_and_the_total(client: FlaskClient, small) -> None:
+    query = "/api/v1/matches?postcode=8011&leeftijd=45&max_afstand_km=6&ook_vol=ja"
+    body = client.get(query).get_json()
+    assert body["totaal"] == 2
+    assert [m["activiteit"]["titel"] for m in body["matches"]] == [
+        "Stadsmoestuin",
+        "Fietsen repareren",
+    ]
+    body = client.get(f"{query}&limiet=1").get_json()
+    assert body["totaal"] == 2
+    assert [m["activiteit"]["titel"] for m in body["matches"]] == ["Stadsmoestuin"]
+    assert client.get(f"{query}&limiet=200").get_json()["totaal"] == 2
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        ("0", "Het aantal resultaten moet 1 of meer zijn."),
+        ("201", "Het aantal resultaten mag hoogstens 200 zijn."),
+        ("veel", "Het aantal resultaten moet een heel getal zijn."),
+        ("2.5", "Het aantal resultaten moet een heel getal zijn."),
+    ],
+)
+def test_api_refuses_a_bad_limit(client: FlaskClient, small, limit: str, message: str) -> None:
+    response = client.get(f"/api/v1/matches?postcode=8011&leeftijd=45&limiet={limit}")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    problems = {p["name"]: p["reason"] for p in response.get_json()["invalid_params"]}
+    assert problems == {"limiet": message}
+
+
+def test_max_candidates_comes_from_the_app_config(app, client: FlaskClient, small) -> None:
+    app.config["MATCH_MAX_CANDIDATES"] = 1
+    body = client.get(
+        "/api/v1/matches?postcode=8011&leeftijd=45&max_afstand_km=6&ook_vol=ja"
+    ).get_json()
+    assert body["totaal"] == 1  # only the nearest activity was considered
+    assert [m["activiteit"]["titel"] for m in body["matches"]] == ["Stadsmoestuin"]
+
+
 @pytest.mark.parametrize(
     ("query", "status", "name"),
     [
@@ -304,3 +354,28 @@ def test_candidates_come_only_from_the_search_area(
     assert stale.title not in found
     everyone = {c.title for c in match_candidates(session, centre, 150, 9, False, since)}
     assert everyone == {"Voetbal voor iedereen"}
+
+
+def test_the_candidate_cap_keeps_the_nearest(factory: Factory, session: Session) -> None:
+    centre = geo.Point(52.5125, 6.0907)
+    organisation = factory.organisation()
+    # Activities 0.5, 1, 2, 3 and 4 km away, in different directions, made in a mixed order.
+    for km, bearing in ((3, 90), (0.5, 200), (4, 10), (1, 300), (2, 45)):
+        end = geodesic(kilometers=km).destination((centre.latitude, centre.longitude), bearing)
+        factory.activity(
+            factory.location(organisation, latitude=end.latitude, longitude=end.longitude),
+            title=f"{km} km",
+        )
+    since = utcnow() - timedelta(days=180)
+
+    def titles(max_candidates: int | None) -> list[str]:
+        found = match_candidates(session, centre, 10, 45, True, since, max_candidates)
+        return sorted((c.title for c in found), key=lambda title: float(title.split()[0]))
+
+    assert titles(None) == ["0.5 km", "1 km", "2 km", "3 km", "4 km"]
+    assert titles(1000) == titles(None)
+    assert titles(3) == ["0.5 km", "1 km", "2 km"]
+    assert titles(1) == ["0.5 km"]
+    # The cap counts only open activities for this resident, after the rules that never bend.
+    factory.activity(factory.location(organisation), title="0 km", status="gepauzeerd")
+    assert titles(1) == ["0.5 km"]

@@ -10,9 +10,10 @@ from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from activatie.geo import Point, distance_km, max_distance_for_minutes
+from activatie.geo import LocalFrame, Point, distance_km, max_distance_for_minutes
 from activatie.matching import (
     BENDABLE_RULES,
+    DEFAULT_MATCH_LIMIT,
     DEFAULT_OPTIONS,
     RULES,
     SIGNPOST_TEXTS,
@@ -165,6 +166,46 @@ def test_distance_limit(km: float, expected: str) -> None:
     assert outcome(intake, make_candidate(point=offset(km))) == expected
 
 
+@pytest.mark.parametrize(
+    ("km", "expected"),
+    [
+        (1.9995, "match"),  # half a metre inside
+        (2.0005, "near:afstand: te ver (2,0 km)"),  # half a metre outside
+        (2.9995, "near:afstand: te ver (3,0 km)"),
+        (3.0005, "hidden"),
+    ],
+)
+def test_the_exact_geodesic_decides_near_a_limit(
+    km: float, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Make the local distance 15 m too long or too short (within the 20 m margin): the outcome
+    # must not change, because near a limit the exact geodesic decides.
+    intake = make_intake(max_distance_km=2.0)
+    candidate = make_candidate(point=offset(km))
+    exact = LocalFrame.distance_km
+    for error_km in (-0.015, 0.015):
+        monkeypatch.setattr(
+            LocalFrame, "distance_km", lambda self, p, e=error_km: exact(self, p) + e
+        )
+        assert outcome(intake, candidate) == expected
+
+
+def test_shown_distances_are_exact_geodesics() -> None:
+    intake = make_intake(max_distance_km=2.0, slots=frozenset({"ma_ochtend"}))
+    near = make_candidate(id=1, point=offset(1.234, 33.0), slots=frozenset({"ma_ochtend"}))
+    full = make_candidate(id=2, point=offset(0.5, 200.0), free_places=0, slots=near.slots)
+    far = make_candidate(id=3, point=offset(2.5, 300.0), slots=near.slots)
+    result = match(intake, [near, full, far], TODAY)
+    (found,) = result.matches
+    assert found.distance_km == distance_km(ZWOLLE, near.point)
+    assert {n.candidate.id: n.distance_km for n in result.near_misses} == {
+        2: distance_km(ZWOLLE, full.point),
+        3: distance_km(ZWOLLE, far.point),
+    }
+    # The score uses the local distance, which differs by far less than its rounding.
+    assert found.score == score(intake, near, LocalFrame.around(ZWOLLE).distance_km(near.point), 2)
+
+
 def test_too_far_beyond_the_search_radius_is_not_a_near_miss() -> None:
     intake = make_intake(max_distance_km=2.0)
     assert search_radius_km(intake) == pytest.approx(3.0)
@@ -247,6 +288,56 @@ def test_near_misses_are_ranked_and_limited() -> None:
     scores = [near.score for near in result.near_misses]
     assert scores == sorted(scores, reverse=True)
     assert len(match(make_intake(), candidates, TODAY, Options(near_miss_limit=2)).near_misses) == 2
+
+
+# --- the best N -----------------------------------------------------------------------------------
+
+
+def many_candidates(count: int) -> list[Candidate]:
+    """Return ``count`` matching candidates at different distances and with different needs."""
+    return [
+        make_candidate(
+            id=n,
+            title=f"Activiteit {n:03}",
+            point=offset(0.05 + 0.04 * n, bearing=(37.0 * n) % 360),
+            needs=frozenset({"dagritme"}) if n % 3 == 0 else frozenset(),
+        )
+        for n in range(count)
+    ]
+
+
+def test_only_the_best_matches_are_returned_with_the_total() -> None:
+    candidates = many_candidates(80)
+    intake = make_intake(needs=frozenset({"dagritme"}))
+    everything = match(intake, candidates, TODAY, Options(match_limit=None))
+    assert everything.total_matches == len(everything.matches) == 80
+
+    result = match(intake, candidates, TODAY)
+    assert DEFAULT_MATCH_LIMIT == 50
+    assert result.total_matches == 80
+    assert result.matches == everything.matches[:50]
+    assert result.near_misses == everything.near_misses
+
+    top = match(intake, list(reversed(candidates)), TODAY, Options(match_limit=3))
+    assert top.total_matches == 80
+    assert top.matches == everything.matches[:3]
+    assert all(m.candidate.needs for m in top.matches)  # a fitting need outranks distance
+
+
+def test_a_limit_above_the_number_of_matches_returns_them_all() -> None:
+    result = match(make_intake(), many_candidates(4), TODAY, Options(match_limit=10))
+    assert result.total_matches == len(result.matches) == 4
+    assert match(make_intake(), [], TODAY).total_matches == 0
+
+
+def test_a_limit_of_zero_still_counts() -> None:
+    result = match(make_intake(), many_candidates(4), TODAY, Options(match_limit=0))
+    assert result.matches == [] and result.total_matches == 4
+
+
+def test_a_negative_limit_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Options(match_limit=-1)
 
 
 # --- signposts and labels -------------------------------------------------------------------------
@@ -539,11 +630,17 @@ def test_moving_further_away_never_raises_the_score(
         last_confirmed=TODAY,
     )
     radius = search_radius_km(intake)
+    frame = LocalFrame.around(intake.point)
     scores = []
+    local_km = []
     for fraction in (near_fraction, near_fraction + extra_fraction):
         moved = replace(candidate, point=offset(fraction * radius, bearing, intake.point))
         result = match(intake, [moved], TODAY)
         scores.append([item.score for item in result.matches + result.near_misses])
+        local_km.append(frame.distance_km(moved.point))
+    # The score uses the local distance: it must grow along the bearing as the geodesic does
+    # (allowing float noise in the geodesic's own destination point), or the test proves nothing.
+    assert local_km[1] >= local_km[0] - 1e-9
     assert scores[0], "the nearer point lies within the search radius"
     if scores[1]:
         assert scores[1][0] <= scores[0][0]

@@ -89,7 +89,10 @@ def _page_url(number: int) -> str:
 
 @bp.get("/matches")
 def matches() -> Response:
-    """Match a resident's situation, given as query parameters; nothing is stored."""
+    """Match a resident's situation, given as query parameters; nothing is stored.
+
+    ``matches`` holds the best ``limiet`` (1-200, default 50) matches; ``totaal`` counts them all.
+    """
     try:
         outcome = run_match(request.args, local_today(), strict=True)
     except InvalidInput as error:
@@ -99,6 +102,7 @@ def matches() -> Response:
         {
             "max_afstand_km": round(result.max_distance_km, 2),
             "verwijzingen": [{"sleutel": key, "tekst": text} for key, text in outcome.signposts],
+            "totaal": result.total_matches,
             "matches": [
                 {
                     "activiteit": _brief(m.candidate),

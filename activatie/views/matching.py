@@ -26,12 +26,22 @@ class Outcome:
 
 
 def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
-    """Read ``args``, locate the resident and match; raise InvalidInput on bad input."""
+    """Read ``args``, locate the resident and match; raise InvalidInput on bad input.
+
+    The result holds the best ``limiet`` matches (50 unless asked); at most the app config's
+    ``MATCH_MAX_CANDIDATES`` (default :data:`queries.MAX_CANDIDATES`) nearest activities are
+    considered.
+    """
     session = get_session()
     request = intake_module.parse_intake(args, today, strict=strict)
     resident = intake_module.resolve(request, queries.make_geocoder(session), today)
     result = queries.find_matches(
-        session, resident.intake, today, current_app.config["HIDE_AFTER_DAYS"]
+        session,
+        resident.intake,
+        today,
+        current_app.config["HIDE_AFTER_DAYS"],
+        match_limit=request.match_limit,
+        max_candidates=current_app.config.get("MATCH_MAX_CANDIDATES", queries.MAX_CANDIDATES),
     )
     if not result.matches and not resident.intake.aow_reached:
         # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
