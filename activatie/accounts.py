@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +38,20 @@ class AccountError(ValueError):
 
 class LoginThrottled(AccountError):
     pass
+
+
+class Duplicate(AccountError):
+    """The name is taken (answered with 409)."""
+
+
+class Conflict(AccountError):
+    """Someone else saved the same object meanwhile (answered with 409)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Iemand anders heeft dit intussen gewijzigd. Hieronder ziet u wat er nu staat; "
+            "pas het zo nodig opnieuw aan."
+        )
 
 
 @dataclass(frozen=True)
@@ -138,6 +153,58 @@ def create_user(
     hash_method: str = "scrypt:32768:8:3",
 ) -> User:
     """Create an account; a provider account belongs to exactly one organisation."""
+    user = _add_user(
+        session,
+        actor,
+        email=email,
+        name=name,
+        role=role,
+        organisation_id=organisation_id,
+        team_id=team_id,
+        password=password,
+        hash_method=hash_method,
+    )
+    session.commit()
+    return user
+
+
+def invite_user(
+    session: Session,
+    actor: Actor,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    organisation_id: int | None = None,
+    team_id: int | None = None,
+) -> tuple[User, str]:
+    """Create an account and its one-time set-password link together, in one commit."""
+    user = _add_user(
+        session,
+        actor,
+        email=email,
+        name=name,
+        role=role,
+        organisation_id=organisation_id,
+        team_id=team_id,
+    )
+    raw = _add_password_token(session, actor, user, utcnow())
+    session.commit()
+    return user, raw
+
+
+def _add_user(
+    session: Session,
+    actor: Actor,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    organisation_id: int | None = None,
+    team_id: int | None = None,
+    password: str | None = None,
+    hash_method: str = "scrypt:32768:8:3",
+) -> User:
     email = normalise_email(email)
     if "@" not in email or len(email) > 200:
         raise AccountError("Vul een geldig e-mailadres in.")
@@ -196,7 +263,12 @@ def create_password_token(
     session: Session, actor: Actor, user: User, now: datetime | None = None
 ) -> str:
     """Return a one-time secret for a set-password link; earlier unused links stop working."""
-    now = now or utcnow()
+    raw = _add_password_token(session, actor, user, now or utcnow())
+    session.commit()
+    return raw
+
+
+def _add_password_token(session: Session, actor: Actor, user: User, now: datetime) -> str:
     session.exec(  # type: ignore[call-overload]
         update(PasswordToken)
         .where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))  # type: ignore[union-attr]
@@ -207,7 +279,6 @@ def create_password_token(
         PasswordToken(user_id=user.id, token_hash=_sha256(raw), expires_at=now + TOKEN_LIFETIME)
     )
     audit.record(session, actor, "wachtwoordlink_gemaakt", "user", user.id)
-    session.commit()
     return raw
 
 
@@ -301,3 +372,59 @@ def touch_api_token(session: Session, token: ApiToken) -> None:
 
 def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+TEAM_FIELDS = ("name", "pc4_codes")
+
+
+def save_team(
+    session: Session,
+    actor: Actor,
+    team: Team | None,
+    name: str,
+    pc4_codes: list[str],
+    seen_version: int | None = None,
+) -> Team:
+    """Create or change a wijkteam: its name and the PC4 codes of its area.
+
+    A change names the version it was based on (``seen_version``) and is written with
+    ``UPDATE ... WHERE version = :seen``, so a second beheerder's older form gets
+    :class:`Conflict` instead of overwriting the first one's change.
+    """
+    name = " ".join(name.split())
+    if not name or len(name) > 80:
+        raise AccountError("Vul een naam in van hoogstens 80 tekens.")
+    codes = " ".join(sorted(set(pc4_codes)))
+    if len(codes) > 400 or any(not (len(c) == 4 and c.isdigit()) for c in pc4_codes):
+        raise AccountError("Vul hoogstens 80 postcodes van 4 cijfers in.")
+    own_id = team.id if team is not None else None
+    names = session.exec(select(Team.id, Team.name)).all()
+    if any(other.casefold() == name.casefold() for i, other in names if i != own_id):
+        raise Duplicate("Er is al een wijkteam met deze naam.")
+    before = audit.snapshot(team, TEAM_FIELDS) if team is not None else {}
+    after = {"name": name, "pc4_codes": codes}
+    details = audit.changes(before, after)
+    if not details:
+        return team  # type: ignore[return-value]  # nothing changed: team is not None here
+    try:
+        if team is None:
+            team = Team(name=name, pc4_codes=codes)
+            session.add(team)
+            session.flush()
+        else:
+            changed = session.exec(  # type: ignore[call-overload]
+                update(Team)
+                .where(Team.id == team.id, Team.version == (seen_version or team.version))
+                .values(name=name, pc4_codes=codes, version=Team.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:
+                session.rollback()
+                raise Conflict()
+            session.expire(team)
+    except IntegrityError:
+        session.rollback()
+        raise Duplicate("Er is al een wijkteam met deze naam.") from None
+    audit.record(session, actor, "gewijzigd" if before else "aangemaakt", "team", team.id, details)
+    session.commit()
+    return team

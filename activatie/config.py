@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     # Geocoding: "offline" (seeded postcode table) or "pdok" (online, cached).
     "GEOCODER": "offline",
     "GEOCODER_TIMEOUT": 5,
+    # Matching reads at most this many candidates, the nearest (see queries.match_candidates).
+    "MATCH_MAX_CANDIDATES": 1000,
     # Sessions and cookies (security.md, point 8).
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -45,6 +47,15 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_ENABLED": True,
     "TRUSTED_PROXIES": 0,
     "SHOW_EXAMPLE_NOTICE": True,
+    # Optional: e-mail one-time password links when an SMTP server is configured.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_FROM": None,
+    "SMTP_STARTTLS": True,
+    # Months after the end of an aanmelding before its pseudonym and note are erased.
+    "RETENTION_MONTHS": 24,
 }
 
 _INSECURE_KEYS = {"", "dev", "change-me", "secret"}

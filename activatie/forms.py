@@ -307,3 +307,81 @@ class StepForm(FlaskForm):
         choices=options((t.key, f"{t.key}. {t.label}") for t in PARTICIPATION_STEPS),
         validators=[Optional()],
     )
+
+
+# --- Beheerder pages -------------------------------------------------------------------------
+
+CHOOSE_FROM_LIST = "Kies uit de lijst."
+NO_CHOICE = 0  #: the value of the "—" option in a select of ids
+
+
+class AccountForm(UserForm):
+    """A new account: UserForm with Dutch messages and the rule that an aanbieder has one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for select_field in (self.role, self.organisation_id, self.team_id):
+            select_field.invalid_choice_message = CHOOSE_FROM_LIST
+            select_field.invalid_value_message = CHOOSE_FROM_LIST
+
+    def validate_email(self, field: EmailField) -> None:
+        value = (field.data or "").strip()
+        if "@" not in value or any(ch.isspace() for ch in value):
+            raise ValidationError("Vul een geldig e-mailadres in, zoals naam@zwolle.nl.")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # "aanbieder" is the stable vocabulary key of the provider role.
+        if self.role.data == "aanbieder" and not self.organisation_id.data:
+            self.organisation_id.errors = [
+                *self.organisation_id.errors,
+                "Kies de aanbieder waar dit account bij hoort.",
+            ]
+            return False
+        return valid
+
+
+class NewOrganisationForm(FlaskForm):
+    name = StringField(
+        "Naam van de aanbieder", validators=[DataRequired(REQUIRED), Length(max=160)]
+    )
+    kind = RadioField(
+        "Soort aanbieder",
+        choices=options(ORGANISATION_KINDS),
+        validators=[InputRequired(REQUIRED)],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+
+
+MAX_TEAM_CODES = 80  # 80 codes of 4 digits and a space fill Team.pc4_codes (400 characters)
+
+
+def pc4_list(raw: str | None) -> list[str]:
+    """Return the codes in ``raw`` (separated by spaces or commas), unique and sorted."""
+    return sorted({part for part in (raw or "").replace(",", " ").split() if part})
+
+
+class TeamForm(FlaskForm):
+    # Empty for a new team; an edit carries the version it was based on.
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    name = StringField("Naam van het wijkteam", validators=[DataRequired(REQUIRED), Length(max=80)])
+    pc4_codes = TextAreaField(
+        "Postcodes van het gebied",
+        description="Alleen de 4 cijfers van elke postcode, met een spatie of komma ertussen. "
+        "Bijvoorbeeld: 8011 8012 8013.",
+        validators=[Length(max=2000)],
+    )
+
+    def validate_pc4_codes(self, field: TextAreaField) -> None:
+        typed = (field.data or "").replace(",", " ").split()
+        wrong = [
+            c for c in dict.fromkeys(typed) if not (len(c) == 4 and c.isascii() and c.isdigit())
+        ]
+        codes = pc4_list(field.data)
+        if wrong:
+            shown = ", ".join(f"'{c[:10]}'" for c in wrong[:5])
+            raise ValidationError(
+                f"Een postcode is 4 cijfers, zoals 8011. Dit klopt niet: {shown}."
+            )
+        if len(codes) > MAX_TEAM_CODES:
+            raise ValidationError(f"Vul hoogstens {MAX_TEAM_CODES} postcodes in.")

@@ -7,6 +7,7 @@ based on (``UPDATE ... WHERE version = :seen``), and free places change with one
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from . import audit, geo
 from .audit import Actor
 from .models import Activity, Location, LocationFeature, Organisation, utcnow
 from .services import set_terms
+from .vocabulary import ORGANISATION_KINDS
 
 ACTIVITY_FIELDS = (
     "title",
@@ -58,6 +60,10 @@ INCONSISTENT = "Deze gegevens passen niet bij elkaar. Controleer de getallen."
 
 class ListingError(ValueError):
     """A change that cannot be made; the message is Dutch."""
+
+
+class Duplicate(ListingError):
+    """The name is taken (answered with 409)."""
 
 
 class Conflict(ListingError):
@@ -166,10 +172,16 @@ def create_activity(
     return activity
 
 
+def slugify(text: str, fallback: str) -> str:
+    """Return a readable ASCII key: ``Stichting Één & Ander`` -> ``stichting-een-ander``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    return "-".join(words)[:70].strip("-") or fallback
+
+
 def _free_slug(session: Session, model: type, organisation_id: int, wanted: str) -> str:
     """Return a readable key for a new activity or location, unique within the organisation."""
-    chars = (ch if ch.isascii() and ch.isalnum() else "-" for ch in wanted.lower())
-    base = "".join(chars).strip("-")[:60] or model.__name__.lower()
+    base = slugify(wanted, model.__name__.lower())
     taken = set(
         session.exec(select(model.slug).where(model.organisation_id == organisation_id))  # type: ignore[attr-defined]
     )
@@ -407,3 +419,42 @@ def count_stale(session: Session, organisation_id: int, now: datetime, days: int
         .select_from(Activity)
         .where(Activity.organisation_id == organisation_id, stale_condition(now, days))
     ).one()
+
+
+ORGANISATION_CREATE_FIELDS = ("name", "kind", "slug", "is_approved")
+
+
+def create_organisation(session: Session, actor: Actor, name: str, kind: str) -> Organisation:
+    """Add a provider that waits for approval, so a provider account can be linked to it."""
+    name = " ".join(name.split())
+    if not name or len(name) > 160:
+        raise ListingError("Vul een naam in van hoogstens 160 tekens.")
+    if kind not in ORGANISATION_KINDS:
+        raise ListingError("Kies een soort aanbieder uit de lijst.")
+    # Compared in Python: SQLite's lower() leaves letters such as "É" as they are.
+    if any(
+        other.casefold() == name.casefold() for other in session.exec(select(Organisation.name))
+    ):
+        raise Duplicate("Er is al een aanbieder met deze naam.")
+    base = slugify(name, "aanbieder")
+    taken = set(session.exec(select(Organisation.slug).where(Organisation.slug.startswith(base))))  # type: ignore[attr-defined]
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    organisation = Organisation(slug=slug, name=name, kind=kind, is_approved=False)
+    session.add(organisation)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Duplicate("Er is net een aanbieder met deze naam gemaakt.") from None
+    audit.record(
+        session,
+        actor,
+        "aangemaakt",
+        "organisation",
+        organisation.id,
+        audit.changes({}, audit.snapshot(organisation, ORGANISATION_CREATE_FIELDS)),
+    )
+    session.commit()
+    return organisation

@@ -219,6 +219,7 @@ class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
     pc4_codes: str = Field(default="", max_length=400)  # space-separated PC4 codes
+    version: int = Field(default=1)  # optimistic locking: two beheerders editing one team
 
     @property
     def area(self) -> list[str]:

@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 
 from activatie import accounts, placements
 from activatie.audit import Actor
-from activatie.models import Activity, AuditEvent, User
+from activatie.models import Activity, AuditEvent, Team, User
 
 from .factories import Factory, login_as
 
@@ -68,6 +68,20 @@ ACCESS: dict[str, str] = {
     "consultant.placement": CONSULENT_ONLY,
     "consultant.placement_step": CONSULENT_ONLY,
     "admin.dashboard": ADMIN,
+    "admin.accounts_list": ADMIN,
+    "admin.new_account": ADMIN,
+    "admin.account": ADMIN,
+    "admin.set_account_active": ADMIN,
+    "admin.password_link": ADMIN,
+    "admin.new_organisation": ADMIN,
+    "admin.approvals": ADMIN,
+    "admin.approve_activity": ADMIN,
+    "admin.approve_organisation": ADMIN,
+    "admin.stale": ADMIN,
+    "admin.audit_trail": ADMIN,
+    "admin.teams": ADMIN,
+    "admin.new_team": ADMIN,
+    "admin.edit_team": ADMIN,
 }
 
 #: The object of provider A that fills ``<raw_id>`` in each route (others get a dummy id).
@@ -86,6 +100,13 @@ OBJECT_OF = {
     "api.update_activity": "activity",
     "public.organisation": "organisation",
     "api.organisation": "organisation",
+    "admin.account": "user",
+    "admin.set_account_active": "user",
+    "admin.password_link": "user",
+    "admin.approve_activity": "activity",
+    "admin.approve_organisation": "organisation",
+    "admin.audit_trail": "activity",
+    "admin.edit_team": "team",
 }
 
 #: Query strings some GET routes need to answer 200.
@@ -117,6 +138,9 @@ def world(factory: Factory, session: Session) -> World:
         "consulent": factory.user("consulent"),
         "beheerder": factory.user("beheerder"),
     }
+    team = Team(name="Wijkteam Test", pc4_codes="8011")
+    session.add(team)
+    session.commit()
     placement = placements.refer(
         session,
         users["consulent"],
@@ -128,6 +152,8 @@ def world(factory: Factory, session: Session) -> World:
         "organisation": activity.organisation_id,
         "token": token.id,
         "placement": placement.id,
+        "user": users["consulent"].id,
+        "team": team.id,
     }
     return World(ids=ids, users=users)
 
@@ -169,6 +195,8 @@ def url_for_rule(app: Flask, rule, world: World) -> str:
         values[argument] = world.ids[kind] if kind else 1
     if rule.endpoint == "auth.set_password":
         values = {"token": "onbekende-link"}
+    if rule.endpoint == "admin.audit_trail":
+        values["object_type"] = "activiteit"
     with app.test_request_context():
         return url_for(rule.endpoint, **values) + QUERY.get(rule.endpoint, "").format(**world.ids)
 

@@ -1,16 +1,607 @@
-"""The gemeente's pages (beheerder): accounts, approvals, stale listings and the audit trail."""
+"""The gemeente's pages (beheerder): accounts, approvals, stale listings, teams and the audit trail.
+
+Every write is one service call that commits once and is audited. The two writes that have no
+service elsewhere (a new organisation, a team) are small functions at the bottom of this module.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+from werkzeug.wrappers import Response
+
+from .. import accounts, audit, listings, mail, vocabulary
+from ..audit import Actor
 from ..auth import roles_required
-from ..models import UserRole
+from ..db import get_session
+from ..forms import (
+    NO_CHOICE,
+    AccountForm,
+    NewOrganisationForm,
+    SelectChoice,
+    TeamForm,
+    options,
+    pc4_list,
+)
+from ..models import (
+    LOCAL_TIMEZONE,
+    Activity,
+    AuditEvent,
+    Location,
+    Organisation,
+    Team,
+    User,
+    UserRole,
+    utcnow,
+)
+from ..templating import nl_date
+from . import parse_id
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
+#: The Dutch word in an audit URL -> the object_type stored in the audit trail.
+AUDIT_TYPES = {
+    "activiteit": "activity",
+    "aanbieder": "organisation",
+    "locatie": "location",
+    "account": "user",
+    "wijkteam": "team",
+}
+_AUDIT_WORDS = {kind: word for word, kind in AUDIT_TYPES.items()}
+_MODELS: dict[str, type] = {
+    "activity": Activity,
+    "organisation": Organisation,
+    "location": Location,
+    "user": User,
+    "team": Team,
+}
+
+
+@bp.before_request
+@roles_required(UserRole.ADMIN)
+def _only_admins() -> None:
+    """Every page here is for the gemeente's beheerders only."""
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"local_time": local_time, "audit_url": audit_url}
+
+
+def local_time(value: datetime | None) -> str:
+    """Format a moment in Zwolle's time: ``3 november 2026, 14:05 uur``."""
+    if value is None:
+        return ""
+    here = value.astimezone(LOCAL_TIMEZONE)
+    return f"{nl_date(here)}, {here:%H:%M} uur"
+
+
+def audit_url(object_type: str, object_id: int) -> str:
+    return url_for("admin.audit_trail", object_type=_AUDIT_WORDS[object_type], raw_id=object_id)
+
+
+def _actor() -> Actor:
+    return Actor.of(current_user)
+
+
+def _count(model: type, *conditions: Any) -> int:
+    return get_session().exec(select(func.count()).select_from(model).where(*conditions)).one()
+
+
+def _get(model: type, raw_id: str, what: str, missing: str) -> Any:
+    obj = get_session().get(model, parse_id(raw_id, what))
+    if obj is None:
+        abort(404, description=missing)
+    return obj
+
+
+def _days(name: str) -> int:
+    return int(current_app.config[name])
+
+
+# --- Overview --------------------------------------------------------------------------------
+
 
 @bp.get("/")
-@roles_required(UserRole.ADMIN)
 def dashboard() -> str:
-    return render_template("admin/dashboard.html")
+    now = utcnow()
+    counts = {
+        "accounts": _count(User),
+        "inactive_accounts": _count(User, User.is_active.is_(False)),  # type: ignore[attr-defined]
+        "waiting_organisations": _count(Organisation, Organisation.is_approved.is_(False)),  # type: ignore[attr-defined]
+        "waiting_activities": _count(Activity, *_waiting_activity()),
+        "stale": _count(Activity, listings.stale_condition(now, _days("STALE_AFTER_DAYS"))),
+        "hidden": _count(Activity, listings.stale_condition(now, _days("HIDE_AFTER_DAYS"))),
+        "teams": _count(Team),
+    }
+    return render_template("admin/dashboard.html", counts=counts)
+
+
+# --- Accounts --------------------------------------------------------------------------------
+
+
+@bp.get("/accounts")
+def accounts_list() -> str:
+    users = (
+        get_session()
+        .exec(
+            select(User)
+            .options(selectinload(User.organisation), selectinload(User.team))  # type: ignore[arg-type]
+            .order_by(User.is_active.desc(), func.lower(User.name), User.id)  # type: ignore[attr-defined]
+        )
+        .all()
+    )
+    return render_template("admin/accounts.html", users=users)
+
+
+def _account_choices(form: AccountForm) -> None:
+    session = get_session()
+    organisations = session.exec(select(Organisation).order_by(func.lower(Organisation.name))).all()
+    teams = session.exec(select(Team).order_by(func.lower(Team.name))).all()
+    none = [SelectChoice(NO_CHOICE, "—")]
+    form.organisation_id.choices = none + options(
+        (org.id, org.name + ("" if org.is_approved else " (wacht op goedkeuring)"))
+        for org in organisations
+    )
+    form.team_id.choices = none + options((team.id, team.name) for team in teams)
+
+
+@bp.route("/accounts/nieuw", methods=["GET", "POST"])
+def new_account() -> tuple[str, int]:
+    session = get_session()
+    form = AccountForm()
+    _account_choices(form)
+    problem, status = None, 200
+    if request.method == "GET":
+        organisation_id = request.args.get("aanbieder", "")
+        if organisation_id.isdigit() and session.get(Organisation, int(organisation_id)):
+            form.role.data = UserRole.PROVIDER
+            form.organisation_id.data = int(organisation_id)
+    elif form.validate_on_submit():
+        email = accounts.normalise_email(form.email.data)
+        try:
+            user, raw = accounts.invite_user(
+                session,
+                _actor(),
+                email=email,
+                name=form.name.data,
+                role=form.role.data,
+                organisation_id=form.organisation_id.data or None,
+                team_id=form.team_id.data or None,
+            )
+        except (accounts.AccountError, IntegrityError) as error:
+            session.rollback()
+            if session.exec(select(User.id).where(User.email == email)).first() is not None:
+                form.email.errors = ["Er is al een account met dit e-mailadres."]
+                status = 409
+            else:
+                problem, status = str(error), 422
+        else:
+            link, mailed = _send_link(user, raw, new_account=True)
+            return _render_account(user, link=link, mailed=mailed, created=True)
+    else:
+        status = 400
+    return render_template("admin/account_form.html", form=form, problem=problem), status
+
+
+@bp.get("/accounts/<raw_id>")
+def account(raw_id: str) -> tuple[str, int]:
+    return _render_account(_user(raw_id))
+
+
+@bp.post("/accounts/<raw_id>/actief")
+def set_account_active(raw_id: str) -> Response | tuple[str, int]:
+    user = _user(raw_id)
+    active = {"ja": True, "nee": False}.get(request.form.get("actief", ""))
+    if active is None:
+        abort(400, description="Kies 'ja' (aanzetten) of 'nee' (uitzetten).")
+    if not active and user.id == current_user.id:
+        return _render_account(
+            user,
+            problem="U kunt uw eigen account niet uitzetten. Vraag een andere beheerder om dit "
+            "te doen.",
+            status=409,
+        )
+    accounts.set_active(get_session(), _actor(), user, active)
+    if active:
+        flash(f"Het account van {user.name} staat weer aan.", "info")
+    else:
+        flash(
+            f"Het account van {user.name} staat uit. Deze persoon kan niet meer inloggen.", "info"
+        )
+    return redirect(url_for("admin.account", raw_id=user.id))
+
+
+@bp.post("/accounts/<raw_id>/wachtwoordlink")
+def password_link(raw_id: str) -> tuple[str, int]:
+    user = _user(raw_id)
+    raw = accounts.create_password_token(get_session(), _actor(), user)
+    link, mailed = _send_link(user, raw, new_account=False)
+    return _render_account(user, link=link, mailed=mailed)
+
+
+def _user(raw_id: str) -> User:
+    return _get(User, raw_id, "Account", "Dit account bestaat niet.")
+
+
+def _send_link(user: User, raw: str, *, new_account: bool) -> tuple[str, bool | None]:
+    """Build the one-time link and, when an SMTP server is set, e-mail it; never log it.
+
+    Return the link and whether the e-mail went out (None: no e-mail server configured).
+    """
+    link = url_for("auth.set_password", token=raw, _external=True)
+    if not mail.is_configured(current_app.config):
+        return link, None
+    try:
+        mail.send_password_link(
+            current_app.config,
+            user.email,
+            user.name,
+            link,
+            lifetime_days=accounts.TOKEN_LIFETIME.days,
+            new_account=new_account,
+        )
+    except mail.MailError:
+        return link, False
+    return link, True
+
+
+def _render_account(
+    user: User,
+    *,
+    link: str | None = None,
+    mailed: bool | None = None,
+    created: bool = False,
+    problem: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    events = audit.events_for(get_session(), "user", user.id)  # type: ignore[arg-type]
+    return render_template(
+        "admin/account.html",
+        user=user,
+        link=link,
+        mailed=mailed,
+        created=created,
+        problem=problem,
+        is_self=user.id == current_user.id,
+        link_days=accounts.TOKEN_LIFETIME.days,
+        rows=audit_rows(get_session(), events),
+    ), status
+
+
+# --- Organisations and approvals -------------------------------------------------------------
+
+
+@bp.route("/aanbieders/nieuw", methods=["GET", "POST"])
+def new_organisation() -> Response | tuple[str, int]:
+    form = NewOrganisationForm()
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            organisation = listings.create_organisation(
+                get_session(), _actor(), form.name.data, form.kind.data
+            )
+        except listings.Duplicate as error:
+            form.name.errors = [str(error)]
+            status = 409
+        except listings.ListingError as error:
+            problem, status = str(error), 422
+        else:
+            flash(
+                f"Aanbieder '{organisation.name}' is aangemaakt. Maak nu een account voor deze "
+                "aanbieder.",
+                "info",
+            )
+            return redirect(url_for("admin.new_account", aanbieder=organisation.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/organisation_form.html", form=form, problem=problem), status
+
+
+def _waiting_activity() -> tuple[Any, ...]:
+    return (Activity.is_approved.is_(False), Activity.status != "beeindigd")  # type: ignore[attr-defined]
+
+
+@bp.get("/goedkeuren")
+def approvals() -> str:
+    session = get_session()
+    organisations = session.exec(
+        select(Organisation)
+        .where(Organisation.is_approved.is_(False))  # type: ignore[attr-defined]
+        .order_by(Organisation.created_at, Organisation.id)
+    ).all()
+    activities = session.exec(
+        select(Activity)
+        .where(*_waiting_activity())
+        .options(selectinload(Activity.organisation), selectinload(Activity.location))  # type: ignore[arg-type]
+        .order_by(Activity.created_at, Activity.id)
+    ).all()
+    return render_template(
+        "admin/approvals.html", organisations=organisations, activities=activities
+    )
+
+
+@bp.post("/goedkeuren/activiteit/<raw_id>")
+def approve_activity(raw_id: str) -> Response:
+    activity: Activity = _get(Activity, raw_id, "Activiteit", "Deze activiteit bestaat niet.")
+    listings.approve(get_session(), _actor(), activity)
+    if activity.organisation.is_approved:
+        flash(f"'{activity.title}' is goedgekeurd en nu te zien voor iedereen.", "info")
+    else:
+        flash(
+            f"'{activity.title}' is goedgekeurd. Hij is pas te zien als ook de aanbieder "
+            f"'{activity.organisation.name}' is goedgekeurd.",
+            "info",
+        )
+    return redirect(url_for("admin.approvals"))
+
+
+@bp.post("/goedkeuren/aanbieder/<raw_id>")
+def approve_organisation(raw_id: str) -> Response:
+    organisation: Organisation = _get(
+        Organisation, raw_id, "Aanbieder", "Deze aanbieder bestaat niet."
+    )
+    listings.approve(get_session(), _actor(), organisation)
+    flash(f"Aanbieder '{organisation.name}' is goedgekeurd.", "info")
+    return redirect(url_for("admin.approvals"))
+
+
+# --- Stale listings --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    activity: Activity
+    days: int
+    hidden: bool
+
+
+@bp.get("/verouderd")
+def stale() -> str:
+    now = utcnow()
+    hidden_before = now - timedelta(days=_days("HIDE_AFTER_DAYS"))
+    activities = get_session().exec(
+        select(Activity)
+        .where(listings.stale_condition(now, _days("STALE_AFTER_DAYS")))
+        .options(selectinload(Activity.organisation))  # type: ignore[arg-type]
+        .order_by(Activity.confirmed_at, Activity.id)
+    )
+    rows = [
+        StaleRow(a, (now - a.confirmed_at).days, a.confirmed_at < hidden_before) for a in activities
+    ]
+    return render_template("admin/stale.html", rows=rows)
+
+
+# --- Audit trail -----------------------------------------------------------------------------
+
+FIELD_LABELS = {
+    "title": "titel",
+    "summary": "in één zin",
+    "description": "beschrijving",
+    "location_id": "locatie (nummer)",
+    "programme": "programma",
+    "guidance": "begeleiding",
+    "min_age": "vanaf leeftijd",
+    "max_age": "tot en met leeftijd",
+    "schedule_note": "tijden",
+    "capacity": "aantal plekken",
+    "free_places": "vrije plekken",
+    "waiting_list": "wachtlijst",
+    "cost": "kosten",
+    "cost_cents": "eigen bijdrage (in centen)",
+    "access_route": "aanmelden",
+    "access_note": "uitleg over aanmelden",
+    "status": "status",
+    "is_approved": "goedgekeurd",
+    "is_active": "account aan",
+    "name": "naam",
+    "email": "e-mailadres",
+    "role": "rol",
+    "organisation_id": "aanbieder (nummer)",
+    "team_id": "wijkteam (nummer)",
+    "kind": "soort aanbieder",
+    "slug": "korte naam in de link",
+    "website": "website",
+    "phone": "telefoon",
+    "street": "straat",
+    "house_number": "huisnummer",
+    "postcode": "postcode",
+    "pc4": "postcode (4 cijfers)",
+    "district": "wijk",
+    "latitude": "breedtegraad",
+    "longitude": "lengtegraad",
+    "accessibility": "toegankelijkheid",
+    "pc4_codes": "postcodes",
+    "aantal": "aantal",
+    "sleutel": "sleutel",
+    "naam": "naam",
+}
+
+ACTION_LABELS = {
+    "aangemaakt": "aangemaakt",
+    "gewijzigd": "gewijzigd",
+    "vrije_plekken": "vrije plekken aangepast",
+    "status": "status veranderd",
+    "goedgekeurd": "goedgekeurd",
+    "alles_bevestigd": "alles gecontroleerd",
+    "account_aangemaakt": "account aangemaakt",
+    "account_aan": "account aangezet",
+    "account_uit": "account uitgezet",
+    "wachtwoordlink_gemaakt": "wachtwoordlink gemaakt",
+    "wachtwoord_gezet": "wachtwoord gekozen",
+    "api_sleutel_gemaakt": "API-sleutel gemaakt",
+    "api_sleutel_ingetrokken": "API-sleutel ingetrokken",
+}
+
+#: Fields whose values are vocabulary keys, shown with their Dutch label.
+_FIELD_VOCABULARIES = {
+    "status": vocabulary.ACTIVITY_STATUSES,
+    "role": vocabulary.ROLES,
+    "kind": vocabulary.ORGANISATION_KINDS,
+    "guidance": vocabulary.GUIDANCE,
+    "access_route": vocabulary.ACCESS_ROUTES,
+    "cost": vocabulary.COSTS,
+    "programme": vocabulary.PROGRAMMES,
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    new: str
+    old: str | None = None  # None: a plain value, not an old -> new change
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    who: str
+    action: str
+    changes: list[Change]
+
+
+def _show(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "(leeg)"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(leeg)"
+    if name in _FIELD_VOCABULARIES and isinstance(value, str):
+        return _FIELD_VOCABULARIES[name].label_of(value)
+    return str(value)
+
+
+def _changes(details: dict[str, Any]) -> list[Change]:
+    found = []
+    for name, value in details.items():
+        label = FIELD_LABELS.get(name, name.replace("_", " "))
+        if isinstance(value, dict) and set(value) == {"oud", "nieuw"}:
+            found.append(Change(label, _show(name, value["nieuw"]), _show(name, value["oud"])))
+        else:
+            found.append(Change(label, _show(name, value)))
+    return found
+
+
+def audit_rows(session: Session, events: list[AuditEvent]) -> list[AuditRow]:
+    """Return events for a table: the actor's current name where we know the account."""
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    names = (
+        dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())  # type: ignore[union-attr,arg-type]
+        if ids
+        else {}
+    )
+    return [
+        AuditRow(
+            at=event.at,
+            who=names.get(event.actor_id, event.actor),
+            action=ACTION_LABELS.get(event.action, event.action.replace("_", " ")),
+            changes=_changes(event.changes or {}),
+        )
+        for event in events
+    ]
+
+
+def _describe(kind: str, obj: Any) -> str:
+    if obj is None:
+        return "(bestaat niet meer)"
+    if kind == "activity":
+        return f"{obj.title} – {obj.organisation.name}"
+    if kind == "location":
+        return f"{obj.name} – {obj.organisation.name}"
+    return obj.name
+
+
+@bp.get("/audit/<object_type>/<raw_id>")
+def audit_trail(object_type: str, raw_id: str) -> str:
+    kind = AUDIT_TYPES.get(object_type)
+    if kind is None:
+        abort(
+            404,
+            description="Van dit soort gegevens houden we hier geen wijzigingen bij. Kies "
+            "activiteit, aanbieder, locatie, account of wijkteam.",
+        )
+    object_id = parse_id(raw_id, object_type.capitalize())
+    session = get_session()
+    obj = session.get(_MODELS[kind], object_id)
+    events = audit.events_for(session, kind, object_id)
+    if obj is None and not events:
+        abort(404, description=f"{object_type.capitalize()} {object_id} bestaat niet.")
+    return render_template(
+        "admin/audit.html",
+        word=object_type,
+        object_id=object_id,
+        title=_describe(kind, obj),
+        rows=audit_rows(session, events),
+    )
+
+
+# --- Teams -----------------------------------------------------------------------------------
+
+
+@bp.get("/teams")
+def teams() -> str:
+    session = get_session()
+    consultants = dict(
+        session.exec(
+            select(User.team_id, func.count())
+            .where(User.team_id.is_not(None))  # type: ignore[union-attr]
+            .group_by(User.team_id)
+        ).all()
+    )
+    all_teams = session.exec(select(Team).order_by(func.lower(Team.name))).all()
+    return render_template("admin/teams.html", teams=all_teams, consultants=consultants)
+
+
+@bp.route("/teams/nieuw", methods=["GET", "POST"])
+def new_team() -> Response | tuple[str, int]:
+    return _team_form(None)
+
+
+@bp.route("/teams/<raw_id>", methods=["GET", "POST"])
+def edit_team(raw_id: str) -> Response | tuple[str, int]:
+    return _team_form(_get(Team, raw_id, "Wijkteam", "Dit wijkteam bestaat niet."))
+
+
+def _team_form(team: Team | None) -> Response | tuple[str, int]:
+    form = TeamForm(obj=team if request.method == "GET" else None)
+    problem, status = None, 200
+    if request.method == "POST" and team is not None and not form.version.data:
+        # An edit must say which version it was based on (no silent lost update).
+        problem, status = "Het formulier is niet compleet. Open het wijkteam opnieuw.", 400
+    elif form.validate_on_submit():
+        try:
+            saved = accounts.save_team(
+                get_session(),
+                _actor(),
+                team,
+                form.name.data,
+                pc4_list(form.pc4_codes.data),
+                int(form.version.data) if form.version.data else None,
+            )
+        except accounts.Duplicate as error:
+            form.name.errors = [str(error)]
+            status = 409
+        except accounts.Conflict as error:
+            problem, status = str(error), 409
+            get_session().expire_all()
+            form = TeamForm(formdata=None, obj=get_session().get(Team, team.id))  # type: ignore[union-attr]
+        except accounts.AccountError as error:
+            problem, status = str(error), 422
+        else:
+            flash(f"Wijkteam '{saved.name}' is opgeslagen.", "info")
+            return redirect(url_for("admin.teams"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/team_form.html", form=form, team=team, problem=problem), status
+
+
+# --- Writes without a service elsewhere (one commit each, audited) ---------------------------

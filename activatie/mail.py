@@ -1,0 +1,90 @@
+"""E-mail a set-password link through the gemeente's SMTP server, when one is configured.
+
+Settings (``ACTIVATIE_SMTP_*`` in the environment): ``SMTP_HOST`` (no host: no e-mail),
+``SMTP_PORT`` (587), ``SMTP_USER`` and ``SMTP_PASSWORD`` (optional), ``SMTP_FROM`` and
+``SMTP_STARTTLS`` (on). The link is a secret: it is never logged, not even when sending fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Mapping
+from email.message import EmailMessage
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10
+
+
+class MailError(RuntimeError):
+    """The e-mail could not be sent; the link must be passed on another way."""
+
+
+def is_configured(config: Mapping[str, Any]) -> bool:
+    return bool(config.get("SMTP_HOST"))
+
+
+def _flag(value: Any, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() not in {"0", "false", "nee", "no", "off", "uit"}
+    return bool(value)
+
+
+def password_link_message(
+    sender: str, to: str, name: str, link: str, *, lifetime_days: int, new_account: bool
+) -> EmailMessage:
+    """Return the Dutch e-mail with a one-time link to choose a password."""
+    message = EmailMessage()
+    message["Subject"] = "Kies uw wachtwoord voor Activatie Zwolle"
+    message["From"] = sender
+    message["To"] = to
+    reason = (
+        "Er is een account voor u gemaakt op Activatie Zwolle."
+        if new_account
+        else "U krijgt een nieuwe link om uw wachtwoord voor Activatie Zwolle te kiezen."
+    )
+    message.set_content(
+        f"Beste {name},\n\n"
+        f"{reason}\n\n"
+        f"Kies uw wachtwoord met deze link:\n{link}\n\n"
+        f"De link werkt {lifetime_days} dagen en maar één keer. Werkt de link niet meer? "
+        "Vraag de beheerder bij de gemeente om een nieuwe link.\n\n"
+        "Heeft u hier niet om gevraagd? Dan hoeft u niets te doen.\n\n"
+        "Met vriendelijke groet,\nGemeente Zwolle, Activatie\n"
+    )
+    return message
+
+
+def send_password_link(
+    config: Mapping[str, Any],
+    to: str,
+    name: str,
+    link: str,
+    *,
+    lifetime_days: int,
+    new_account: bool,
+) -> None:
+    """Send the link to ``to``; raise MailError when that does not work."""
+    sender = config.get("SMTP_FROM") or config.get("SMTP_USER") or ""
+    try:
+        if "@" not in sender:
+            raise ValueError("SMTP_FROM is not an e-mail address")
+        message = password_link_message(
+            sender, to, name, link, lifetime_days=lifetime_days, new_account=new_account
+        )
+        port = int(config.get("SMTP_PORT") or 587)
+        with smtplib.SMTP(config["SMTP_HOST"], port, timeout=TIMEOUT_SECONDS) as smtp:
+            if _flag(config.get("SMTP_STARTTLS"), default=True):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("SMTP_USER"):
+                smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+            smtp.send_message(message)
+    except (smtplib.SMTPException, OSError, ValueError) as error:
+        # Only the kind of error: the message text might quote the link or the address.
+        log.warning("password link e-mail not sent: %s", type(error).__name__)
+        raise MailError(type(error).__name__) from None
