@@ -80,7 +80,10 @@ def load(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE_LOCAL", False)
         app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
         app.config["WTF_CSRF_SSL_STRICT"] = False
-        app.config.setdefault("SECRET_KEY", os.urandom(32).hex())
+        if not app.config.get("SECRET_KEY"):
+            # Flask's own default is None, so setdefault would keep it: a new random key per
+            # start is enough on a developer's machine (sessions end when the server restarts).
+            app.config["SECRET_KEY"] = os.urandom(32).hex()
     else:
         key = app.config.get("SECRET_KEY") or ""
         if key in _INSECURE_KEYS or len(key) < 32:

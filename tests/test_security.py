@@ -11,9 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from activatie import accounts, create_app
+from activatie import accounts, create_app, migrations
 from activatie.auth import is_safe_next
 from activatie.config import DEFAULTS
+from activatie.db import get_engine
 from activatie.models import LoginAttempt
 
 from .conftest import TEST_CONFIG
@@ -248,6 +249,23 @@ def test_production_refuses_to_start_without_a_secret(tmp_path: Path, monkeypatc
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
             }
         )
+
+
+def test_development_without_a_secret_gets_a_random_one_and_login_works(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """``make run`` sets no SECRET_KEY: the login form (CSRF, session) must still work."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("ACTIVATIE_SECRET_KEY", raising=False)
+    settings = {"ENV_NAME": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}"}
+    first, second = create_app(settings), create_app(settings)
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
+    with first.app_context():
+        migrations.upgrade(get_engine())
+    response = first.test_client().get("/inloggen")
+    assert response.status_code == 200
+    assert 'name="csrf_token" type="hidden" value="' in response.get_data(as_text=True)
 
 
 def test_the_session_cookie_is_httponly_and_lax(client: FlaskClient, factory: Factory) -> None:
