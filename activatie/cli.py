@@ -34,7 +34,7 @@ def seed_command() -> None:
     session = get_session()
     count = services.load_postcodes(session, seed.read_postcodes())
     catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
-    counts = services.load_catalogue(session, catalogue, make_geocoder(session))
+    counts = services.load_catalogue(session, catalogue, make_geocoder(session, current_app.config))
     click.echo(f"{count} postcodes geladen.")
     _report(counts)
 
@@ -47,7 +47,9 @@ def import_command(path: Path) -> None:
     session = get_session()
     try:
         catalogue = seed.read_catalogue(path)
-        counts = services.load_catalogue(session, catalogue, make_geocoder(session))
+        counts = services.load_catalogue(
+            session, catalogue, make_geocoder(session, current_app.config)
+        )
     except services.CatalogueError as error:
         click.echo(
             "Er is niets geïmporteerd. Los deze problemen op en probeer het opnieuw:", err=True

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     # Geocoding: "offline" (seeded postcode table) or "pdok" (online, cached).
     "GEOCODER": "offline",
     "GEOCODER_TIMEOUT": 5,
+    "GEOCODER_CACHE_DAYS": 90,  # how long an online answer is kept in geocode_cache
     # Matching reads at most this many candidates, the nearest (see queries.match_candidates).
     "MATCH_MAX_CANDIDATES": 1000,
     # Sessions and cookies (security.md, point 8).
@@ -73,6 +74,8 @@ def load(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
 
+    if app.config["GEOCODER"] not in ("offline", "pdok"):
+        raise RuntimeError("ACTIVATIE_GEOCODER must be offline or pdok")
     env = app.config["ENV_NAME"]
     if env not in ENVIRONMENTS:
         raise RuntimeError(f"ACTIVATIE_ENV must be one of {', '.join(ENVIRONMENTS)}")

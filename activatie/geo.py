@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from geographiclib.geodesic import Geodesic
 from geopy.distance import ELLIPSOIDS
+from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.util import logger
@@ -313,6 +314,47 @@ def hit_from_location(location: Location, postcode: str) -> PostcodeHit:
         district=raw.get("wijk") or None,
         precision=precision,
     )
+
+
+class GeocoderUnavailable(UnknownPostcode):
+    """The online geocoder did not answer (a timeout, an outage); nothing was cached."""
+
+    def __init__(self, postcode: str) -> None:
+        ValueError.__init__(
+            self,
+            f"We kunnen postcode {format_postcode(postcode)} nu niet opzoeken. Probeer het over "
+            "een paar minuten opnieuw, of vul een postcode in Zwolle in.",
+        )
+        self.postcode = postcode
+
+
+class FallbackGeocoder:
+    """Ask each geocoder in turn; the first that knows the postcode answers.
+
+    In production with ``GEOCODER=pdok`` this is the offline geocoder (the seeded Zwolle table,
+    no network) first and the cached PDOK Locatieserver second, so a Zwolle postcode never leaves
+    the server. When an online geocoder fails (geopy's :exc:`GeocoderServiceError`, timeouts
+    included), :exc:`GeocoderUnavailable` says so in Dutch instead of "unknown postcode"; only the
+    type of the error is logged, never the postcode.
+    """
+
+    def __init__(self, *geocoders: SupportsGeocode) -> None:
+        self.geocoders = geocoders
+
+    def geocode(
+        self, query: str, exactly_one: bool = True, **kwargs: Any
+    ) -> Location | list[Location] | None:
+        for geocoder in self.geocoders:
+            try:
+                location = geocoder.geocode(query, exactly_one=exactly_one, **kwargs)
+            except GeocoderServiceError as error:
+                logger.warning(
+                    "geocoder %s did not answer: %s", type(geocoder).__name__, type(error).__name__
+                )
+                raise GeocoderUnavailable(normalise_postcode(query) or query[:8]) from None
+            if location:
+                return location
+        return None
 
 
 def _one_or_list(location: Location | None, exactly_one: bool) -> Location | list[Location] | None:

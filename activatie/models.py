@@ -61,6 +61,23 @@ class PostcodeArea(SQLModel, table=True):
     longitude: float
 
 
+class GeocodeCache(SQLModel, table=True):
+    """Answers of the online geocoder (``GEOCODER=pdok``), shared by every worker process.
+
+    A row without coordinates records that the geocoder did not know the postcode.
+    """
+
+    __tablename__ = "geocode_cache"
+
+    postcode: str = Field(primary_key=True, max_length=6)  # normalised, as asked
+    found: str | None = Field(default=None, max_length=6)  # the postcode of the hit
+    latitude: float | None = None
+    longitude: float | None = None
+    district: str | None = Field(default=None, max_length=80)
+    precision: str | None = Field(default=None, max_length=4)
+    fetched_at: datetime = _timestamp()
+
+
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True)

@@ -34,7 +34,9 @@ def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
     """
     session = get_session()
     request = intake_module.parse_intake(args, today, strict=strict)
-    resident = intake_module.resolve(request, queries.make_geocoder(session), today)
+    resident = intake_module.resolve(
+        request, queries.make_geocoder(session, current_app.config), today
+    )
     result = queries.find_matches(
         session,
         resident.intake,

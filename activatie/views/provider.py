@@ -303,7 +303,7 @@ def edit_location(raw_id: str | None) -> Response | tuple[str, int]:
                 int(form.version.data),
                 values,
                 form.accessibility.data or [],
-                make_geocoder(get_session()),
+                make_geocoder(get_session(), current_app.config),
             )
         except listings.Conflict as error:
             problem, status = str(error), 409

@@ -62,7 +62,9 @@ def locate(session, postcode: str | None) -> geo.Point | None:
     if postcode is None:
         return None
     try:
-        return geo.resolve_postcode(queries.make_geocoder(session), postcode).point
+        return geo.resolve_postcode(
+            queries.make_geocoder(session, current_app.config), postcode
+        ).point
     except geo.UnknownPostcode as error:
         raise InvalidInput({"postcode": str(error)}, status=422) from None
 

@@ -1,0 +1,132 @@
+"""The production geocoder (GEOCODER=pdok): offline table first, PDOK second, answers cached.
+
+No network: PDOK answers through a canned geopy adapter (see tests/test_geo.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from geopy.exc import GeocoderTimedOut
+from sqlmodel import Session, select
+
+from activatie import create_app, geo, queries
+from activatie.models import GeocodeCache
+
+from .conftest import TEST_CONFIG
+from .test_geo import PDOK_DOC, CannedAdapter, pdok_response
+
+DEVENTER = {
+    **PDOK_DOC,
+    "weergavenaam": "Brink, 7411BR Deventer",
+    "postcode": "7411BR",
+    "woonplaatsnaam": "Deventer",
+    "wijknaam": "Binnenstad",
+    "centroide_ll": "POINT(6.16000 52.25100)",
+}
+
+
+class DeventerAdapter(CannedAdapter):
+    response = pdok_response(DEVENTER)
+    instances: list[CannedAdapter] = []
+
+    def __init__(self, *, proxies, ssl_context):
+        super().__init__(proxies=proxies, ssl_context=ssl_context)
+        DeventerAdapter.instances.append(self)
+
+
+class DownAdapter(DeventerAdapter):
+    error = GeocoderTimedOut("timed out")
+
+
+def asked(adapter: type[DeventerAdapter]) -> list[str]:
+    return [url for instance in adapter.instances for url in instance.urls]
+
+
+@pytest.fixture
+def pdok(app: Flask, postcodes: None) -> dict:
+    DeventerAdapter.instances = []
+    settings = {"GEOCODER": "pdok", "GEOCODER_ADAPTER": DeventerAdapter}
+    app.config.update(settings)
+    return {**app.config, **settings}
+
+
+def test_offline_is_the_default_and_never_asks_anyone(session: Session, postcodes: None) -> None:
+    geocoder = queries.make_geocoder(session)
+    assert isinstance(geocoder, geo.OfflineGeocoder)
+    assert geo.resolve_postcode(geocoder, "8011").district == "Binnenstad"
+    with pytest.raises(geo.UnknownPostcode):
+        geo.resolve_postcode(geocoder, "7411 BR")
+
+
+def test_a_zwolle_postcode_never_leaves_the_server(session: Session, pdok: dict) -> None:
+    geocoder = queries.make_geocoder(session, pdok)
+    assert isinstance(geocoder, geo.FallbackGeocoder)
+    assert (
+        geo.resolve_postcode(geocoder, "8011").point
+        == geo.resolve_postcode(queries.make_geocoder(session), "8011").point
+    )
+    assert asked(DeventerAdapter) == []
+
+
+def test_another_postcode_is_asked_once_and_kept_for_every_worker(
+    session: Session, pdok: dict
+) -> None:
+    hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411 br")
+    assert (hit.postcode, hit.precision, hit.district) == ("7411BR", "pc6", "Binnenstad")
+    assert hit.point == geo.Point(52.251, 6.16)
+    assert len(asked(DeventerAdapter)) == 1 and "q=7411BR" in asked(DeventerAdapter)[0]
+
+    # A new geocoder (another request or worker) reads the database, not PDOK.
+    again = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411BR")
+    assert again == hit
+    assert len(asked(DeventerAdapter)) == 1
+    row = session.get(GeocodeCache, "7411BR")
+    assert row is not None and (row.found, row.latitude) == ("7411BR", 52.251)
+
+
+def test_an_unknown_postcode_is_cached_as_unknown(session: Session, pdok: dict) -> None:
+    for _ in range(2):
+        with pytest.raises(geo.UnknownPostcode) as error:
+            geo.resolve_postcode(queries.make_geocoder(session, pdok), "1012 AB")
+        assert str(error.value).startswith("We kennen postcode 1012 AB niet.")
+    assert len(asked(DeventerAdapter)) == 1  # PDOK answered with another area: unknown
+    row = session.get(GeocodeCache, "1012AB")
+    assert row is not None and row.latitude is None
+
+
+def test_an_old_answer_is_asked_again(session: Session, pdok: dict) -> None:
+    old = datetime.now(UTC) - timedelta(days=91)
+    session.add(GeocodeCache(postcode="7411BR", fetched_at=old))  # "unknown", 91 days ago
+    session.commit()
+    hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411BR")
+    assert hit.postcode == "7411BR"
+    assert len(asked(DeventerAdapter)) == 1
+    session.expire_all()
+    assert session.get(GeocodeCache, "7411BR").latitude == 52.251
+
+
+def test_pdok_down_gives_a_clear_message_and_caches_nothing(
+    app: Flask, client: FlaskClient, session: Session, pdok: dict, caplog
+) -> None:
+    app.config["GEOCODER_ADAPTER"] = DownAdapter
+    response = client.get("/activiteiten?postcode=7411BR")
+    html = response.get_data(as_text=True)
+    assert response.status_code in (400, 422)
+    assert "We kunnen postcode 7411 BR nu niet opzoeken." in html
+    assert session.exec(select(GeocodeCache)).all() == []
+    assert "GeocoderTimedOut" in caplog.text and "7411" not in caplog.text
+
+    api = client.get("/api/v1/matches?postcode=7411BR&leeftijd=40")
+    assert api.status_code == 422
+    assert "nu niet opzoeken" in api.get_data(as_text=True)
+
+
+def test_an_unknown_geocoder_setting_refuses_to_start(tmp_path) -> None:
+    with pytest.raises(RuntimeError, match="GEOCODER"):
+        create_app(
+            {**TEST_CONFIG, "GEOCODER": "google", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}"}
+        )
