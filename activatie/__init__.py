@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
     )
     from . import auth, cli, config, db, errors, security, templating
-    from .views import admin, api, consultant, provider, public
+    from .views import admin, api, consultant, monitoring, provider, public
     from .views import auth as auth_views
 
     config.load(app, test_config)
@@ -37,4 +37,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(provider.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(monitoring.bp)
     return app

@@ -12,8 +12,10 @@ from sqlmodel import select
 from . import accounts, migrations, seed, services
 from .audit import SYSTEM
 from .db import get_engine, get_session
+from .demo import demo_placements_command
 from .models import Organisation, UserRole
 from .queries import make_geocoder
+from .retention import retention_command
 from .vocabulary import ROLES
 
 db_cli = AppGroup("db", help="Manage the database schema.")
@@ -112,3 +114,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(import_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(retention_command)
+    app.cli.add_command(demo_placements_command)

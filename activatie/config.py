@@ -45,7 +45,6 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
-    "AUDIT_ENABLED": True,
     "TRUSTED_PROXIES": 0,
     "SHOW_EXAMPLE_NOTICE": True,
     # Optional: e-mail one-time password links when an SMTP server is configured.

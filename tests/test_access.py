@@ -82,6 +82,8 @@ ACCESS: dict[str, str] = {
     "admin.teams": ADMIN,
     "admin.new_team": ADMIN,
     "admin.edit_team": ADMIN,
+    "monitoring.overview": ADMIN,
+    "monitoring.csv": ADMIN,
 }
 
 #: The object of provider A that fills ``<raw_id>`` in each route (others get a dummy id).

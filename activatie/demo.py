@@ -1,0 +1,446 @@
+"""``flask --app activatie demo-placements``: example aanmeldingen over the example catalogue.
+
+It refuses to run unless the database holds only the example catalogue (``flask --app activatie
+seed``), so no invented aanmelding can ever mix with real ones. Running it again *adds* another
+set (new pseudonyms ``VB<yy>-<n>``); with the same ``--seed`` the plan is the same, the outcome may
+differ a little because earlier demo aanmeldingen now hold places.
+
+Everything goes through the real write services (``placements.refer`` and ``placements.move``),
+replayed day by day in date order, so statuses, events, waiting lists and free places stay
+consistent: a start only happens when a place is free at that moment; an aanmelding whose start
+finds no place waits at "kennismaking" or is declined later with "er is geen plek". Afterwards
+the timestamps of the aanmeldingen and their status events are moved back to the simulated days
+(the audit trail keeps the real time and says the demo accounts did it).
+
+The demo accounts are clearly examples: five teams named "Voorbeeld: wijkteam …", two consultants
+per team and one account per example provider, all ``@voorbeeld.nl`` and without a password, so
+nobody can log in with them. A few example searches without a result are counted too (unmet
+demand), because the monitoring page shows those beside the aanmeldingen.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, func, select
+
+from . import geo, placements, stats
+from .db import get_session
+from .models import (
+    LOCAL_TIMEZONE,
+    Activity,
+    Location,
+    Organisation,
+    Placement,
+    PlacementEvent,
+    PostcodeArea,
+    Team,
+    User,
+    UserRole,
+    local_today,
+)
+from .vocabulary import COMPLETED_OUTCOMES, NEEDS
+
+MONTHS_BACK = 24
+FULL = 1000  # the step number of "declined: no place" after a start that found none
+REFERENCE_PREFIX = "VB"
+
+#: Example team areas (the real ones are data the beheerder keeps).
+TEAMS = {
+    "Voorbeeld: wijkteam Centrum": "8011 8012 8013 8014 8015 8019",
+    "Voorbeeld: wijkteam Noord": "8021 8022 8031 8032 8033 8034",
+    "Voorbeeld: wijkteam Oost": "8016 8028 8035",
+    "Voorbeeld: wijkteam Zuid": "8017 8023 8024 8025 8026",
+    "Voorbeeld: wijkteam West": "8041 8042 8043 8044 8045",
+}
+
+#: How often residents of a PC4 are referred, relative (our own guess for an example).
+REFERRAL_WEIGHT = {
+    "8031": 3.0, "8021": 2.5, "8022": 2.5, "8012": 2.0, "8014": 1.5, "8015": 1.5,
+    "8042": 1.5, "8043": 1.5, "8044": 1.2, "8045": 1.2, "8023": 1.5, "8024": 1.5,
+    "8013": 1.2, "8017": 1.2, "8025": 1.2, "8032": 1.5, "8033": 1.2, "8011": 1.0,
+    "8034": 0.8, "8016": 0.7, "8035": 0.7, "8041": 0.7, "8028": 0.4, "8019": 0.3,
+    "8026": 0.3,
+}  # fmt: skip
+
+#: Where a search more often finds nothing: the edges of town, far from most providers.
+UNMET_WEIGHT = {
+    "8026": 4.0, "8041": 3.0, "8028": 3.0, "8035": 2.5, "8016": 2.0, "8045": 2.0,
+    "8044": 1.5, "8033": 1.5, "8034": 1.5, "8024": 1.0, "8023": 1.0, "8019": 1.0,
+}  # fmt: skip
+UNMET_NEEDS = {
+    "herstel": 2.0, "dagritme": 2.0, "werkvaardigheden": 2.0, "bewegen": 1.5,
+    "sociale_contacten": 1.0, "daginvulling": 1.0, "zelfredzaamheid": 1.0, "meedoen": 0.8,
+    "-": 0.6,
+}  # fmt: skip
+
+AGE_BANDS = {"18_26": 2, "27_44": 4, "45_54": 3, "55_aow": 2}
+LADDER_START = {1: 3, 2: 4, 3: 3, 4: 1}
+DECLINE = {"vol": 3, "past_niet": 3, "te_veel_begeleiding": 2, "geen_contact": 2, "anders": 1}
+COMPLETED = {
+    "doet_nog_mee": 4,
+    "vrijwilligerswerk": 3,
+    "ander_aanbod": 2,
+    "opleiding": 1,
+    "werk": 1,
+}
+STOPPED = {
+    "gestopt_gezondheid": 4,
+    "gestopt_motivatie": 4,
+    "gestopt_verhuisd": 1,
+    "gestopt_anders": 2,
+}
+NOTES = [
+    "Voorbeeld: liefst in de ochtend.",
+    "Voorbeeld: komt op de fiets.",
+    "Voorbeeld: eerst samen met de consulent kennismaken.",
+    "Voorbeeld: vindt drukte lastig, graag een rustige plek.",
+]
+
+
+class DemoRefused(click.ClickException):
+    """The database is not an example database, or the example catalogue is missing."""
+
+
+@dataclass
+class _Plan:
+    referral: placements.Referral
+    consultant: User
+    created: date
+    steps: list[tuple[date, str, dict]] = field(default_factory=list)
+    placement_id: int | None = None
+    done: list[date] = field(default_factory=list)
+    broken: bool = False
+
+
+def _pick(rng: random.Random, weights: dict) -> object:
+    keys = list(weights)
+    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
+
+
+def _check_database(session: Session) -> None:
+    if session.exec(select(func.count()).select_from(PostcodeArea)).one() == 0 or not (
+        session.exec(select(Organisation.id).where(col(Organisation.is_example).is_(True))).first()
+    ):
+        raise DemoRefused("Laad eerst de voorbeelddata met: flask --app activatie seed")
+    real = session.exec(
+        select(func.count())
+        .select_from(Organisation)
+        .where(col(Organisation.is_example).is_(False))
+    ).one()
+    if real:
+        raise DemoRefused(
+            f"Er staan {real} echte aanbieders in de database. Voorbeeldaanmeldingen maken we "
+            "alleen in een database met alleen voorbeelddata."
+        )
+
+
+def _demo_user(session: Session, email: str, name: str, **fields: object) -> User:
+    """Return the example account with ``email``, made (without a password) when missing."""
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        user = User(email=email, name=name, **fields)  # type: ignore[arg-type]
+        session.add(user)
+    return user
+
+
+def _demo_accounts(session: Session) -> tuple[dict[str, list[User]], dict[int, User]]:
+    """Return the example consultants by PC4 and one example account per provider."""
+    by_pc4: dict[str, list[User]] = {}
+    for number, (name, area) in enumerate(TEAMS.items(), start=1):
+        team = session.exec(select(Team).where(Team.name == name)).first()
+        if team is None:
+            team = Team(name=name, pc4_codes=area)
+            session.add(team)
+            session.flush()
+        consultants = [
+            _demo_user(
+                session,
+                f"voorbeeld-consulent-{number}-{n}@voorbeeld.nl",
+                f"Voorbeeldconsulent {number}.{n}",
+                role=UserRole.CONSULTANT,
+                team_id=team.id,
+            )
+            for n in (1, 2)
+        ]
+        for pc4 in team.area:
+            by_pc4[pc4] = consultants
+    providers = {
+        organisation.id: _demo_user(
+            session,
+            f"voorbeeld-{organisation.slug}@voorbeeld.nl",
+            f"Voorbeeldaccount {organisation.name}",
+            role=UserRole.PROVIDER,
+            organisation_id=organisation.id,
+        )
+        for organisation in session.exec(select(Organisation))
+    }
+    session.commit()
+    return by_pc4, providers
+
+
+def _candidates(session: Session) -> list[tuple[Activity, Location]]:
+    """Return the activities a consultant could refer an adult to now."""
+    return list(
+        session.exec(
+            select(Activity, Location)
+            .join(Location, col(Location.id) == Activity.location_id)
+            .join(Organisation, col(Organisation.id) == Activity.organisation_id)
+            .where(
+                Activity.status == "actief",
+                col(Activity.is_approved).is_(True),
+                col(Organisation.is_approved).is_(True),
+                Activity.programme == "sah",
+                col(Activity.capacity) > 0,
+            )
+            .order_by(Activity.id)
+        )
+    )
+
+
+def _plan(
+    rng: random.Random,
+    number: int,
+    created: date,
+    pc4: str,
+    point: geo.Point,
+    candidates: list[tuple[Activity, Location]],
+    consultants: list[User],
+    today: date,
+) -> _Plan:
+    """Plan one aanmelding: the referral and the steps it will take (those up to today)."""
+    weights = [
+        activity.capacity / (1.0 + geo.distance_km(point, geo.Point(loc.latitude, loc.longitude)))
+        for activity, loc in candidates
+    ]
+    activity, _ = rng.choices(candidates, weights=weights)[0]
+    offered = sorted(activity.needs)
+    needs = set(rng.sample(offered, k=min(len(offered), rng.choice((1, 1, 2, 2, 3)))))
+    if rng.random() < 0.2:
+        needs.add(rng.choice(NEEDS.keys))
+    ladder_start = int(_pick(rng, LADDER_START))  # type: ignore[call-overload]
+    referral = placements.Referral(
+        activity_id=activity.id,  # type: ignore[arg-type]
+        # Short digit groups: longer numbers are refused as a possible BSN or phone number.
+        reference=f"{REFERENCE_PREFIX}{created.year % 100:02d}-{number:04d}",
+        age_band=str(_pick(rng, AGE_BANDS)),
+        pc4=pc4,
+        needs=frozenset(needs),
+        ladder_start=ladder_start,
+        note=rng.choice(NOTES) if rng.random() < 0.2 else "",
+    )
+    plan = _Plan(referral, rng.choice(consultants), created)
+
+    day = created + timedelta(days=rng.randint(1, 9))
+    roll = rng.random()
+    if roll < 0.10:
+        plan.steps.append((day, "afgewezen", {"decline_reason": _pick(rng, DECLINE)}))
+    elif roll < 0.16:
+        plan.steps.append((day, "ingetrokken", {}))
+    else:
+        intro = day + timedelta(days=rng.randint(2, 10))
+        plan.steps.append((day, "kennismaking", {"on": intro}))
+        roll = rng.random()
+        later = intro + timedelta(days=rng.randint(1, 5))
+        if roll < 0.08:
+            plan.steps.append((later, "afgewezen", {"decline_reason": "past_niet"}))
+        elif roll < 0.14:
+            plan.steps.append((later, "ingetrokken", {}))
+        else:
+            start = intro + timedelta(days=rng.randint(3, 28))
+            plan.steps.append((start, "gestart", {"on": start}))
+            end = start + timedelta(days=rng.randint(45, 300))
+            completed = rng.random() < 0.62
+            outcome = str(_pick(rng, COMPLETED if completed else STOPPED))
+            if outcome == "werk":
+                ladder_end = max(ladder_start + 1, 5)
+            elif outcome == "vrijwilligerswerk":
+                ladder_end = max(ladder_start, 4)
+            elif completed:
+                ladder_end = ladder_start + rng.choice((0, 1, 1, 1, 2))
+            else:
+                ladder_end = ladder_start + rng.choice((-1, -1, 0, 0, 0, 1))
+            plan.steps.append(
+                (
+                    end,
+                    "afgerond" if outcome in COMPLETED_OUTCOMES else "gestopt",
+                    {"on": end, "outcome": outcome, "ladder_end": min(max(ladder_end, 1), 6)},
+                )
+            )
+    plan.steps = [s for s in plan.steps if s[0] <= today]
+    return plan
+
+
+def _refer(
+    session: Session,
+    rng: random.Random,
+    plan: _Plan,
+    candidates: list[tuple[Activity, Location]],
+) -> int:
+    """Refer; when the activity is full without a waiting list, pick one that takes people."""
+    referral = plan.referral
+    for _ in range(20):
+        try:
+            return placements.refer(session, plan.consultant, referral).id  # type: ignore[return-value]
+        except placements.PlacementError as error:
+            if error.status != 409:
+                raise
+        open_now = session.exec(
+            select(Activity.id).where(
+                col(Activity.id).in_([a.id for a, _ in candidates]),
+                or_(col(Activity.free_places) > 0, col(Activity.waiting_list).is_(True)),
+            )
+        ).all()
+        referral = replace(
+            referral, activity_id=rng.choice(list(open_now) or [referral.activity_id])
+        )
+    raise DemoRefused("Er is geen activiteit met plek meer; maak minder voorbeeldaanmeldingen.")
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    moment = time(rng.randint(8, 16), rng.randint(0, 59))
+    return datetime.combine(day, moment, LOCAL_TIMEZONE).astimezone(UTC)
+
+
+def generate(session: Session, count: int, seed: int, today: date) -> Counter[str]:
+    """Create ``count`` example aanmeldingen spread over the last 24 months; return statuses."""
+    _check_database(session)
+    rng = random.Random(seed)
+    consultants, providers = _demo_accounts(session)
+    candidates = _candidates(session)
+    if not candidates:
+        raise DemoRefused("Er is geen lopende activiteit om voorbeeldaanmeldingen bij te maken.")
+    areas = {a.pc4: a for a in session.exec(select(PostcodeArea))}
+    pc4_weights = {
+        pc4: w for pc4, w in REFERRAL_WEIGHT.items() if pc4 in areas and pc4 in consultants
+    }
+    first = stats.months_before(today, MONTHS_BACK)
+    span = (today - first).days
+    already = session.exec(
+        select(func.count())
+        .select_from(Placement)
+        .where(col(Placement.reference).startswith(REFERENCE_PREFIX))
+    ).one()
+
+    plans = []
+    for n in range(count):
+        # More aanmeldingen lately: the programme is growing (an example, not a fact).
+        created = first + timedelta(days=int(span * rng.random() ** 0.8))
+        pc4 = str(_pick(rng, pc4_weights))
+        area = areas[pc4]
+        plans.append(
+            _plan(
+                rng,
+                already + n + 1,
+                created,
+                pc4,
+                geo.Point(area.latitude, area.longitude),
+                candidates,
+                consultants[pc4],
+                today,
+            )
+        )
+
+    queue: list[tuple[date, int, int]] = []  # (day, plan, step; -1 = the referral itself)
+    for i, plan in enumerate(plans):
+        heapq.heappush(queue, (plan.created, i, -1))
+        for k, (day, _, _) in enumerate(plan.steps):
+            heapq.heappush(queue, (day, i, k))
+    while queue:
+        day, i, k = heapq.heappop(queue)
+        plan = plans[i]
+        if k == -1:
+            plan.placement_id = _refer(session, rng, plan, candidates)
+            plan.done.append(day)
+            continue
+        if plan.broken and k != FULL:
+            continue
+        target, details = (
+            plan.steps[k][1:] if k != FULL else ("afgewezen", {"decline_reason": "vol"})
+        )
+        placement = session.get(Placement, plan.placement_id)
+        assert placement is not None
+        actor = (
+            plan.consultant
+            if target == "ingetrokken" or (target == "gestopt" and rng.random() < 0.3)
+            else providers[placement.activity.organisation_id]
+        )
+        step = placements.Step(target=target, seen_version=placement.version, **details)
+        try:
+            placements.move(session, actor, placement, step)
+        except placements.PlacementError:
+            # No free place at that moment: the aanmelding waits, or the provider declines it.
+            plan.broken = True
+            later = day + timedelta(days=rng.randint(7, 21))
+            if target == "gestart" and rng.random() < 0.5 and later <= today:
+                heapq.heappush(queue, (later, i, FULL))
+            continue
+        plan.done.append(day)
+
+    for plan in plans:  # move the timestamps back to the simulated days
+        stamps = [_at(day, rng) for day in plan.done]
+        stamps = [max(stamps[: j + 1]) for j in range(len(stamps))]  # never back in time
+        events = session.exec(
+            select(PlacementEvent.id)
+            .where(PlacementEvent.placement_id == plan.placement_id)
+            .order_by(col(PlacementEvent.id))
+        ).all()
+        for event_id, stamp in zip(events, stamps, strict=True):
+            session.exec(  # type: ignore[call-overload]
+                update(PlacementEvent).where(col(PlacementEvent.id) == event_id).values(at=stamp)
+            )
+        session.exec(  # type: ignore[call-overload]
+            update(Placement)
+            .where(col(Placement.id) == plan.placement_id)
+            .values(created_at=stamps[0], updated_at=stamps[-1])
+        )
+    session.commit()
+
+    for _ in range(count // 3):
+        day = first + timedelta(days=rng.randint(0, span))
+        need = str(_pick(rng, UNMET_NEEDS))
+        placements.count_unmet_search(
+            session, day, str(_pick(rng, UNMET_WEIGHT)), [need] if need != "-" else []
+        )
+
+    statuses = Counter(
+        session.get(Placement, plan.placement_id).status  # type: ignore[union-attr]
+        for plan in plans
+    )
+    statuses["zoekvragen zonder aanbod"] = count // 3
+    return statuses
+
+
+@click.command("demo-placements")
+@click.option(
+    "--count",
+    default=400,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="How many example aanmeldingen to add.",
+)
+@click.option(
+    "--seed",
+    "seed",
+    default=2026,
+    show_default=True,
+    type=int,
+    help="Random seed: the same seed gives the same plan.",
+)
+@with_appcontext
+def demo_placements_command(count: int, seed: int) -> None:
+    """Add example aanmeldingen over the example catalogue (run ``seed`` first)."""
+    statuses = generate(get_session(), count, seed, local_today())
+    unmet = statuses.pop("zoekvragen zonder aanbod")
+    click.echo(f"{count} voorbeeldaanmeldingen gemaakt over de afgelopen {MONTHS_BACK} maanden:")
+    for status, number in sorted(statuses.items(), key=lambda item: -item[1]):
+        click.echo(f"- {status}: {number}")
+    click.echo(f"Ook {unmet} voorbeeldzoekvragen zonder aanbod geteld.")
+    click.echo("Bekijk de cijfers als beheerder op /beheer/resultaten/.")

@@ -1,0 +1,771 @@
+"""Leren van Resultaat: the gemeente's figures about aanmeldingen, as plain tables.
+
+Definitions (our own choices, shown on the page in short):
+
+* **Period.** ``van``/``tot`` dates, both included, default the last twelve months. It selects
+  aanmeldingen by the local date they were made (``created_at``) and unmet searches by their
+  ``day``. What happened to those aanmeldingen afterwards counts up to today (a cohort view).
+* **District (wijk)** of an aanmelding = the district of its PC4 in the postcode table, or the PC4
+  itself when the table does not know it. Occupancy of a district uses the activities *located*
+  there.
+* **Kennismaking** (acceptance) = the aanmelding reached ``kennismaking`` (a status event to it).
+  **Gestart** = a start date is set. **Days to start** = start date − local date of the
+  aanmelding; the median over the started ones.
+* **Afgerond** / **gestopt** (drop-out) = the status. **Uitkomsten** = counts per outcome key.
+* **Ladder** = start step × end step for ended aanmeldingen (afgerond or gestopt), and how many
+  moved up, stayed or moved down.
+* **Occupancy (bezetting)** = (capacity − free places) / capacity of the running activities of
+  the group, *now*, summed over the group. These are public catalogue figures, not people, so
+  they are not suppressed; the percentage is left out when the capacity is under 5.
+* **Verouderd** = an activity not confirmed for ``STALE_AFTER_DAYS``, now (catalogue data too).
+* **Unmet demand** = searches that found nothing, by PC4 and need (a search with two needs counts
+  once per need).
+
+Every count of people goes through :func:`stats.protect` in one go for the whole report, so the
+same figure is hidden the same way in every table and in the CSV exports ("<5", "x").
+
+Aggregation happens in Python over a few narrow column queries: a year of aanmeldingen in one
+city is a few thousand rows, and medians and multi-valued facets stay simple on both databases.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from . import stats
+from .models import (
+    LOCAL_TIMEZONE,
+    Activity,
+    ActivityTerm,
+    JobRun,
+    Location,
+    Organisation,
+    Placement,
+    PlacementEvent,
+    PlacementNeed,
+    PostcodeArea,
+    UnmetSearch,
+)
+from .vocabulary import (
+    ACTIVITY_TYPES,
+    COMPLETED_OUTCOMES,
+    NEEDS,
+    OUTCOMES,
+    PARTICIPATION_STEPS,
+)
+
+ENDED = ("afgerond", "gestopt")
+NO_NEED = "-"  # UnmetSearch.need when the resident chose none
+
+# --- period -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` up to and including ``end``, in local dates."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def last_year(cls, today: date) -> Period:
+        return cls(stats.months_before(today, 12) + timedelta(days=1), today)
+
+    def utc_bounds(self) -> tuple[datetime, datetime]:
+        """Return ``[from, until)`` in UTC for filtering timestamps by local date."""
+        start = datetime.combine(self.start, time(0), LOCAL_TIMEZONE).astimezone(UTC)
+        until = datetime.combine(self.end + timedelta(days=1), time(0), LOCAL_TIMEZONE)
+        return start, until.astimezone(UTC)
+
+    def slug(self) -> str:
+        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+
+def parse_period(van: str | None, tot: str | None, today: date) -> tuple[Period, dict[str, str]]:
+    """Read the period from query values; on a mistake return the default and Dutch messages."""
+    default = Period.last_year(today)
+    errors: dict[str, str] = {}
+    dates = {}
+    for name, raw, fallback in (("van", van, default.start), ("tot", tot, default.end)):
+        if not raw:
+            dates[name] = fallback
+            continue
+        try:
+            value = date.fromisoformat(raw.strip())
+        except ValueError:
+            errors[name] = "Vul een datum in zoals 2026-01-31."
+            continue
+        if not 2000 <= value.year <= 2100:
+            errors[name] = "Kies een datum tussen 2000 en 2100."
+            continue
+        dates[name] = value
+    if errors:
+        return default, errors
+    if dates["van"] > dates["tot"]:
+        return default, {"tot": "De datum 'tot en met' ligt vóór de datum 'van'."}
+    return Period(dates["van"], dates["tot"]), {}
+
+
+# --- facts: what the database says, narrowed to what the figures need -------------------------
+
+
+@dataclass(frozen=True)
+class PlacementFact:
+    """One aanmelding, without any pseudonym, note or date of its own."""
+
+    district: str
+    organisation_id: int
+    types: frozenset[str]
+    needs: frozenset[str]
+    accepted: bool
+    days_to_start: int | None
+    status: str
+    outcome: str | None
+    ladder_start: int
+    ladder_end: int | None
+
+    @property
+    def started(self) -> bool:
+        return self.days_to_start is not None
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ENDED
+
+
+@dataclass(frozen=True)
+class ActivityFact:
+    organisation_id: int
+    district: str
+    types: frozenset[str]
+    needs: frozenset[str]
+    running: bool  # status "actief"
+    listed: bool  # not ended ("beeindigd")
+    capacity: int
+    free_places: int
+    stale: bool
+
+
+@dataclass(frozen=True)
+class Facts:
+    placements: list[PlacementFact]
+    activities: list[ActivityFact]
+    organisations: dict[int, str]  # id → name, every organisation with an activity
+    districts: list[str]  # every known district, sorted
+    pc4_districts: dict[str, str]
+    unmet: dict[tuple[str, str], int]  # (pc4, need) → count
+
+
+def collect(session: Session, period: Period, now: datetime, stale_days: int) -> Facts:
+    """Read the facts for ``period`` from the database (a handful of narrow queries)."""
+    start, until = period.utc_bounds()
+    pc4_districts = {
+        pc4: district or pc4
+        for pc4, district in session.exec(select(PostcodeArea.pc4, PostcodeArea.district))
+    }
+    in_period = (Placement.created_at >= start) & (Placement.created_at < until)
+    needs: dict[int, set[str]] = defaultdict(set)
+    for placement_id, need in session.exec(
+        select(PlacementNeed.placement_id, PlacementNeed.need)
+        .join(Placement, col(Placement.id) == PlacementNeed.placement_id)
+        .where(in_period)
+    ):
+        needs[placement_id].add(need)
+    accepted = set(
+        session.exec(
+            select(PlacementEvent.placement_id)
+            .join(Placement, col(Placement.id) == PlacementEvent.placement_id)
+            .where(in_period, PlacementEvent.to_status == "kennismaking")
+            .distinct()
+        )
+    )
+    terms: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for activity_id, facet, term in session.exec(
+        select(ActivityTerm.activity_id, ActivityTerm.facet, ActivityTerm.term).where(
+            col(ActivityTerm.facet).in_(("soorten", "behoeften"))
+        )
+    ):
+        terms[activity_id][facet].add(term)
+
+    activities: list[ActivityFact] = []
+    activity_org: dict[int, int] = {}
+    organisations: dict[int, str] = {}
+    stale_before = now - timedelta(days=stale_days)
+    for activity, district, pc4, org_name in session.exec(
+        select(Activity, Location.district, Location.pc4, Organisation.name)
+        .join(Location, col(Location.id) == Activity.location_id)
+        .join(Organisation, col(Organisation.id) == Activity.organisation_id)
+    ):
+        activity_org[activity.id] = activity.organisation_id
+        organisations[activity.organisation_id] = org_name
+        activities.append(
+            ActivityFact(
+                organisation_id=activity.organisation_id,
+                district=district or pc4_districts.get(pc4, pc4),
+                types=frozenset(terms[activity.id]["soorten"]),
+                needs=frozenset(terms[activity.id]["behoeften"]),
+                running=activity.status == "actief",
+                listed=activity.status != "beeindigd",
+                capacity=activity.capacity,
+                free_places=activity.free_places,
+                stale=activity.status != "beeindigd" and activity.confirmed_at < stale_before,
+            )
+        )
+
+    placements = []
+    for row in session.exec(
+        select(
+            Placement.id,
+            Placement.activity_id,
+            Placement.pc4,
+            Placement.status,
+            Placement.created_at,
+            Placement.start_date,
+            Placement.outcome,
+            Placement.ladder_start,
+            Placement.ladder_end,
+        ).where(in_period)
+    ):
+        pid, activity_id, pc4, status, created_at, start_date, outcome, l_start, l_end = row
+        created = created_at.astimezone(LOCAL_TIMEZONE).date()
+        placements.append(
+            PlacementFact(
+                district=pc4_districts.get(pc4, pc4),
+                organisation_id=activity_org[activity_id],
+                types=frozenset(terms[activity_id]["soorten"]),
+                needs=frozenset(needs[pid]),
+                accepted=pid in accepted,
+                days_to_start=(start_date - created).days if start_date else None,
+                status=status,
+                outcome=outcome,
+                ladder_start=l_start,
+                ladder_end=l_end,
+            )
+        )
+
+    unmet: dict[tuple[str, str], int] = {}
+    for pc4, need, count in session.exec(
+        select(UnmetSearch.pc4, UnmetSearch.need, func.sum(UnmetSearch.count))
+        .where(UnmetSearch.day >= period.start, UnmetSearch.day <= period.end)
+        .group_by(UnmetSearch.pc4, UnmetSearch.need)
+    ):
+        unmet[(pc4, need)] = int(count)
+
+    districts = sorted(
+        set(pc4_districts.values())
+        | {p.district for p in placements}
+        | {a.district for a in activities}
+    )
+    return Facts(placements, activities, organisations, districts, pc4_districts, unmet)
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    csv_label: str = ""
+    numeric: bool = True
+
+    @property
+    def export_label(self) -> str:
+        return self.csv_label or self.label
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A published figure: ``text`` as shown, ``csv`` as exported, ``value`` for charts.
+
+    ``value`` is None whenever the exact number must not be known (hidden or not computed).
+    """
+
+    text: str
+    csv: str
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: str
+    note: str
+    columns: tuple[Column, ...]  # the first one names the row label
+    rows: tuple[Row, ...]
+    total: Row | None = None
+
+    def column(self, key: str) -> int:
+        """Return the index of column ``key`` among the cells (the label column not counted)."""
+        return [c.key for c in self.columns[1:]].index(key)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    cell: Cell
+    hint: str = ""
+
+
+@dataclass
+class Report:
+    period: Period
+    figures: list[Figure]
+    tables: dict[str, Table] = field(default_factory=dict)
+
+
+#: The counts of people in every group table, in column order.
+COUNTS = (
+    ("aanmeldingen", "Aanmeldingen"),
+    ("kennismaking", "Kennismaking"),
+    ("gestart", "Gestart"),
+    ("afgerond", "Afgerond"),
+    ("gestopt", "Gestopt (uitval)"),
+    ("omhoog", "Trede omhoog"),
+    ("gelijk", "Trede gelijk"),
+    ("omlaag", "Trede omlaag"),
+)
+
+GROUP_COLUMNS = (
+    Column("aanmeldingen", "Aanmeldingen"),
+    Column("kennismaking", "Kennismaking"),
+    Column("gestart", "Gestart"),
+    Column("mediaan", "Mediaan dagen tot start", "Mediaan dagen van aanmelding tot start"),
+    Column("afgerond", "Afgerond"),
+    Column("gestopt", "Gestopt (uitval)"),
+    Column("omhoog", "Trede omhoog"),
+    Column("gelijk", "Trede gelijk"),
+    Column("omlaag", "Trede omlaag"),
+    Column("bezetting", "Bezetting nu", "Bezetting nu (%)"),
+)
+
+#: Table slug → title, in the order of the page and the CSV links.
+TABLES = {
+    "wijken": "Aanmeldingen per wijk",
+    "aanbieders": "Aanmeldingen per aanbieder",
+    "soorten": "Aanmeldingen per soort activiteit",
+    "behoeften": "Aanmeldingen per behoefte",
+    "uitkomsten": "Uitkomsten",
+    "ladder": "Participatieladder: trede bij de start en aan het eind",
+    "zoekvragen": "Zoekvragen zonder aanbod, per postcode en behoefte",
+    "verouderd": "Verouderde activiteiten per aanbieder",
+}
+
+CellKey = Hashable
+
+
+class _Builder:
+    """Collects the raw counts and the sums a reader knows, then protects them in one go."""
+
+    def __init__(self) -> None:
+        self.values: dict[CellKey, int] = {}
+        self.sums: list[stats.Sum] = []
+        self.text: dict[CellKey, str] = {}
+
+    def count(self, key: CellKey, value: int) -> CellKey:
+        self.values[key] = value
+        return key
+
+    def knows(self, parts: Iterable[CellKey], *totals: CellKey) -> None:
+        self.sums.append(stats.sum_of(parts, *totals))
+
+    def protect(self) -> None:
+        self.text = stats.protect(self.values, self.sums)
+
+    def cell(self, key: CellKey) -> Cell:
+        text = self.text[key]
+        return Cell(text, text, self.values[key] if stats.is_exact(text) else None)
+
+
+def _group_counts(facts: list[PlacementFact]) -> dict[str, int]:
+    moves = stats.ladder_moves((f.ladder_start, f.ladder_end) for f in facts if f.ended)
+    return {
+        "aanmeldingen": len(facts),
+        "kennismaking": sum(f.accepted for f in facts),
+        "gestart": sum(f.started for f in facts),
+        "afgerond": sum(f.status == "afgerond" for f in facts),
+        "gestopt": sum(f.status == "gestopt" for f in facts),
+        "omhoog": moves.up,
+        "gelijk": moves.same,
+        "omlaag": moves.down,
+    }
+
+
+def _median_cell(facts: list[PlacementFact]) -> Cell:
+    days = [f.days_to_start for f in facts if f.days_to_start is not None]
+    value = stats.protected_median(days)
+    if value is None:
+        return Cell(stats.NOT_SHOWN, stats.NOT_SHOWN)
+    text = stats.nl_decimal(value)
+    return Cell(text, text, value)
+
+
+def _occupancy_cell(activities: list[ActivityFact]) -> Cell:
+    running = [a for a in activities if a.running]
+    capacity = sum(a.capacity for a in running)
+    used = sum(a.capacity - a.free_places for a in running)
+    percentage = stats.share(used, capacity)
+    if percentage is None:
+        text = f"{used} van {capacity}" if capacity else stats.NOT_SHOWN
+        return Cell(text, stats.NOT_SHOWN)
+    pct = stats.nl_decimal(round(percentage))
+    return Cell(f"{pct}% ({used} van {capacity})", pct, percentage)
+
+
+def _share_cell(builder: _Builder, part: CellKey, base: CellKey) -> Cell:
+    value = stats.share(builder.values[part], builder.values[base], builder.text[part])
+    if value is None or not stats.is_exact(builder.text[base]):
+        return Cell(stats.NOT_SHOWN, stats.NOT_SHOWN)
+    text = stats.nl_decimal(round(value))
+    return Cell(f"{text}%", text, value)
+
+
+@dataclass(frozen=True)
+class _Group:
+    key: str
+    label: str
+    placements: list[PlacementFact]
+    activities: list[ActivityFact]
+
+
+def _groups(
+    keys: Iterable[tuple[str, str]],
+    facts: Facts,
+    placement_in: Callable[[PlacementFact, str], bool],
+    activity_in: Callable[[ActivityFact, str], bool],
+) -> list[_Group]:
+    return [
+        _Group(
+            key,
+            label,
+            [p for p in facts.placements if placement_in(p, key)],
+            [a for a in facts.activities if activity_in(a, key)],
+        )
+        for key, label in keys
+    ]
+
+
+def build(facts: Facts, period: Period) -> Report:
+    """Turn the facts into protected tables and headline figures (pure)."""
+    b = _Builder()
+    overall = _group_counts(facts.placements)
+    for name, value in overall.items():
+        b.count(("totaal", name), value)
+    b.knows(
+        [("totaal", "omhoog"), ("totaal", "gelijk"), ("totaal", "omlaag")],
+        ("totaal", "afgerond"),
+        ("totaal", "gestopt"),
+    )
+
+    dimensions: dict[str, tuple[str, list[_Group], bool]] = {
+        "wijken": (
+            "Wijk",
+            _groups(
+                ((d, d) for d in facts.districts),
+                facts,
+                lambda p, k: p.district == k,
+                lambda a, k: a.district == k,
+            ),
+            True,
+        ),
+        "aanbieders": (
+            "Aanbieder",
+            _groups(
+                sorted(
+                    ((str(i), name) for i, name in facts.organisations.items()),
+                    key=lambda pair: pair[1].casefold(),
+                ),
+                facts,
+                lambda p, k: str(p.organisation_id) == k,
+                lambda a, k: str(a.organisation_id) == k,
+            ),
+            True,
+        ),
+        "soorten": (
+            "Soort activiteit",
+            _groups(
+                ACTIVITY_TYPES.choices(),
+                facts,
+                lambda p, k: k in p.types,
+                lambda a, k: k in a.types,
+            ),
+            False,
+        ),
+        "behoeften": (
+            "Behoefte",
+            _groups(NEEDS.choices(), facts, lambda p, k: k in p.needs, lambda a, k: k in a.needs),
+            False,
+        ),
+    }
+    for slug, (_, groups, partition) in dimensions.items():
+        for group in groups:
+            for name, value in _group_counts(group.placements).items():
+                b.count((slug, group.key, name), value)
+            b.knows(
+                [(slug, group.key, c) for c in ("omhoog", "gelijk", "omlaag")],
+                (slug, group.key, "afgerond"),
+                (slug, group.key, "gestopt"),
+            )
+        if partition:  # every aanmelding is in exactly one group: the column adds up
+            for name, _ in COUNTS:
+                b.knows([(slug, g.key, name) for g in groups], ("totaal", name))
+
+    ended = [p for p in facts.placements if p.ended]
+    for outcome in OUTCOMES.keys:
+        b.count(("uitkomst", outcome), sum(p.outcome == outcome for p in ended))
+    b.knows([("uitkomst", o) for o in OUTCOMES.keys], ("totaal", "afgerond"), ("totaal", "gestopt"))
+    b.knows(
+        [("uitkomst", o) for o in OUTCOMES.keys if o in COMPLETED_OUTCOMES], ("totaal", "afgerond")
+    )
+    b.knows(
+        [("uitkomst", o) for o in OUTCOMES.keys if o not in COMPLETED_OUTCOMES],
+        ("totaal", "gestopt"),
+    )
+
+    steps = range(1, len(PARTICIPATION_STEPS) + 1)
+    matrix = stats.ladder_matrix((p.ladder_start, p.ladder_end) for p in ended)
+    for (s, e), value in matrix.items():
+        b.count(("trede", s, e), value)
+    for s in steps:
+        b.count(("trede_start", s), sum(matrix[(s, e)] for e in steps))
+        b.knows([("trede", s, e) for e in steps], ("trede_start", s))
+    for e in steps:
+        b.count(("trede_eind", e), sum(matrix[(s, e)] for s in steps))
+        b.knows([("trede", s, e) for s in steps], ("trede_eind", e))
+    b.count(("trede_totaal",), sum(matrix.values()))
+    moves = [("totaal", "omhoog"), ("totaal", "gelijk"), ("totaal", "omlaag")]
+    b.knows([("trede_start", s) for s in steps], ("trede_totaal",))
+    b.knows([("trede_eind", e) for e in steps], ("trede_totaal",))
+    b.knows(moves, ("trede_totaal",))
+    b.knows([("trede", s, s) for s in steps], ("totaal", "gelijk"))
+    b.knows([("trede", s, e) for s in steps for e in steps if e > s], ("totaal", "omhoog"))
+    b.knows([("trede", s, e) for s in steps for e in steps if e < s], ("totaal", "omlaag"))
+
+    pc4s = sorted({pc4 for pc4, _ in facts.unmet})
+    need_keys = [*NEEDS.keys, NO_NEED]
+    for pc4 in pc4s:
+        for need in need_keys:
+            b.count(("zoek", pc4, need), facts.unmet.get((pc4, need), 0))
+        b.count(("zoek_pc4", pc4), sum(facts.unmet.get((pc4, n), 0) for n in need_keys))
+        b.knows([("zoek", pc4, n) for n in need_keys], ("zoek_pc4", pc4))
+    for need in need_keys:
+        b.count(("zoek_behoefte", need), sum(facts.unmet.get((p, need), 0) for p in pc4s))
+        b.knows([("zoek", p, need) for p in pc4s], ("zoek_behoefte", need))
+    b.count(("zoek_totaal",), sum(facts.unmet.get((p, n), 0) for p in pc4s for n in need_keys))
+    b.knows([("zoek_pc4", p) for p in pc4s], ("zoek_totaal",))
+    b.knows([("zoek_behoefte", n) for n in need_keys], ("zoek_totaal",))
+
+    b.protect()
+
+    report = Report(period, _figures(b, facts))
+    for slug, (label, groups, partition) in dimensions.items():
+        report.tables[slug] = _group_table(b, slug, label, groups, facts, partition)
+    report.tables["uitkomsten"] = _outcome_table(b)
+    report.tables["ladder"] = _ladder_table(b, steps)
+    report.tables["zoekvragen"] = _unmet_table(b, pc4s, need_keys, facts.pc4_districts)
+    report.tables["verouderd"] = _stale_table(facts)
+    return report
+
+
+def _figures(b: _Builder, facts: Facts) -> list[Figure]:
+    total = ("totaal", "aanmeldingen")
+    ended = ("trede_totaal",)
+
+    def with_share(share: Cell, of: str) -> str:
+        return f"{share.text} van {of}" if share.value is not None else ""
+
+    figures = [Figure("Aanmeldingen", b.cell(total))]
+    for name, label, base, of in (
+        ("kennismaking", "Kennismaking", total, "de aanmeldingen"),
+        ("gestart", "Gestart", total, "de aanmeldingen"),
+        ("gestopt", "Gestopt (uitval)", ("totaal", "gestart"), "de gestarte aanmeldingen"),
+        ("afgerond", "Afgerond", ("totaal", "gestart"), "de gestarte aanmeldingen"),
+    ):
+        cell = b.cell(("totaal", name))
+        figures.append(Figure(label, cell, with_share(_share_cell(b, ("totaal", name), base), of)))
+    figures.append(
+        Figure(
+            "Mediaan dagen van aanmelding tot start",
+            _median_cell(facts.placements),
+            "de helft start sneller, de helft later",
+        )
+    )
+    up = b.cell(("totaal", "omhoog"))
+    figures.append(
+        Figure(
+            "Trede omhoog op de participatieladder",
+            up,
+            with_share(_share_cell(b, ("totaal", "omhoog"), ended), "wie klaar is"),
+        )
+    )
+    figures.append(
+        Figure(
+            "Zoekvragen zonder aanbod", b.cell(("zoek_totaal",)), "een vraag per behoefte geteld"
+        )
+    )
+    figures.append(
+        Figure("Bezetting nu", _occupancy_cell(facts.activities), "lopende activiteiten")
+    )
+    stale = sum(a.stale for a in facts.activities)
+    figures.append(
+        Figure(
+            "Verouderde activiteiten",
+            Cell(str(stale), str(stale), stale),
+            f"van de {sum(a.listed for a in facts.activities)} activiteiten",
+        )
+    )
+    return figures
+
+
+def _group_table(
+    b: _Builder, slug: str, label: str, groups: list[_Group], facts: Facts, partition: bool
+) -> Table:
+    def row(row_label: str, prefix: tuple, places: list[PlacementFact], acts: list) -> Row:
+        cells = []
+        for column in GROUP_COLUMNS:
+            if column.key == "mediaan":
+                cells.append(_median_cell(places))
+            elif column.key == "bezetting":
+                cells.append(_occupancy_cell(acts))
+            else:
+                cells.append(b.cell((*prefix, column.key)))
+        return Row(row_label, tuple(cells))
+
+    rows = tuple(row(g.label, (slug, g.key), g.placements, g.activities) for g in groups)
+    total = row("Totaal", ("totaal",), facts.placements, facts.activities) if partition else None
+    note = (
+        "Eén aanmelding kan bij meer soorten of behoeften horen; daarom is er geen totaalregel."
+        if not partition
+        else ""
+    )
+    if slug == "wijken":
+        note = "De wijk van de postcode van de inwoner. Bezetting: de activiteiten in die wijk."
+    return Table(
+        slug,
+        TABLES[slug],
+        note,
+        (Column("groep", label, numeric=False), *GROUP_COLUMNS),
+        rows,
+        total,
+    )
+
+
+def _outcome_table(b: _Builder) -> Table:
+    rows = tuple(Row(OUTCOMES.label_of(o), (b.cell(("uitkomst", o)),)) for o in OUTCOMES.keys)
+    return Table(
+        "uitkomsten",
+        TABLES["uitkomsten"],
+        "Van de aanmeldingen die afgerond of gestopt zijn.",
+        (Column("uitkomst", "Uitkomst", numeric=False), Column("aantal", "Aantal")),
+        rows,
+    )
+
+
+def _ladder_table(b: _Builder, steps: range) -> Table:
+    columns = (
+        Column("start", "Trede bij de start", numeric=False),
+        *(Column(f"eind_{e}", f"Eind {e}", f"Trede aan het eind: {e}") for e in steps),
+        Column("totaal", "Totaal"),
+    )
+    rows = tuple(
+        Row(
+            f"{s}. {PARTICIPATION_STEPS.label_of(str(s))}",
+            (*(b.cell(("trede", s, e)) for e in steps), b.cell(("trede_start", s))),
+        )
+        for s in steps
+    )
+    total = Row("Totaal", (*(b.cell(("trede_eind", e)) for e in steps), b.cell(("trede_totaal",))))
+    return Table(
+        "ladder",
+        TABLES["ladder"],
+        "Rijen: trede bij de start. Kolommen: trede aan het eind. Boven de schuine lijn ging "
+        "iemand omhoog.",
+        columns,
+        rows,
+        total,
+    )
+
+
+def _unmet_table(
+    b: _Builder, pc4s: list[str], need_keys: list[str], districts: Mapping[str, str]
+) -> Table:
+    def need_label(key: str) -> str:
+        return "geen behoefte gekozen" if key == NO_NEED else NEEDS.label_of(key)
+
+    columns = (
+        Column("pc4", "Postcode (4 cijfers)", numeric=False),
+        *(Column(n, need_label(n)) for n in need_keys),
+        Column("totaal", "Totaal"),
+    )
+    rows = tuple(
+        Row(
+            f"{pc4} {districts[pc4]}" if districts.get(pc4, pc4) != pc4 else pc4,
+            (*(b.cell(("zoek", pc4, n)) for n in need_keys), b.cell(("zoek_pc4", pc4))),
+        )
+        for pc4 in pc4s
+    )
+    total = Row(
+        "Totaal", (*(b.cell(("zoek_behoefte", n)) for n in need_keys), b.cell(("zoek_totaal",)))
+    )
+    return Table(
+        "zoekvragen",
+        TABLES["zoekvragen"],
+        "Zoekopdrachten die niets vonden. Er is niets van de inwoner bewaard, alleen een telling. "
+        "Een zoekopdracht met twee behoeften telt twee keer.",
+        columns,
+        rows,
+        total if pc4s else None,
+    )
+
+
+def _stale_table(facts: Facts) -> Table:
+    per_org: dict[int, list[ActivityFact]] = defaultdict(list)
+    for activity in facts.activities:
+        if activity.listed:
+            per_org[activity.organisation_id].append(activity)
+    rows = []
+    for org_id, name in sorted(facts.organisations.items(), key=lambda i: i[1].casefold()):
+        acts = per_org.get(org_id, [])
+        stale = sum(a.stale for a in acts)
+        rows.append(
+            Row(
+                name,
+                (
+                    Cell(str(len(acts)), str(len(acts)), len(acts)),
+                    Cell(str(stale), str(stale), stale),
+                ),
+            )
+        )
+    return Table(
+        "verouderd",
+        TABLES["verouderd"],
+        "Gegevens uit de openbare catalogus, nu; het gaat niet over inwoners, dus hier staan "
+        "ook kleine aantallen.",
+        (
+            Column("aanbieder", "Aanbieder", numeric=False),
+            Column("activiteiten", "Activiteiten"),
+            Column("verouderd", "Verouderd"),
+        ),
+        tuple(rows),
+    )
+
+
+def report(session: Session, period: Period, now: datetime, stale_days: int) -> Report:
+    """Return the protected report for ``period``."""
+    return build(collect(session, period, now, stale_days), period)
+
+
+def last_job_run(session: Session, name: str) -> JobRun | None:
+    """Return when the command ``name`` last ran (for example ``"retention"``), or None."""
+    return session.get(JobRun, name)

@@ -1,0 +1,264 @@
+"""Small-number protection and simple statistics for "Leren van Resultaat", pure.
+
+The gemeente sees figures, never people. Every count of residents (aanmeldingen, searches) goes
+through :func:`protect` before it is shown or exported:
+
+* **Primary suppression.** A count from 1 to 4 is published as ``"<5"``; 0 stays ``"0"``.
+* **Complementary suppression** against *differencing*. A reader knows which published cells add
+  up to which other published cell (the cells of a column add up to its totals row, the rows of
+  a district table to the headline figure, "omhoog + gelijk + omlaag" to "afgerond + gestopt").
+  :func:`protect` plays that reader: it narrows the possible value of each hidden cell with every
+  such sum (a hidden "<5" lies in 1..4, a hidden "x" is taken to be 5 or more), over and over
+  until nothing changes. When a "<5" cell is pinned to one exact value, the smallest visible
+  non-zero cell of that sum (a part before a total; further along the chain of hidden cells when
+  that sum has nothing left to hide) is hidden too, published as ``"x"``, and the check starts
+  again. So a totals row is hidden, or a second cell next to it, whenever exactly one cell of the
+  row is "<5" — and also in the rarer cases where two or more are (4 + 4 = 8). When only small
+  cells are left (1 + 1 + 1 + 1 = "<5"), the small total becomes "x" too.
+  This checks the sums the caller lists within one report. A reader who compares two reports
+  over overlapping periods can still subtract one from the other; the figures are for the
+  gemeente's own logged-in beheerders, and the protection is against recognising a resident at
+  a glance or in a shared export, not against a determined insider.
+* **Derived figures** (a median, a percentage) are shown only when their base is 5 or more, and a
+  percentage only when its own count is visible too; otherwise ``"–"``.
+"""
+
+from __future__ import annotations
+
+import math
+from calendar import monthrange
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import median as _median
+from typing import TypeVar
+
+#: Counts below this (and above 0) are never shown exactly.
+THRESHOLD = 5
+SMALL = f"<{THRESHOLD}"
+HIDDEN = "x"  # complementary suppression: a larger cell hidden so a small one cannot be derived
+NOT_SHOWN = "–"  # a derived figure with too small a base (or none)
+
+K = TypeVar("K", bound=Hashable)
+
+_INF = math.inf
+
+
+def is_small(count: int) -> bool:
+    """Return whether ``count`` must not be shown exactly (1 up to the threshold)."""
+    return 0 < count < THRESHOLD
+
+
+def shown(count: int) -> str:
+    """Return the published text of one count on its own: ``"0"``, ``"<5"`` or the number."""
+    return SMALL if is_small(count) else str(count)
+
+
+@dataclass(frozen=True)
+class Sum:
+    """A fact a reader can use: the cells in ``parts`` add up to the cells in ``totals``."""
+
+    parts: tuple[Hashable, ...]
+    totals: tuple[Hashable, ...]
+
+
+def sum_of(parts: Iterable[Hashable], *totals: Hashable) -> Sum:
+    return Sum(tuple(parts), tuple(totals))
+
+
+def protect(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
+    """Return the published text of every cell, with primary and complementary suppression.
+
+    :param values: the true counts, by cell key.
+    :param sums: the additive facts a reader knows; a sum that does not hold for ``values`` (or
+        names an unknown cell) is ignored, because a reader could not use it either.
+    """
+    text = {key: shown(count) for key, count in values.items()}
+    facts = [
+        s
+        for s in sums
+        if all(k in values for k in (*s.parts, *s.totals))
+        and sum(values[k] for k in s.parts) == sum(values[k] for k in s.totals)
+    ]
+    for _ in range(len(values) + 1):  # each round hides one more cell, so this ends
+        pinned = _pinned(values, text, facts)
+        if not pinned:
+            return text
+        key = min(pinned, key=str)
+        candidates = _complements_for(key, values, text, facts)
+        if not candidates:  # cannot happen with true sums; never loop without progress
+            break
+        # Hide the first candidate that frees the pinned cell on its own; otherwise the first
+        # one, and the next round goes on from there.
+        text[
+            next((c for c in candidates if _frees(key, c, values, text, facts)), candidates[0])
+        ] = HIDDEN
+    return text
+
+
+def _frees(key: K, cell: K, values: Mapping[K, int], text: Mapping[K, str], facts) -> bool:
+    return key not in _pinned(values, {**text, cell: HIDDEN}, facts)
+
+
+def _bounds(values: Mapping[K, int], text: Mapping[K, str], key: K) -> tuple[float, float]:
+    if text[key] == SMALL:
+        return (1, THRESHOLD - 1)
+    if text[key] == HIDDEN:
+        return (THRESHOLD, _INF)
+    return (values[key], values[key])
+
+
+def _pinned(values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
+    """Narrow each hidden cell with every sum until stable; return the "<5" cells pinned exactly."""
+    bounds: dict[K, tuple[float, float]] = {}
+    for fact in facts:
+        for key in (*fact.parts, *fact.totals):
+            bounds.setdefault(key, _bounds(values, text, key))  # type: ignore[arg-type]
+    changed = True
+    while changed:
+        changed = False
+        for fact in facts:
+            terms = [(k, 1) for k in fact.parts] + [(k, -1) for k in fact.totals]
+            for i, (key, sign) in enumerate(terms):
+                if bounds[key][0] == bounds[key][1]:
+                    continue
+                # sign * x + rest = 0, so x = -rest / sign.
+                low = high = 0.0
+                for j, (other, other_sign) in enumerate(terms):
+                    if j == i:
+                        continue
+                    lo, hi = bounds[other]
+                    if other_sign > 0:
+                        low, high = low + lo, high + hi
+                    else:
+                        low, high = low - hi, high - lo
+                new_lo, new_hi = (-high, -low) if sign > 0 else (low, high)
+                lo, hi = bounds[key]
+                lo, hi = max(lo, new_lo), min(hi, new_hi)
+                if (lo, hi) != bounds[key] and lo <= hi:
+                    bounds[key] = (lo, hi)
+                    changed = True
+    return {key for key, (lo, hi) in bounds.items() if text[key] == SMALL and lo == hi}
+
+
+def _complements_for(
+    pinned: K, values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]
+) -> list[K]:
+    """Return the cells that may be hidden so ``pinned`` is no longer exact, best first.
+
+    Visible non-zero parts are offered when there are any, totals only when there are none
+    (totals are the figures people look for); smaller before larger, and the sums ``pinned`` is
+    in before those further along the chain of hidden cells its value leaks through. When only
+    small cells are left (1 + 1 + 1 + 1 = "<5"), a small total becomes "x" as well.
+    """
+
+    def visible(key: Hashable) -> bool:
+        return text[key] not in (SMALL, HIDDEN) and values[key] > 0
+
+    passes = (
+        ("parts", visible),
+        ("totals", visible),
+        ("totals", lambda key: text[key] == SMALL),
+    )
+    for side, wanted in passes:
+        ordered: list[K] = []
+        reached: set[Hashable] = {pinned}
+        done: set[int] = set()
+        while True:
+            layer = [
+                i
+                for i, fact in enumerate(facts)
+                if i not in done and reached.intersection((*fact.parts, *fact.totals))
+            ]
+            if not layer:
+                break
+            found = {key for i in layer for key in getattr(facts[i], side) if wanted(key)}
+            ordered.extend(
+                key
+                for key in sorted(found, key=lambda k: (values[k], str(k)))
+                if key not in ordered
+            )
+            done.update(layer)
+            reached.update(
+                key
+                for i in layer
+                for key in (*facts[i].parts, *facts[i].totals)
+                if text[key] in (SMALL, HIDDEN)
+            )
+        if ordered:  # a total only when no part is left to hide
+            return ordered
+    return []
+
+
+def is_exact(text: str) -> bool:
+    """Return whether a published count is an exact number (not "<5" or "x")."""
+    return text not in (SMALL, HIDDEN)
+
+
+def median(values: Iterable[float]) -> float | None:
+    """Return the median, or None for no values."""
+    data = list(values)
+    return _median(data) if data else None
+
+
+def protected_median(values: Sequence[float]) -> float | None:
+    """Return the median only when it rests on at least :data:`THRESHOLD` values."""
+    return median(values) if len(values) >= THRESHOLD else None
+
+
+def share(part: int, base: int, part_text: str | None = None) -> float | None:
+    """Return ``part / base`` as a percentage, or None when it could reveal a small number.
+
+    :param part_text: the published text of ``part``; a hidden part hides its percentage too.
+    """
+    if base < THRESHOLD or (part_text is not None and not is_exact(part_text)):
+        return None
+    return 100 * part / base
+
+
+@dataclass(frozen=True)
+class LadderMove:
+    """How ended placements moved on the participatieladder."""
+
+    up: int = 0
+    same: int = 0
+    down: int = 0
+
+
+def ladder_direction(start: int, end: int) -> str:
+    """Return ``"up"``, ``"same"`` or ``"down"`` for a move from step ``start`` to ``end``."""
+    return "up" if end > start else "down" if end < start else "same"
+
+
+def ladder_moves(pairs: Iterable[tuple[int, int | None]]) -> LadderMove:
+    """Count moves up, same and down over (start, end) pairs; pairs without an end are skipped."""
+    counts = {"up": 0, "same": 0, "down": 0}
+    for start, end in pairs:
+        if end is not None:
+            counts[ladder_direction(start, end)] += 1
+    return LadderMove(**counts)
+
+
+def ladder_matrix(
+    pairs: Iterable[tuple[int, int | None]], steps: int = 6
+) -> dict[tuple[int, int], int]:
+    """Return the count of each (start step, end step), every combination present (0 if none)."""
+    matrix = {(s, e): 0 for s in range(1, steps + 1) for e in range(1, steps + 1)}
+    for start, end in pairs:
+        if end is not None and (start, end) in matrix:
+            matrix[(start, end)] += 1
+    return matrix
+
+
+def nl_decimal(value: float, decimals: int = 1) -> str:
+    """Format a number the Dutch way (decimal comma), without trailing ``,0``."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def months_before(day: date, months: int) -> date:
+    """Return the same day ``months`` calendar months earlier, clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))

@@ -1,0 +1,130 @@
+"""Leren van Resultaat: the gemeente's figures as tables, charts and CSV files (beheerder only).
+
+Every page works on the whole protected report (``reports.report``), also a single CSV file: the
+"<5"/"x" suppression is decided over all tables at once, so a figure is hidden the same way
+everywhere and one file cannot be combined with another to undo it.
+
+CSV files are for Dutch Excel: UTF-8 with a byte-order mark, ``;`` between fields, decimal
+commas, and the same texts as on the page ("<5", "x", "–"). A cell that starts with ``=``, ``+``,
+``-`` or ``@`` gets a leading ``'`` so a spreadsheet never runs it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup
+
+from .. import charts, reports
+from ..auth import roles_required
+from ..db import get_session
+from ..models import LOCAL_TIMEZONE, UserRole, local_today, utcnow
+from ..retention import JOB_NAME
+from ..templating import nl_date
+
+bp = Blueprint("monitoring", __name__, url_prefix="/beheer/resultaten")
+
+#: Table slug → (column charted, chart title).
+CHARTS = {
+    "wijken": ("aanmeldingen", "Aanmeldingen per wijk"),
+    "aanbieders": ("aanmeldingen", "Aanmeldingen per aanbieder"),
+    "soorten": ("aanmeldingen", "Aanmeldingen per soort activiteit"),
+    "behoeften": ("aanmeldingen", "Aanmeldingen per behoefte"),
+    "uitkomsten": ("aantal", "Uitkomsten van afgeronde en gestopte aanmeldingen"),
+    "zoekvragen": ("totaal", "Zoekvragen zonder aanbod per behoefte"),
+}
+
+#: A daily job that has not run for this long deserves a warning on the page.
+JOB_LATE_AFTER = timedelta(hours=36)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.before_request
+@roles_required(UserRole.ADMIN)
+def _only_admins() -> None:
+    """Every page here is for the gemeente's beheerders only."""
+
+
+def _report() -> tuple[reports.Report, dict[str, str]]:
+    period, errors = reports.parse_period(
+        request.args.get("van"), request.args.get("tot"), local_today()
+    )
+    report = reports.report(get_session(), period, utcnow(), current_app.config["STALE_AFTER_DAYS"])
+    return report, errors
+
+
+@bp.get("/")
+def overview() -> tuple[str, int]:
+    report, errors = _report()
+    run = reports.last_job_run(get_session(), JOB_NAME)
+    return render_template(
+        "monitoring/overview.html",
+        report=report,
+        charts=_charts(report),
+        errors=errors,
+        van=request.args.get("van") or report.period.start.isoformat(),
+        tot=request.args.get("tot") or report.period.end.isoformat(),
+        run=run,
+        run_at=run.ran_at.astimezone(LOCAL_TIMEZONE) if run else None,
+        run_late=run is None or utcnow() - run.ran_at > JOB_LATE_AFTER,
+        retention_months=current_app.config["RETENTION_MONTHS"],
+        period_args={"van": report.period.start.isoformat(), "tot": report.period.end.isoformat()},
+    ), (400 if errors else 200)
+
+
+def _charts(report: reports.Report) -> dict[str, Markup]:
+    period = f"van {nl_date(report.period.start)} tot en met {nl_date(report.period.end)}"
+    found = {}
+    for slug, (column, title) in CHARTS.items():
+        table = report.tables[slug]
+        index = table.column(column)
+        rows = table.rows
+        if slug == "zoekvragen" and table.total is not None:
+            # One bar per need: the totals row, turned on its side.
+            rows = tuple(
+                reports.Row(c.label, (table.total.cells[i],))
+                for i, c in enumerate(table.columns[1:-1])
+            )
+            index = 0
+        elif slug == "aanbieders":
+            rows = tuple(r for r in rows if r.cells[index].text != "0")
+        bars = [charts.Bar(r.label, r.cells[index].value, r.cells[index].text) for r in rows]
+        svg = charts.bar_chart(f"grafiek-{slug}", title, bars, f"Staafdiagram, {period}.")
+        found[slug] = Markup(svg)  # charts.py escapes every text it writes
+    return found
+
+
+def export(table: str) -> Response:
+    report, errors = _report()
+    if errors:
+        abort(400, description=" ".join(errors.values()))
+    data = report.tables.get(table)
+    if data is None:
+        abort(404)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # a byte-order mark: Excel then reads UTF-8
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_safe(c.export_label) for c in data.columns])
+    for row in (*data.rows, *((data.total,) if data.total else ())):
+        writer.writerow([_safe(row.label), *(_safe(cell.csv) for cell in row.cells)])
+    filename = f"resultaten-{table}-{report.period.slug()}.csv"
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
+def _safe(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+for _slug in reports.TABLES:
+    bp.add_url_rule(f"/{_slug}.csv", "csv", export, defaults={"table": _slug}, methods=["GET"])

@@ -1,0 +1,358 @@
+"""Leren van Resultaat: the figures, checked against aanmeldingen written straight to the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlmodel import Session, func, select
+
+from activatie import reports
+from activatie.models import (
+    LOCAL_TIMEZONE,
+    Activity,
+    JobRun,
+    Organisation,
+    Placement,
+    PlacementEvent,
+    PlacementNeed,
+    UnmetSearch,
+    local_today,
+    utcnow,
+)
+from activatie.stats import HIDDEN, NOT_SHOWN, SMALL
+
+from .factories import Factory
+
+TODAY = local_today()
+
+
+def at_local(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), LOCAL_TIMEZONE).astimezone(UTC)
+
+
+def add_placement(
+    session: Session,
+    activity: Activity,
+    *,
+    pc4: str = "8011",
+    days_ago: int = 30,
+    status: str = "aangemeld",
+    accepted: bool | None = None,
+    start_after: int | None = None,
+    end_date: date | None = None,
+    ladder_start: int = 2,
+    ladder_end: int | None = None,
+    outcome: str | None = None,
+    needs: tuple[str, ...] = ("sociale_contacten",),
+    **extra: Any,
+) -> Placement:
+    """Write an aanmelding with the dates given, as if it had gone through its steps."""
+    created = TODAY - timedelta(days=days_ago)
+    started = status in ("gestart", "afgerond", "gestopt")
+    if started and start_after is None:
+        start_after = 10
+    placement = Placement(
+        activity_id=activity.id,
+        reference=f"T-{days_ago}",
+        note="Voorbeeldnotitie",
+        age_band="27_44",
+        pc4=pc4,
+        status=status,
+        ladder_start=ladder_start,
+        ladder_end=ladder_end,
+        outcome=outcome,
+        start_date=created + timedelta(days=start_after) if started else None,
+        end_date=end_date,
+        created_at=at_local(created),
+        updated_at=at_local(created),
+        **extra,
+    )
+    placement.needs_rows = [PlacementNeed(need=n) for n in needs]
+    session.add(placement)
+    session.flush()
+    session.add(
+        PlacementEvent(
+            placement_id=placement.id, at=placement.created_at, actor_role="consulent",
+            to_status="aangemeld",
+        )
+    )  # fmt: skip
+    if accepted if accepted is not None else started or status == "kennismaking":
+        session.add(
+            PlacementEvent(
+                placement_id=placement.id, actor_role="aanbieder", from_status="aangemeld",
+                to_status="kennismaking",
+            )
+        )  # fmt: skip
+    session.commit()
+    return placement
+
+
+def cells(table: reports.Table, label: str) -> dict[str, str]:
+    """Return the texts of one row by column key."""
+    rows = [*table.rows, *((table.total,) if table.total else ())]
+    row = next(r for r in rows if r.label == label)
+    return {c.key: cell.text for c, cell in zip(table.columns[1:], row.cells, strict=True)}
+
+
+def make_report(session: Session, period: reports.Period | None = None) -> reports.Report:
+    period = period or reports.Period.last_year(TODAY)
+    return reports.report(session, period, utcnow(), 90)
+
+
+@pytest.fixture
+def two_providers(factory: Factory) -> tuple[Activity, Activity]:
+    centre = factory.activity(capacity=10, free_places=3, types=["groen"], needs=["herstel"])
+    north_location = factory.location(pc4="8031", postcode="8031", district="Holtenbroek")
+    north = factory.activity(
+        location=north_location, capacity=4, free_places=4, types=["koken"], needs=["dagritme"]
+    )
+    return centre, north
+
+
+def test_counts_per_district_with_small_numbers_protected(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, _ = two_providers
+    for _ in range(7):
+        add_placement(session, centre, pc4="8011")  # Binnenstad
+    for _ in range(2):
+        add_placement(session, centre, pc4="8031")  # Holtenbroek
+    for _ in range(5):
+        add_placement(session, centre, pc4="8042")  # Stadshagen
+    add_placement(session, centre, pc4="9999")  # not in the postcode table: its own group
+
+    table = make_report(session).tables["wijken"]
+
+    assert cells(table, "Binnenstad")["aanmeldingen"] == "7"
+    assert cells(table, "Holtenbroek")["aanmeldingen"] == SMALL
+    assert cells(table, "9999")["aanmeldingen"] == SMALL
+    assert cells(table, "Assendorp")["aanmeldingen"] == "0"
+    # 15 - 7 - 5 would leave 3 for the two small rows together (1 + 2 or 2 + 1): no problem.
+    assert cells(table, "Stadshagen")["aanmeldingen"] == "5"
+    assert cells(table, "Totaal")["aanmeldingen"] == "15"
+
+
+def test_a_column_with_one_small_cell_hides_a_second_cell(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, _ = two_providers
+    for _ in range(7):
+        add_placement(session, centre, pc4="8011")
+    for _ in range(2):
+        add_placement(session, centre, pc4="8031")
+    for _ in range(5):
+        add_placement(session, centre, pc4="8042")
+
+    report = make_report(session)
+    table = report.tables["wijken"]
+
+    assert cells(table, "Holtenbroek")["aanmeldingen"] == SMALL
+    assert cells(table, "Stadshagen")["aanmeldingen"] == HIDDEN  # else 14 - 7 - 5 = 2
+    assert cells(table, "Binnenstad")["aanmeldingen"] == "7"
+    assert report.figures[0].cell.text == "14"
+    # The provider table shares the same total and is one group: nothing small there.
+    assert cells(report.tables["aanbieders"], "Totaal")["aanmeldingen"] == "14"
+
+
+def test_flow_figures_median_and_derived_suppression(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, north = two_providers
+    for days in (3, 5, 10, 20, 30):
+        add_placement(session, centre, status="gestart", start_after=days)
+    add_placement(session, centre, status="kennismaking")
+    add_placement(session, centre, status="afgewezen", accepted=False)
+    add_placement(session, north, status="gestart", start_after=4, pc4="8031")
+
+    report = make_report(session)
+    provider = report.tables["aanbieders"]
+    centre_name = provider.rows[0].label
+    row = cells(provider, centre_name)
+
+    # North has one of each, so with the totals public (8, 7) its "<5" could be worked out from
+    # the centre's row: that row is hidden instead.
+    assert (row["aanmeldingen"], row["kennismaking"]) == (HIDDEN, HIDDEN)
+    assert cells(provider, "Totaal")["aanmeldingen"] == "8"
+    assert cells(provider, "Totaal")["kennismaking"] == "7"
+    # Six starts: hiding the 5 would not help (a hidden "x" is at least 5, so 6 = 5 + 1), so the
+    # total of the starts is hidden.
+    assert cells(provider, "Totaal")["gestart"] == HIDDEN
+    assert row["mediaan"] == "10"  # five starts after 3, 5, 10, 20 and 30 days
+    north_row = next(cells(provider, r.label) for r in provider.rows if r.label != centre_name)
+    assert north_row["gestart"] == SMALL
+    assert north_row["mediaan"] == NOT_SHOWN  # one start: no median
+    figures = {f.label: f for f in report.figures}
+    assert figures["Gestart"].cell.text == HIDDEN
+    assert figures["Gestart"].hint == ""  # no percentage of a hidden figure
+    assert figures["Kennismaking"].hint == "88% van de aanmeldingen"  # 7 of 8
+    assert figures["Mediaan dagen van aanmelding tot start"].cell.text == "7,5"
+
+
+def test_occupancy_now_per_provider(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    report = make_report(session)
+    provider = report.tables["aanbieders"]
+    texts = [cells(provider, r.label)["bezetting"] for r in provider.rows]
+    assert texts == ["70% (7 van 10)", "0 van 4"]  # capacity 4: no percentage
+
+
+def test_outcomes_and_ladder_movement(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, _ = two_providers
+    end = TODAY - timedelta(days=2)
+    for _ in range(6):
+        add_placement(
+            session, centre, status="afgerond", end_date=end, ladder_start=2, ladder_end=3,
+            outcome="vrijwilligerswerk",
+        )  # fmt: skip
+    for _ in range(5):
+        add_placement(
+            session, centre, status="gestopt", end_date=end, ladder_start=3, ladder_end=3,
+            outcome="gestopt_gezondheid",
+        )  # fmt: skip
+    add_placement(
+        session, centre, status="gestopt", end_date=end, ladder_start=3, ladder_end=2,
+        outcome="gestopt_motivatie",
+    )  # fmt: skip
+
+    report = make_report(session)
+    outcomes = report.tables["uitkomsten"]
+    assert cells(outcomes, "gestopt: past niet of geen zin meer")["aantal"] == SMALL
+    assert cells(outcomes, "doet nog mee")["aantal"] == "0"
+    # One person moved down: that "1" can be reached through the outcomes (gestopt - 5), the
+    # ladder (12 - 6 - 5) and the flow columns (afgerond + gestopt - omhoog - gelijk). Every
+    # one of those routes is cut, so the larger figures next to it are hidden as well.
+    assert cells(outcomes, "gestopt: gezondheid")["aantal"] == HIDDEN
+    assert cells(outcomes, "doorgestroomd naar vrijwilligerswerk")["aantal"] == HIDDEN
+
+    ladder = report.tables["ladder"]
+    start_3 = cells(ladder, "3. deelname aan georganiseerde activiteiten")
+    assert start_3["eind_2"] == SMALL
+    assert HIDDEN in (start_3["eind_3"], start_3["totaal"])
+    assert cells(ladder, "2. sociale contacten buiten de deur")["totaal"] == "6"
+
+    total = cells(report.tables["wijken"], "Totaal")
+    assert total["aanmeldingen"] == total["gestart"] == "12"
+    assert total["afgerond"] == total["gestopt"] == total["omhoog"] == total["gelijk"] == HIDDEN
+    assert total["omlaag"] in (SMALL, HIDDEN)
+
+
+def test_period_filter_applies_to_aanmeldingen_and_searches(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, _ = two_providers
+    for _ in range(5):
+        add_placement(session, centre, days_ago=10)
+    for _ in range(6):
+        add_placement(session, centre, days_ago=400)
+    session.add(UnmetSearch(day=TODAY - timedelta(days=3), pc4="8026", need="herstel", count=7))
+    session.add(UnmetSearch(day=TODAY - timedelta(days=500), pc4="8026", need="herstel", count=9))
+    session.commit()
+
+    recent = make_report(session)
+    assert recent.figures[0].cell.text == "5"
+    assert cells(recent.tables["zoekvragen"], "8026 Soestweteringlanden")["herstel"] == "7"
+
+    older = reports.Period(TODAY - timedelta(days=600), TODAY - timedelta(days=300))
+    earlier = make_report(session, older)
+    assert earlier.figures[0].cell.text == "6"
+    assert cells(earlier.tables["zoekvragen"], "Totaal")["totaal"] == "9"
+
+
+def test_period_boundaries_are_local_days(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, _ = two_providers
+    day = TODAY - timedelta(days=20)
+    for hour in (0, 23):  # just after midnight and just before, Zwolle time
+        add_placement(session, centre, days_ago=20).created_at = at_local(day, hour)
+    session.commit()
+    one_day = make_report(session, reports.Period(day, day))
+    assert one_day.figures[0].cell.text == SMALL
+    placements = reports.collect(session, reports.Period(day, day), utcnow(), 90).placements
+    assert len(placements) == 2
+
+
+def test_stale_listings_are_catalogue_figures(factory: Factory, session: Session) -> None:
+    organisation = factory.organisation(name="Oude Aanbieder")
+    location = factory.location(organisation)
+    factory.activity(location, confirmed_days_ago=200)
+    factory.activity(location, confirmed_days_ago=5)
+    table = make_report(session).tables["verouderd"]
+    assert cells(table, "Oude Aanbieder") == {"activiteiten": "2", "verouderd": "1"}
+
+
+def test_parse_period() -> None:
+    today = date(2026, 3, 10)
+    assert reports.parse_period(None, None, today) == (
+        reports.Period(date(2025, 3, 11), today),
+        {},
+    )
+    assert reports.parse_period("2026-01-01", "2026-01-31", today)[0] == reports.Period(
+        date(2026, 1, 1), date(2026, 1, 31)
+    )
+    period, errors = reports.parse_period("31-01-2026", None, today)
+    assert "van" in errors and period == reports.Period.last_year(today)
+    assert "tot" in reports.parse_period("2026-02-01", "2026-01-01", today)[1]
+    assert "tot" in reports.parse_period(None, "9999-12-31", today)[1]
+
+
+def test_last_job_run(session: Session, app: Flask) -> None:
+    assert reports.last_job_run(session, "retention") is None
+    session.add(JobRun(name="retention", details={"gewist": 3}))
+    session.commit()
+    run = reports.last_job_run(session, "retention")
+    assert run is not None and run.details == {"gewist": 3}
+
+
+# --- the demo command ---------------------------------------------------------------------
+
+
+def test_demo_placements_are_consistent_with_free_places(
+    app: Flask, seeded: object, session: Session
+) -> None:
+    before = {a.id: a.free_places for a in session.exec(select(Activity))}
+    result = app.test_cli_runner().invoke(args=["demo-placements", "--count", "60", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "60 voorbeeldaanmeldingen gemaakt" in result.output
+
+    session.expire_all()
+    placements = session.exec(select(Placement)).all()
+    assert len(placements) == 60
+    assert all(p.reference.startswith("VB") for p in placements)
+    assert all(p.created_at.date() <= TODAY for p in placements)
+    for activity in session.exec(select(Activity)):
+        running = sum(
+            1 for p in placements if p.activity_id == activity.id and p.status == "gestart"
+        )
+        assert activity.free_places == before[activity.id] - running, activity.title
+    ended = [p for p in placements if p.status in ("afgerond", "gestopt")]
+    assert all(p.end_date and p.outcome and p.ladder_end for p in ended)
+    # The page's figures add up to what is in the database.
+    report = make_report(session, reports.Period(TODAY - timedelta(days=800), TODAY))
+    assert report.figures[0].cell.text == "60"
+
+    again = app.test_cli_runner().invoke(args=["demo-placements", "--count", "5"])
+    assert again.exit_code == 0, again.output
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 65
+
+
+def test_demo_refuses_a_database_with_real_providers(
+    app: Flask, seeded: object, factory: Factory
+) -> None:
+    factory.organisation(name="Echte Aanbieder", is_example=False)
+    result = app.test_cli_runner().invoke(args=["demo-placements", "--count", "3"])
+    assert result.exit_code != 0
+    assert "echte aanbieders" in result.output
+
+
+def test_demo_refuses_without_the_example_catalogue(app: Flask, session: Session) -> None:
+    result = app.test_cli_runner().invoke(args=["demo-placements"])
+    assert result.exit_code != 0
+    assert "flask --app activatie seed" in result.output
+    assert session.exec(select(func.count()).select_from(Organisation)).one() == 0

@@ -1,0 +1,184 @@
+"""Small-number protection, medians and ladder helpers: pure, no fixtures."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from activatie import charts, stats
+from activatie.stats import HIDDEN, SMALL, sum_of
+
+
+@pytest.mark.parametrize(
+    ("count", "text"), [(0, "0"), (1, "<5"), (2, "<5"), (4, "<5"), (5, "5"), (123, "123")]
+)
+def test_small_counts_are_shown_as_less_than_five_and_zero_stays_zero(
+    count: int, text: str
+) -> None:
+    assert stats.shown(count) == text
+
+
+def test_a_total_with_exactly_one_small_cell_is_protected() -> None:
+    values = {"a": 3, "b": 10, "c": 7, "total": 20}
+    text = stats.protect(values, [sum_of(["a", "b", "c"], "total")])
+    assert text["a"] == SMALL
+    # Without more suppression, 20 - 10 - 7 would give a = 3 away.
+    hidden = [k for k in ("b", "c", "total") if text[k] == HIDDEN]
+    assert hidden == ["c"]  # the smallest visible part goes, the total stays
+    assert text["total"] == "20"
+
+
+def test_two_small_cells_that_pin_each_other_down_are_protected() -> None:
+    # 4 + 4 = 8: two "<5" cells, but a reader still knows both are 4.
+    values = {"a": 4, "b": 4, "c": 9, "total": 17}
+    text = stats.protect(values, [sum_of(["a", "b", "c"], "total")])
+    assert text["c"] == HIDDEN
+
+
+def test_two_small_cells_that_stay_ambiguous_need_nothing_more() -> None:
+    values = {"a": 2, "b": 3, "c": 9, "total": 14}
+    text = stats.protect(values, [sum_of(["a", "b", "c"], "total")])
+    assert text == {"a": SMALL, "b": SMALL, "c": "9", "total": "14"}
+
+
+def test_zero_cells_are_no_secret_and_no_help() -> None:
+    values = {"a": 0, "b": 2, "c": 0, "d": 6, "total": 8}
+    text = stats.protect(values, [sum_of(["a", "b", "c", "d"], "total")])
+    assert text["a"] == text["c"] == "0"
+    assert text["d"] == HIDDEN
+
+
+def test_when_only_small_parts_are_left_the_total_is_hidden() -> None:
+    values = {"a": 4, "b": 4, "total": 8}
+    text = stats.protect(values, [sum_of(["a", "b"], "total")])
+    assert text == {"a": SMALL, "b": SMALL, "total": HIDDEN}
+
+
+def test_a_sum_that_does_not_hold_is_ignored() -> None:
+    values = {"a": 3, "b": 10, "total": 99}
+    assert stats.protect(values, [sum_of(["a", "b"], "total")])["b"] == "10"
+
+
+def test_a_two_way_table_is_protected_along_rows_and_columns() -> None:
+    # Rows r1, r2 and columns c1, c2 with totals; one small cell in the corner.
+    values = {
+        ("r1", "c1"): 2, ("r1", "c2"): 10, ("r2", "c1"): 8, ("r2", "c2"): 12,
+        "r1": 12, "r2": 20, "c1": 10, "c2": 22, "all": 32,
+    }  # fmt: skip
+    sums = [
+        sum_of([("r1", "c1"), ("r1", "c2")], "r1"),
+        sum_of([("r2", "c1"), ("r2", "c2")], "r2"),
+        sum_of([("r1", "c1"), ("r2", "c1")], "c1"),
+        sum_of([("r1", "c2"), ("r2", "c2")], "c2"),
+        sum_of(["r1", "r2"], "all"),
+        sum_of(["c1", "c2"], "all"),
+    ]
+    text = stats.protect(values, sums)
+    # Row r1 gives the corner away (12 - 10), so 10 goes; column c1 then does (10 - 8), so 8
+    # goes; now the r1 and c1 totals pin it (r1 = 32 - 20 and c1 = 10 - (20 - 12)) through the
+    # chain r2c1 = 20 - 12: the last visible inner cell (12) must go too.
+    assert text == {
+        ("r1", "c1"): SMALL, ("r1", "c2"): HIDDEN, ("r2", "c1"): HIDDEN, ("r2", "c2"): HIDDEN,
+        "r1": "12", "r2": "20", "c1": "10", "c2": "22", "all": "32",
+    }  # fmt: skip
+
+
+def _no_small_cell_is_pinned(values, text, sums) -> bool:
+    """Brute force: every small cell has more than one value that fits every published sum.
+
+    A hidden "x" is 5 or more; the search tries it up to well above the largest true value.
+    """
+    hidden = [k for k in values if text[k] in (SMALL, HIDDEN)]
+    ceiling = max(values.values()) + 10
+    ranges = [range(1, 5) if text[k] == SMALL else range(5, ceiling) for k in hidden]
+    seen: dict[object, set[int]] = {k: set() for k in hidden}
+    for guess in itertools.product(*ranges):
+        trial = {**values, **dict(zip(hidden, guess, strict=True))}
+        if all(sum(trial[p] for p in s.parts) == sum(trial[t] for t in s.totals) for s in sums):
+            for key, value in zip(hidden, guess, strict=True):
+                seen[key].add(value)
+    return all(len(seen[k]) > 1 for k in hidden if text[k] == SMALL)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=9), min_size=2, max_size=4))
+def test_no_small_cell_of_a_column_can_be_worked_out_from_its_total(parts: list[int]) -> None:
+    values = dict(enumerate(parts)) | {"total": sum(parts)}
+    sums = [sum_of(range(len(parts)), "total")]
+    text = stats.protect(values, sums)
+    assert all(text[i] == SMALL for i, v in enumerate(parts) if 0 < v < 5)
+    assert all(text[i] == "0" for i, v in enumerate(parts) if v == 0)
+    assert _no_small_cell_is_pinned(values, text, sums)
+
+
+def test_median_and_its_protection() -> None:
+    assert stats.median([]) is None
+    assert stats.median([3, 1, 2]) == 2
+    assert stats.median([1, 2, 3, 4]) == 2.5
+    assert stats.protected_median([10, 20, 30, 40]) is None  # fewer than 5
+    assert stats.protected_median([10, 20, 30, 40, 50]) == 30
+
+
+def test_share_is_hidden_for_a_small_base_or_a_hidden_part() -> None:
+    assert stats.share(2, 4) is None
+    assert stats.share(3, 10) == 30
+    assert stats.share(3, 10, part_text=SMALL) is None
+    assert stats.share(6, 10, part_text="6") == 60
+
+
+def test_ladder_moves_and_matrix() -> None:
+    pairs = [(1, 2), (2, 2), (3, 1), (2, None), (1, 4)]
+    assert stats.ladder_moves(pairs) == stats.LadderMove(up=2, same=1, down=1)
+    matrix = stats.ladder_matrix(pairs)
+    assert len(matrix) == 36
+    assert matrix[(1, 2)] == 1 and matrix[(3, 1)] == 1 and matrix[(6, 6)] == 0
+    assert sum(matrix.values()) == 4
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 3, 10), 24, date(2024, 3, 10)),
+        (date(2026, 3, 31), 1, date(2026, 2, 28)),
+        (date(2028, 3, 31), 1, date(2028, 2, 29)),
+        (date(2026, 1, 15), 12, date(2025, 1, 15)),
+    ],
+)
+def test_months_before_clamps_to_the_end_of_the_month(
+    day: date, months: int, expected: date
+) -> None:
+    assert stats.months_before(day, months) == expected
+
+
+def test_nl_decimal() -> None:
+    assert stats.nl_decimal(25.0) == "25"
+    assert stats.nl_decimal(29.5) == "29,5"
+
+
+def test_bar_chart_is_accessible_svg_without_inline_style_or_script() -> None:
+    svg = charts.bar_chart(
+        "grafiek-test",
+        "Aanmeldingen per wijk",
+        [
+            charts.Bar("Binnenstad", 12, "12"),
+            charts.Bar("Assendorp <&>", None, "<5"),
+            charts.Bar("Wipstrik", 0, "0"),
+        ],
+        "Staafdiagram.",
+    )
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="grafiek-test-title grafiek-test-desc"' in svg
+    assert '<title id="grafiek-test-title">Aanmeldingen per wijk</title>' in svg
+    assert "Binnenstad: 12; Assendorp &lt;&amp;&gt;: &lt;5; Wipstrik: 0." in svg
+    assert "style=" not in svg and "<script" not in svg
+    assert svg.count("<rect") == 1  # no bar for a hidden value, none for zero
+
+
+def test_bar_chart_refuses_an_unsafe_id() -> None:
+    with pytest.raises(ValueError):
+        charts.bar_chart('x" onload="alert(1)', "t", [])
