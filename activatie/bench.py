@@ -10,7 +10,7 @@ This is a benchmark, not a test: it reports p50/p95/max latency over warm runs, 
 of candidates and matches per query (all matches, ``MatchResult.total_matches``; a result holds the
 best 50), the split between database and matcher, and memory (the process's peak RSS, and
 tracemalloc's peak per query in a separate, untimed pass). Matching runs with its defaults: at
-most ``queries.MAX_CANDIDATES`` (1,000) candidates, the nearest, and the best 50 matches.
+most ``queries.MAX_CANDIDATES`` (500) candidates, the nearest, and the best 50 matches.
 
 Each case gets its own database: a temporary SQLite file by default; with ``--database-url
 postgresql+psycopg://...`` a schema of its own (``bench_<pid>_<case>``) that is dropped

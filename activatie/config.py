@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "GEOCODER_TIMEOUT": 5,
     "GEOCODER_CACHE_DAYS": 90,  # how long an online answer is kept in geocode_cache
     # Matching reads at most this many candidates, the nearest (see queries.match_candidates).
-    "MATCH_MAX_CANDIDATES": 1000,
+    "MATCH_MAX_CANDIDATES": 500,
     # Sessions and cookies (security.md, point 8).
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

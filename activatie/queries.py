@@ -343,7 +343,7 @@ def has_example_data(session: Session) -> bool:
 
 #: At most this many candidates are read for one match (``find_matches(max_candidates=...)``,
 #: app config ``MATCH_MAX_CANDIDATES``): the nearest ones.
-MAX_CANDIDATES = 1000
+MAX_CANDIDATES = 500
 
 
 def match_candidates(

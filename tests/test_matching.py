@@ -190,20 +190,33 @@ def test_the_exact_geodesic_decides_near_a_limit(
         assert outcome(intake, candidate) == expected
 
 
-def test_shown_distances_are_exact_geodesics() -> None:
+def test_shown_distances_agree_with_the_geodesic() -> None:
     intake = make_intake(max_distance_km=2.0, slots=frozenset({"ma_ochtend"}))
     near = make_candidate(id=1, point=offset(1.234, 33.0), slots=frozenset({"ma_ochtend"}))
     full = make_candidate(id=2, point=offset(0.5, 200.0), free_places=0, slots=near.slots)
     far = make_candidate(id=3, point=offset(2.5, 300.0), slots=near.slots)
-    result = match(intake, [near, full, far], TODAY)
-    (found,) = result.matches
-    assert found.distance_km == distance_km(ZWOLLE, near.point)
-    assert {n.candidate.id: n.distance_km for n in result.near_misses} == {
-        2: distance_km(ZWOLLE, full.point),
-        3: distance_km(ZWOLLE, far.point),
-    }
+    edge = make_candidate(id=4, point=offset(1.995, 90.0), slots=near.slots)  # near the limit
+    result = match(intake, [near, full, far, edge], TODAY)
+    found = {m.candidate.id: m.distance_km for m in result.matches}
+    # Within SHOWN_LOCAL_KM the local distance is shown: within a metre of the geodesic.
+    assert found[1] == pytest.approx(distance_km(ZWOLLE, near.point), abs=0.001)
+    assert found[1] == LocalFrame.around(ZWOLLE).distance_km(near.point)
+    # Near a limit the geodesic decided, and that exact value is shown.
+    assert found[4] == distance_km(ZWOLLE, edge.point)
+    assert {n.candidate.id: n.distance_km for n in result.near_misses} == pytest.approx(
+        {2: distance_km(ZWOLLE, full.point), 3: distance_km(ZWOLLE, far.point)}, abs=0.001
+    )
     # The score uses the local distance, which differs by far less than its rounding.
-    assert found.score == score(intake, near, LocalFrame.around(ZWOLLE).distance_km(near.point), 2)
+    assert result.matches[0].score == score(
+        intake, near, LocalFrame.around(ZWOLLE).distance_km(near.point), 2
+    )
+
+
+def test_far_away_shown_distances_are_geodesics() -> None:
+    intake = make_intake(max_distance_km=120.0)
+    far = make_candidate(point=offset(80.0, 45.0))
+    (found,) = match(intake, [far], TODAY).matches
+    assert found.distance_km == distance_km(ZWOLLE, far.point)
 
 
 def test_too_far_beyond_the_search_radius_is_not_a_near_miss() -> None:
