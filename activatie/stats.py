@@ -42,6 +42,7 @@ NOT_SHOWN = "–"  # a derived figure with too small a base (or none)
 K = TypeVar("K", bound=Hashable)
 
 _INF = math.inf
+_TRIES = 4  # candidates tried for freeing a pinned cell on its own, before taking the first
 
 
 def is_small(count: int) -> bool:
@@ -88,11 +89,12 @@ def protect(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
         candidates = _complements_for(key, values, text, facts)
         if not candidates:  # cannot happen with true sums; never loop without progress
             break
-        # Hide the first candidate that frees the pinned cell on its own; otherwise the first
-        # one, and the next round goes on from there.
-        text[
-            next((c for c in candidates if _frees(key, c, values, text, facts)), candidates[0])
-        ] = HIDDEN
+        # Hide the first of the best few candidates that frees the pinned cell on its own;
+        # otherwise the very first one, and the next round goes on from there.
+        tried = candidates[:_TRIES]  # each try costs a full check
+        text[next((c for c in tried if _frees(key, c, values, text, facts)), candidates[0])] = (
+            HIDDEN
+        )
     return text
 
 
@@ -109,30 +111,113 @@ def _bounds(values: Mapping[K, int], text: Mapping[K, str], key: K) -> tuple[flo
 
 
 def _pinned(values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
-    """Narrow each hidden cell with every sum until stable; return the "<5" cells pinned exactly."""
-    bounds: dict[K, tuple[float, float]] = {}
+    """Return the "<5" cells a reader can work out exactly, by bounds or by combining sums."""
+    return _pinned_by_bounds(values, text, facts) | _determined(text, facts)
+
+
+#: A prime for exact elimination without fractions (see :func:`_determined`).
+_PRIME = 2**61 - 1
+
+
+def _determined(text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
+    """Return the "<5" cells fixed by the sums alone, whatever the other hidden cells are.
+
+    Visible cells are constants, so the sums are linear equations in the hidden cells. A hidden
+    cell is fixed when some combination of the equations (adding one sum to another, taking
+    one from another, ...) leaves that cell alone: when its unit vector lies in their row space.
+    Gaussian elimination to reduced row echelon form tells: the cell is then a pivot whose row
+    has no other entry. The arithmetic is modulo a large prime, exact and quick; the equations
+    have coefficients of 1 and -1, so a false answer would need the prime to divide one of their
+    minors.
+    """
+    rows: list[dict[Hashable, int]] = []
     for fact in facts:
-        for key in (*fact.parts, *fact.totals):
+        row: dict[Hashable, int] = {}
+        for key, sign in [(k, 1) for k in fact.parts] + [(k, -1) for k in fact.totals]:
+            if text[key] in (SMALL, HIDDEN):
+                row[key] = (row.get(key, 0) + sign) % _PRIME
+        row = {k: v for k, v in row.items() if v}
+        if row:
+            rows.append(row)
+    pivots: dict[Hashable, dict[Hashable, int]] = {}  # pivot cell -> its row (pivot entry 1)
+    for row in rows:
+        for col in [c for c in row if c in pivots]:
+            _subtract(row, pivots[col], row.get(col, 0))
+        if not row:
+            continue
+        col = min(row, key=str)
+        inverse = pow(row[col], _PRIME - 2, _PRIME)
+        for key in row:
+            row[key] = row[key] * inverse % _PRIME
+        for other in pivots.values():
+            if col in other:
+                _subtract(other, row, other[col])
+        pivots[col] = row
+    return {col for col, row in pivots.items() if len(row) == 1 and text[col] == SMALL}  # type: ignore[misc]
+
+
+def _subtract(row: dict[Hashable, int], pivot_row: Mapping[Hashable, int], factor: int) -> None:
+    """``row -= factor * pivot_row`` modulo the prime, dropping zeros."""
+    if not factor:
+        return
+    for key, value in pivot_row.items():
+        new = (row.get(key, 0) - factor * value) % _PRIME
+        if new:
+            row[key] = new
+        else:
+            row.pop(key, None)
+
+
+def _pinned_by_bounds(
+    values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]
+) -> set[K]:
+    """Narrow each hidden cell with every sum until stable; return the "<5" cells pinned exactly."""
+    # Only sums with a hidden cell can narrow anything; visible cells are exact.
+    hidden = (SMALL, HIDDEN)
+    relevant = [
+        [(k, 1) for k in fact.parts] + [(k, -1) for k in fact.totals]
+        for fact in facts
+        if any(text[k] in hidden for k in (*fact.parts, *fact.totals))
+    ]
+    bounds: dict[K, tuple[float, float]] = {}
+    for terms in relevant:
+        for key, _ in terms:
             bounds.setdefault(key, _bounds(values, text, key))  # type: ignore[arg-type]
     changed = True
     while changed:
         changed = False
-        for fact in facts:
-            terms = [(k, 1) for k in fact.parts] + [(k, -1) for k in fact.totals]
-            for i, (key, sign) in enumerate(terms):
+        for terms in relevant:
+            # Each term's share of "sum of sign * x = 0" lies in [low, high]; add them up once,
+            # keeping infinite ends (a hidden "x" has no upper bound) apart from the finite sum.
+            shares = []
+            low_sum = high_sum = 0.0
+            low_inf = high_inf = 0
+            for key, sign in terms:
+                lo, hi = bounds[key]
+                low, high = (lo, hi) if sign > 0 else (-hi, -lo)
+                shares.append((low, high))
+                if low == -_INF:
+                    low_inf += 1
+                else:
+                    low_sum += low
+                if high == _INF:
+                    high_inf += 1
+                else:
+                    high_sum += high
+            for (key, sign), (low, high) in zip(terms, shares, strict=True):
                 if bounds[key][0] == bounds[key][1]:
                     continue
-                # sign * x + rest = 0, so x = -rest / sign.
-                low = high = 0.0
-                for j, (other, other_sign) in enumerate(terms):
-                    if j == i:
-                        continue
-                    lo, hi = bounds[other]
-                    if other_sign > 0:
-                        low, high = low + lo, high + hi
-                    else:
-                        low, high = low - hi, high - lo
-                new_lo, new_hi = (-high, -low) if sign > 0 else (low, high)
+                # The rest of the sum, without this term.
+                if low == -_INF:
+                    rest_low = -_INF if low_inf > 1 else low_sum
+                else:
+                    rest_low = -_INF if low_inf else low_sum - low
+                if high == _INF:
+                    rest_high = _INF if high_inf > 1 else high_sum
+                else:
+                    rest_high = _INF if high_inf else high_sum - high
+                # sign * x = -rest.
+                new_lo, new_hi = (-rest_high, -rest_low) if sign > 0 else (rest_low, rest_high)
                 lo, hi = bounds[key]
                 lo, hi = max(lo, new_lo), min(hi, new_hi)
                 if (lo, hi) != bounds[key] and lo <= hi:
