@@ -575,13 +575,22 @@ def find_matches(
     confirmed_since = datetime.combine(today, time.min, tzinfo=UTC) - timedelta(
         days=hide_after_days
     )
-    candidates = match_candidates(
-        session,
-        intake.point,
-        matching.search_radius_km(intake, options),
-        intake.age,
-        sah_eligible=intake.age >= matching.SAH_MIN_AGE and not intake.aow_reached,
-        confirmed_since=confirmed_since,
-        max_candidates=max_candidates,
-    )
-    return matching.match(intake, candidates, today, options)
+
+    def read(cap: int | None) -> list[matching.Candidate]:
+        return match_candidates(
+            session,
+            intake.point,
+            matching.search_radius_km(intake, options),
+            intake.age,
+            sah_eligible=intake.age >= matching.SAH_MIN_AGE and not intake.aow_reached,
+            confirmed_since=confirmed_since,
+            max_candidates=cap,
+        )
+
+    candidates = read(max_candidates)
+    result = matching.match(intake, candidates, today, options)
+    if not result.matches and max_candidates is not None and len(candidates) >= max_candidates:
+        # The nearest ones all broke a rule the database does not check (days, accessibility,
+        # free places): rather than a false "nothing found", look at every one in reach.
+        result = matching.match(intake, read(None), today, options)
+    return result

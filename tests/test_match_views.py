@@ -12,10 +12,11 @@ from sqlmodel import Session
 
 from activatie import geo
 from activatie.models import utcnow
-from activatie.queries import match_candidates
+from activatie.queries import find_matches, match_candidates
 
 from . import catalogue
 from .factories import Factory, login_as
+from .test_matching import make_intake
 
 
 @pytest.fixture
@@ -379,3 +380,25 @@ def test_the_candidate_cap_keeps_the_nearest(factory: Factory, session: Session)
     # The cap counts only open activities for this resident, after the rules that never bend.
     factory.activity(factory.location(organisation), title="0 km", status="gepauzeerd")
     assert titles(1) == ["0.5 km"]
+
+
+def test_a_full_cap_without_a_match_looks_further(factory: Factory, session: Session) -> None:
+    """The nearest candidates may all break a rule SQL does not check: no false 'nothing'."""
+    centre = geo.Point(52.5125, 6.0907)
+    organisation = factory.organisation()
+    for km in (0.5, 1.0, 2.0):
+        end = geodesic(kilometers=km).destination((centre.latitude, centre.longitude), 90)
+        factory.activity(
+            factory.location(organisation, latitude=end.latitude, longitude=end.longitude),
+            title=f"{km} km",
+            free_places=0 if km < 2 else 3,
+        )
+    intake = make_intake(point=centre, max_distance_km=5.0, slots=frozenset())
+    today = utcnow().date()
+    capped = find_matches(session, intake, today, 180, max_candidates=2)
+    assert [m.candidate.title for m in capped.matches] == ["2.0 km"]
+    assert capped.total_matches == 1
+    # With room for all of them nothing changes.
+    assert [m.candidate.title for m in find_matches(session, intake, today, 180).matches] == [
+        "2.0 km"
+    ]
