@@ -328,6 +328,26 @@ class GeocoderUnavailable(UnknownPostcode):
         self.postcode = postcode
 
 
+class AreaOnly:
+    """Ask the wrapped geocoder for the four-digit area (PC4) only, never a full postcode.
+
+    For the online geocoder: a resident's PC6 points at a handful of addresses, so it is neither
+    sent to an outside service nor kept in a cache; the PC4 (about a kilometre, enough for
+    matching, ``domain.md``) is. It also bounds the cache to the 10,000 possible PC4 codes.
+    """
+
+    def __init__(self, geocoder: SupportsGeocode) -> None:
+        self.geocoder = geocoder
+
+    def geocode(
+        self, query: str, exactly_one: bool = True, **kwargs: Any
+    ) -> Location | list[Location] | None:
+        postcode = normalise_postcode(query)
+        if postcode is None:
+            return None
+        return self.geocoder.geocode(pc4_of(postcode), exactly_one=exactly_one, **kwargs)
+
+
 class FallbackGeocoder:
     """Ask each geocoder in turn; the first that knows the postcode answers.
 
@@ -490,7 +510,7 @@ class PdokGeocoder(Geocoder):
             return None
         params = {"q": postcode, "fq": "type:postcode", "rows": 1 if exactly_one else 10}
         url = "?".join((self.api, urlencode(params)))
-        logger.debug("%s.geocode: %s", type(self).__name__, url)
+        logger.debug("%s.geocode", type(self).__name__)  # never the postcode: personal data
         callback = partial(self._parse_json, postcode=postcode, exactly_one=exactly_one)
         return self._call_geocoder(url, callback, timeout=timeout)
 

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Integer, and_, bindparam, exists, func, or_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -60,7 +60,8 @@ def make_geocoder(
 
     ``offline`` (the default, and always in tests): this database's postcode table and seeded
     addresses. ``pdok``: the same first, then the PDOK Locatieserver for postcodes outside it,
-    its answers kept in the ``geocode_cache`` table for ``GEOCODER_CACHE_DAYS``.
+    asked for the PC4 only (:class:`geo.AreaOnly`), its answers kept in the ``geocode_cache``
+    table for ``GEOCODER_CACHE_DAYS``.
     """
     settings = settings or {}
     offline = geo.OfflineGeocoder(postcode_lookup(session))
@@ -77,7 +78,7 @@ def make_geocoder(
     cache = DatabasePostcodeCache(
         session.get_bind(), timedelta(days=settings.get("GEOCODER_CACHE_DAYS", 90))
     )
-    return geo.FallbackGeocoder(offline, geo.CachingGeocoder(pdok, cache))
+    return geo.FallbackGeocoder(offline, geo.AreaOnly(geo.CachingGeocoder(pdok, cache)))
 
 
 class DatabasePostcodeCache:
@@ -94,8 +95,11 @@ class DatabasePostcodeCache:
         self.max_age = max_age
 
     def get(self, key: str) -> geo.PostcodeHit | None | geo.CacheMiss:
-        with Session(self.bind) as session:
-            row = session.get(GeocodeCache, key)
+        try:
+            with Session(self.bind) as session:
+                row = session.get(GeocodeCache, key)
+        except DBAPIError:  # a cache: when it cannot answer, ask the geocoder
+            return geo.MISS
         if row is None or _as_utc(row.fetched_at) < datetime.now(UTC) - self.max_age:
             return geo.MISS
         if row.latitude is None or row.longitude is None:
@@ -112,12 +116,23 @@ class DatabasePostcodeCache:
         if hit is not None:
             row.found, row.district, row.precision = hit.postcode, hit.district, hit.precision
             row.latitude, row.longitude = hit.point.latitude, hit.point.longitude
-        with Session(self.bind) as session:
+        with self.bind.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # The caller's own transaction may hold SQLite's write lock (an import geocodes
+                # between its writes): do not wait 30 s for it, leave the answer uncached.
+                connection.exec_driver_sql("PRAGMA busy_timeout=100")
+                connection.commit()  # end the autobegun transaction: the session commits its own
             try:
-                session.merge(row)
-                session.commit()
-            except IntegrityError:
-                session.rollback()
+                with Session(bind=connection) as session:
+                    session.merge(row)
+                    session.commit()
+            except DBAPIError:  # a race with another worker, or locked: the cache is optional
+                pass
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.exec_driver_sql("PRAGMA busy_timeout=30000")  # as in db.py
 
 
 def is_public() -> ColumnElement[bool]:

@@ -76,16 +76,20 @@ def test_another_postcode_is_asked_once_and_kept_for_every_worker(
     session: Session, pdok: dict
 ) -> None:
     hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411 br")
-    assert (hit.postcode, hit.precision, hit.district) == ("7411BR", "pc6", "Binnenstad")
+    # Only the four-digit area is asked and kept: a resident's PC6 is personal data.
+    assert (hit.postcode, hit.precision, hit.district) == ("7411", "pc4", "Binnenstad")
     assert hit.point == geo.Point(52.251, 6.16)
-    assert len(asked(DeventerAdapter)) == 1 and "q=7411BR" in asked(DeventerAdapter)[0]
+    [url] = asked(DeventerAdapter)
+    assert "q=7411&" in url and "7411BR" not in url
 
-    # A new geocoder (another request or worker) reads the database, not PDOK.
-    again = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411BR")
+    # A new geocoder (another request or worker) reads the database, not PDOK; so does
+    # another PC6 in the same area.
+    again = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411CD")
     assert again == hit
     assert len(asked(DeventerAdapter)) == 1
-    row = session.get(GeocodeCache, "7411BR")
-    assert row is not None and (row.found, row.latitude) == ("7411BR", 52.251)
+    assert [row.postcode for row in session.exec(select(GeocodeCache))] == ["7411"]
+    row = session.get(GeocodeCache, "7411")
+    assert (row.found, row.latitude, row.precision) == ("7411", 52.251, "pc4")
 
 
 def test_an_unknown_postcode_is_cached_as_unknown(session: Session, pdok: dict) -> None:
@@ -94,19 +98,19 @@ def test_an_unknown_postcode_is_cached_as_unknown(session: Session, pdok: dict) 
             geo.resolve_postcode(queries.make_geocoder(session, pdok), "1012 AB")
         assert str(error.value).startswith("We kennen postcode 1012 AB niet.")
     assert len(asked(DeventerAdapter)) == 1  # PDOK answered with another area: unknown
-    row = session.get(GeocodeCache, "1012AB")
+    row = session.get(GeocodeCache, "1012")
     assert row is not None and row.latitude is None
 
 
 def test_an_old_answer_is_asked_again(session: Session, pdok: dict) -> None:
     old = datetime.now(UTC) - timedelta(days=91)
-    session.add(GeocodeCache(postcode="7411BR", fetched_at=old))  # "unknown", 91 days ago
+    session.add(GeocodeCache(postcode="7411", fetched_at=old))  # "unknown", 91 days ago
     session.commit()
     hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411BR")
-    assert hit.postcode == "7411BR"
+    assert hit.postcode == "7411"
     assert len(asked(DeventerAdapter)) == 1
     session.expire_all()
-    assert session.get(GeocodeCache, "7411BR").latitude == 52.251
+    assert session.get(GeocodeCache, "7411").latitude == 52.251
 
 
 def test_pdok_down_gives_a_clear_message_and_caches_nothing(
@@ -130,3 +134,21 @@ def test_an_unknown_geocoder_setting_refuses_to_start(tmp_path) -> None:
         create_app(
             {**TEST_CONFIG, "GEOCODER": "google", "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}"}
         )
+
+
+def test_a_locked_sqlite_database_skips_the_cache_instead_of_waiting(
+    app: Flask, session: Session, pdok: dict
+) -> None:
+    """An import holds the write lock while it geocodes: the cache must not wait 30 s for it."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's database lock")
+    from activatie.models import Organisation
+
+    session.add(Organisation(slug="bezig", name="Bezig", kind="welzijn"))
+    session.flush()  # this session now holds the write lock
+    started = datetime.now(UTC)
+    hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411BR")
+    assert hit.postcode == "7411"
+    assert datetime.now(UTC) - started < timedelta(seconds=5)
+    session.rollback()
+    assert session.exec(select(GeocodeCache)).all() == []  # not cached, and no error
