@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from . import audit, workflow
 from .audit import Actor
 from .models import (
+    LOCAL_TIMEZONE,
     Activity,
     Organisation,
     Placement,
@@ -27,6 +28,7 @@ from .models import (
     UnmetSearch,
     User,
     UserRole,
+    local_today,
     utcnow,
 )
 from .vocabulary import (
@@ -146,10 +148,22 @@ class Step:
     ladder_end: int | None = None
 
 
-def check_step(step: Step) -> dict[str, str]:
+def check_step(step: Step, made_on: date, started_on: date | None, today: date) -> dict[str, str]:
+    """Return Dutch messages by field for what is wrong with ``step`` (empty when all is well).
+
+    Dates must make sense, also because the figures and the retention period rest on them: no
+    date before the aanmelding was made, no start or end in the future, no end before the start.
+    """
     errors: dict[str, str] = {}
     if step.target in ("kennismaking", "gestart", "afgerond", "gestopt") and step.on is None:
         errors["datum"] = "Vul een datum in, zoals 31-12-2026."
+    elif step.on is not None:
+        if step.on < made_on:
+            errors["datum"] = f"Kies een datum vanaf {made_on:%d-%m-%Y}, de dag van de aanmelding."
+        elif step.target in ("gestart", "afgerond", "gestopt") and step.on > today:
+            errors["datum"] = "Kies vandaag of een dag in het verleden."
+        elif step.target in ("afgerond", "gestopt") and started_on and step.on < started_on:
+            errors["datum"] = f"Kies een datum vanaf de start, {started_on:%d-%m-%Y}."
     if step.target == "afgewezen" and step.decline_reason not in DECLINE_REASONS:
         errors["reden"] = "Kies een reden."
     if step.target in ("afgerond", "gestopt"):
@@ -174,7 +188,12 @@ def move(session: Session, user: User, placement: Placement, step: Step) -> None
         workflow.check_transition(placement.status, step.target, user.role)
     except workflow.TransitionError as error:
         raise PlacementError(str(error), status=409) from None
-    errors = check_step(step)
+    errors = check_step(
+        step,
+        placement.created_at.astimezone(LOCAL_TIMEZONE).date(),
+        placement.start_date,
+        local_today(),
+    )
     if errors:
         raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
     current = placement.status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -20,11 +20,12 @@ from activatie.models import (
     Team,
     UnmetSearch,
     User,
+    local_today,
 )
 
 from .factories import Factory, login_as
 
-TODAY = date(2026, 11, 23)
+TODAY = local_today()  # the aanmeldingen below are made today: no step may come before
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_a_referral_walks_to_a_good_end_and_the_place_comes_back(
         step(
             "afgerond",
             placement,
-            on=TODAY + timedelta(days=90),
+            on=TODAY,
             outcome="vrijwilligerswerk",
             ladder_end=4,
         ),
@@ -365,10 +366,14 @@ def test_provider_sees_its_own_aanmeldingen_and_takes_the_steps(
     assert "Aanmelding intrekken" not in page
     response = client.post(
         f"/aanbieder/aanmeldingen/{mine.id}/stap",
-        data={"naar": "kennismaking", "versie": str(mine.version), "datum": "2026-12-01"},
+        data={
+            "naar": "kennismaking",
+            "versie": str(mine.version),
+            "datum": (TODAY + timedelta(days=8)).isoformat(),
+        },
     )
     assert response.status_code == 302
-    assert fresh(session, mine).intro_date == date(2026, 12, 1)
+    assert fresh(session, mine).intro_date == TODAY + timedelta(days=8)
     refused = client.post(
         f"/aanbieder/aanmeldingen/{mine.id}/stap",
         data={
@@ -447,3 +452,31 @@ def test_a_search_that_found_nothing_is_counted_without_a_person(
     session.expire_all()
     rows = {(r.pc4, r.need): r.count for r in session.exec(select(UnmetSearch))}
     assert rows == {("8024", "herstel"): 2, ("8024", "bewegen"): 1}
+
+
+def test_dates_that_make_no_sense_are_refused_and_nothing_changes(
+    session: Session, consultant: User, provider: User, activity: Activity
+) -> None:
+    placement = refer(session, consultant, activity)
+    with pytest.raises(placements.PlacementError) as error:
+        placements.move(
+            session, provider, placement, step("kennismaking", placement, on=TODAY - timedelta(1))
+        )
+    assert error.value.errors["datum"].startswith("Kies een datum vanaf ")
+    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placement = fresh(session, placement)
+    with pytest.raises(placements.PlacementError) as error:
+        placements.move(
+            session, provider, placement, step("gestart", placement, on=TODAY + timedelta(1))
+        )
+    assert error.value.errors["datum"] == "Kies vandaag of een dag in het verleden."
+    placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+    placement = fresh(session, placement)
+    future_end = step(
+        "afgerond", placement, on=TODAY + timedelta(days=300), outcome="werk", ladder_end=5
+    )
+    with pytest.raises(placements.PlacementError) as error:
+        placements.move(session, consultant, placement, future_end)
+    assert error.value.errors["datum"] == "Kies vandaag of een dag in het verleden."
+    placement = fresh(session, placement)
+    assert (placement.status, placement.end_date) == ("gestart", None)
