@@ -57,7 +57,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], summary: str = "")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}"'
         f' width="{WIDTH}" height="{height}" role="img"'
-        f' aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}">',
+        f' aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" id="{chart_id}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]

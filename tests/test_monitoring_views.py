@@ -144,6 +144,11 @@ def test_page_shows_figures_with_small_numbers_hidden(
         assert (
             f'href="/beheer/resultaten/{slug}.csv?van={ARGS["van"]}&amp;tot={ARGS["tot"]}"' in page
         )
+    # A screen reader says what "–" means, and each download link names its table.
+    assert (
+        '<span aria-hidden="true">–</span><span class="visually-hidden">niet getoond</span>' in page
+    )
+    assert '<span class="visually-hidden">: Aanmeldingen per wijk</span></a>' in page
 
 
 def test_page_draws_accessible_charts_without_small_numbers(

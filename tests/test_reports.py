@@ -196,8 +196,13 @@ def test_occupancy_now_per_provider(
 ) -> None:
     report = make_report(session)
     provider = report.tables["aanbieders"]
-    texts = [cells(provider, r.label)["bezetting"] for r in provider.rows]
-    assert texts == ["70% (7 van 10)", "0 van 4"]  # capacity 4: no percentage
+    centre, north = two_providers
+    names = {
+        a.organisation_id: session.get(Organisation, a.organisation_id).name for a in two_providers
+    }
+    assert cells(provider, names[centre.organisation_id])["bezetting"] == "70% (7 van 10)"
+    # Capacity 4: no percentage.
+    assert cells(provider, names[north.organisation_id])["bezetting"] == "0 van 4"
 
 
 def test_outcomes_and_ladder_movement(

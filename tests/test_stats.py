@@ -172,7 +172,7 @@ def test_bar_chart_is_accessible_svg_without_inline_style_or_script() -> None:
     )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert 'role="img"' in svg
-    assert 'aria-labelledby="grafiek-test-title grafiek-test-desc"' in svg
+    assert 'aria-labelledby="grafiek-test-title" aria-describedby="grafiek-test-desc"' in svg
     assert '<title id="grafiek-test-title">Aanmeldingen per wijk</title>' in svg
     assert "Binnenstad: 12; Assendorp &lt;&amp;&gt;: &lt;5; Wipstrik: 0." in svg
     assert "style=" not in svg and "<script" not in svg
