@@ -237,8 +237,7 @@ def _add_user(
         user.id,
         audit.snapshot(user, ("email", "name", "role", "organisation_id", "team_id")),
     )
-    session.commit()
-    return user
+    return user  # the caller commits (with the one-time link, for an invitation)
 
 
 def set_active(session: Session, actor: Actor, user: User, active: bool) -> None:
