@@ -1,0 +1,10 @@
+"""The WSGI entry point for production: ``gunicorn -w 4 -b 0.0.0.0:8000 wsgi:app``.
+
+Configuration comes from the environment (``SECRET_KEY``, ``DATABASE_URL``, ``ACTIVATIE_*``; see
+the README). Run ``flask --app activatie db upgrade`` before starting the workers: they hold no
+state of their own, so any number can run side by side.
+"""
+
+from activatie import create_app
+
+app = create_app()
