@@ -18,29 +18,12 @@ from sqlmodel import Session, select
 
 from . import audit, geo
 from .audit import Actor
-from .models import Activity, Location, LocationFeature, Organisation, utcnow
+from .models import ACTIVITY_DETAILS, Activity, Location, LocationFeature, Organisation, utcnow
 from .services import set_terms
 from .vocabulary import ORGANISATION_KINDS
 
-ACTIVITY_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "location_id",
-    "programme",
-    "guidance",
-    "min_age",
-    "max_age",
-    "schedule_note",
-    "capacity",
-    "free_places",
-    "waiting_list",
-    "cost",
-    "cost_cents",
-    "access_route",
-    "access_note",
-    "status",
-)
+#: The audited fields of an activity.
+ACTIVITY_FIELDS = (*ACTIVITY_DETAILS, "location_id", "cost_cents")
 FACETS = ("behoeften", "soorten", "doelgroepen", "dagdelen")
 ORGANISATION_FIELDS = ("name", "description", "website", "phone", "email")
 LOCATION_FIELDS = (

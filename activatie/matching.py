@@ -317,6 +317,12 @@ def match(
 
     # Entries sort by rank: (-score, local km, title, id, position, ...); the position in the
     # input keeps two entries from ever comparing candidates.
+    def ranked(
+        candidate: Candidate, position: int, local: float, exact: float | None
+    ) -> tuple[float, float, str, int, int, Candidate, float | None]:
+        points = score(intake, candidate, local, limit_km)
+        return (-points, local, candidate.title, candidate.id, position, candidate, exact)
+
     passed: list[tuple[float, float, str, int, int, Candidate, float | None]] = []
     near: list[tuple[float, float, str, int, int, Candidate, float | None, str, str | None]] = []
     for position, candidate in enumerate(candidates):
@@ -327,45 +333,17 @@ def match(
         if failure is None:
             inside, exact = within(local, limit_km, candidate.point)
             if inside:
-                points = score(intake, candidate, local, limit_km)
-                passed.append(
-                    (-points, local, candidate.title, candidate.id, position, candidate, exact)
-                )
+                passed.append(ranked(candidate, position, local, exact))
                 continue
             inside, exact2 = within(local, near_km, candidate.point)
             if inside:
-                points = score(intake, candidate, local, limit_km)
-                near.append(
-                    (
-                        -points,
-                        local,
-                        candidate.title,
-                        candidate.id,
-                        position,
-                        candidate,
-                        exact if exact is not None else exact2,
-                        "afstand",
-                        None,
-                    )
-                )
+                found = exact if exact is not None else exact2
+                near.append((*ranked(candidate, position, local, found), "afstand", None))
             continue
         assert isinstance(failure, Failure)
         inside, exact = within(local, reach_km, candidate.point)
         if inside:
-            points = score(intake, candidate, local, limit_km)
-            near.append(
-                (
-                    -points,
-                    local,
-                    candidate.title,
-                    candidate.id,
-                    position,
-                    candidate,
-                    exact,
-                    failure.rule,
-                    failure.reason,
-                )
-            )
+            near.append((*ranked(candidate, position, local, exact), failure.rule, failure.reason))
 
     best = passed if options.match_limit is None else heapq.nsmallest(options.match_limit, passed)
 

@@ -149,6 +149,26 @@ class LocationFeature(SQLModel, table=True):
     feature: str = Field(max_length=40, primary_key=True)
 
 
+#: What a provider (or an import) says about an activity, the same in forms, import and audit.
+ACTIVITY_DETAILS = (
+    "title",
+    "summary",
+    "description",
+    "programme",
+    "guidance",
+    "min_age",
+    "max_age",
+    "schedule_note",
+    "capacity",
+    "free_places",
+    "waiting_list",
+    "cost",
+    "access_route",
+    "access_note",
+    "status",
+)
+
+
 class Activity(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "slug"),

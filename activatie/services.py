@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from . import geo
 from .models import (
+    ACTIVITY_DETAILS,
     Activity,
     ActivityTerm,
     Location,
@@ -202,23 +203,7 @@ def _upsert_activity(
         activity.version += 1
         counts.updated["activiteiten"] += 1
     activity.location = location
-    for name in (
-        "title",
-        "summary",
-        "description",
-        "programme",
-        "guidance",
-        "min_age",
-        "max_age",
-        "schedule_note",
-        "capacity",
-        "free_places",
-        "waiting_list",
-        "cost",
-        "access_route",
-        "access_note",
-        "status",
-    ):
+    for name in ACTIVITY_DETAILS:
         setattr(activity, name, getattr(record, name))
     activity.cost_cents = record.cost_cents
     activity.is_approved = True

@@ -27,7 +27,7 @@ from ..forms import (
     SelectChoice,
     options,
 )
-from ..models import Activity, ApiToken, Location, Organisation, UserRole, utcnow
+from ..models import ACTIVITY_DETAILS, Activity, ApiToken, Location, Organisation, UserRole, utcnow
 from ..queries import make_geocoder
 from . import parse_id, referrals
 
@@ -160,25 +160,7 @@ def _activity_values(form: ActivityForm) -> tuple[dict[str, Any], dict[str, list
 
 
 def _fill_activity_form(form: ActivityForm, activity: Activity) -> None:
-    for name in (
-        "title",
-        "summary",
-        "description",
-        "location_id",
-        "programme",
-        "guidance",
-        "min_age",
-        "max_age",
-        "schedule_note",
-        "capacity",
-        "free_places",
-        "waiting_list",
-        "cost",
-        "access_route",
-        "access_note",
-        "status",
-        "version",
-    ):
+    for name in (*ACTIVITY_DETAILS, "location_id", "version"):
         getattr(form, name).data = getattr(activity, name)
     form.cost_euro.data = (
         None if activity.cost_cents is None else Decimal(activity.cost_cents) / 100
