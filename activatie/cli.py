@@ -37,7 +37,9 @@ def seed_command() -> None:
     count = services.load_postcodes(session, seed.read_postcodes())
     catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
     counts = services.load_catalogue(session, catalogue, make_geocoder(session, current_app.config))
+    signposts = services.load_signposts(session, seed.read_signposts())
     click.echo(f"{count} postcodes geladen.")
+    click.echo(f"{signposts} verwijzingen geladen.")
     _report(counts)
 
 

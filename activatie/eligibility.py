@@ -260,3 +260,51 @@ def check_sah(on: date, birth_date: date | None = None, age: int | None = None) 
 
 def _refuse(reason: str) -> SahCheck:
     return SahCheck(eligible=False, reason=reason, message=MESSAGES[reason])
+
+
+#: How far ahead the AOW date is announced (issue: "within 6 months").
+AOW_NOTICE_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class AowNotice:
+    """The AOW age comes soon: on ``day`` (exact when ``exact``, otherwise the earliest day it
+    can be for someone of this age), ``days`` from today."""
+
+    day: date
+    days: int
+    exact: bool
+
+    @property
+    def message(self) -> str:
+        """What the resident (or the consultant) reads, in plain Dutch."""
+        after = "Daarna kunt u terecht bij Daginvulling “Goede dagen”."
+        if not self.exact:
+            return (
+                "Misschien bereikt u binnen een half jaar de AOW-leeftijd. Vul de "
+                f"geboortedatum in, dan ziet u wanneer. {after}"
+            )
+        if self.days == 1:
+            return f"Morgen bereikt u de AOW-leeftijd. {after}"
+        return f"Over {self.days} dagen bereikt u de AOW-leeftijd. {after}"
+
+
+def aow_notice(
+    on: date, birth_date: date | None = None, age: int | None = None
+) -> AowNotice | None:
+    """Return a notice when the AOW age is reached after ``on`` but within six months.
+
+    With a birth date the day is exact. With only an age it is the earliest AOW day of anyone
+    that age, and the notice says it depends on the birth date. None when the AOW age has been
+    reached already, or lies further ahead.
+    """
+    if birth_date is not None:
+        day, exact = aow_date(birth_date), True
+    elif age is not None:
+        earliest_birth, _ = birth_dates_for_age(age, on)
+        day, exact = aow_date(earliest_birth), False
+    else:
+        return None
+    if not on < day <= add_months(on, AOW_NOTICE_MONTHS):
+        return None
+    return AowNotice(day=day, days=(day - on).days, exact=exact)

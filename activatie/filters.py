@@ -19,6 +19,7 @@ from .vocabulary import (
     NEEDS,
     PROGRAMMES,
     SLOTS,
+    TARGET_GROUPS,
     Vocabulary,
 )
 
@@ -48,6 +49,7 @@ class ActivityFilters:
     text: str = ""
     types: frozenset[str] = frozenset()
     needs: frozenset[str] = frozenset()
+    target_groups: frozenset[str] = frozenset()
     days: frozenset[str] = frozenset()
     parts: frozenset[str] = frozenset()
     extra_slots: frozenset[str] = frozenset()
@@ -78,6 +80,7 @@ ACTIVITY_PARAMS = (
     "q",
     "soorten",
     "behoeften",
+    "doelgroepen",
     "dagen",
     "dagdelen",
     "toegankelijkheid",
@@ -124,6 +127,7 @@ def parse_activity_filters(
         text=text,
         types=read_terms(args, "soorten", ACTIVITY_TYPES, errors, "soort activiteit"),
         needs=read_terms(args, "behoeften", NEEDS, errors, "behoefte"),
+        target_groups=read_terms(args, "doelgroepen", TARGET_GROUPS, errors, "doelgroep"),
         days=read_terms(args, "dagen", DAYS, errors, "dag"),
         parts=parts,
         extra_slots=slots,

@@ -3,20 +3,34 @@
 Nothing read here is stored or logged. Parameter names are Dutch and the same everywhere:
 ``postcode``, ``geboortedatum`` or ``leeftijd``, ``behoeften``, ``interesses``, ``dagdelen``
 (slots like ``di_ochtend``), ``vervoer``, ``max_afstand_km``, ``max_minuten``, ``begeleiding``,
-``toegankelijkheid``, ``alleen_gratis`` and ``ook_vol``; ``limiet`` (1 to 200, default 50) says
-how many of the best matches to show.
+``toegankelijkheid``, ``alleen_gratis`` and ``ook_vol``; ``doelgroepen`` (the resident's
+circumstances, optional: they rank, never exclude) and ``ook_zelfstandig`` (the consultant accepts
+*zelfstandig* for someone who needs *licht* guidance); ``limiet`` (1 to 200, default 50) says how
+many of the best matches to show.
+
+Activatie is for residents of Zwolle: a well-formed postcode outside the municipality's table is
+answered as such (:data:`OUTSIDE_ZWOLLE`), not as an unknown postcode.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from . import eligibility, geo
 from .filters import Args, InvalidInput, read_bool, read_number, read_postcode, read_terms
 from .matching import DEFAULT_MATCH_LIMIT, Intake
-from .vocabulary import ACCESSIBILITY, ACTIVITY_TYPES, GUIDANCE, NEEDS, SLOTS, TRAVEL_MODES
+from .vocabulary import (
+    ACCESSIBILITY,
+    ACTIVITY_TYPES,
+    GUIDANCE,
+    NEEDS,
+    SLOTS,
+    TARGET_GROUPS,
+    TRAVEL_MODES,
+)
 
 MATCH_PARAMS = (
     "postcode",
@@ -32,7 +46,15 @@ MATCH_PARAMS = (
     "toegankelijkheid",
     "alleen_gratis",
     "ook_vol",
+    "doelgroepen",
+    "ook_zelfstandig",
     "limiet",
+)
+
+#: What a resident with a postcode outside Zwolle reads (the parameter ``postcode``, 422).
+OUTSIDE_ZWOLLE = (
+    "Activatie is voor inwoners van Zwolle. Woont u in een andere gemeente? Vraag bij het "
+    "Wmo-loket of het sociaal team van uw eigen gemeente wat er bij u in de buurt is."
 )
 
 #: ``limiet``: how many of the best matches a result shows, at most.
@@ -61,6 +83,8 @@ class IntakeRequest:
     include_full: bool
     #: How many of the best matches to show (``limiet``).
     match_limit: int = DEFAULT_MATCH_LIMIT
+    circumstances: frozenset[str] = frozenset()
+    widen_guidance: bool = False
 
 
 def parse_intake(args: Args, today: date, *, strict: bool = False) -> IntakeRequest:
@@ -106,6 +130,8 @@ def parse_intake(args: Args, today: date, *, strict: bool = False) -> IntakeRequ
         only_free=read_bool(args, "alleen_gratis", errors),
         include_full=read_bool(args, "ook_vol", errors),
         match_limit=int(limit) if limit is not None else DEFAULT_MATCH_LIMIT,
+        circumstances=read_terms(args, "doelgroepen", TARGET_GROUPS, errors, "doelgroep"),
+        widen_guidance=read_bool(args, "ook_zelfstandig", errors),
     )
     if errors:
         raise InvalidInput(errors)
@@ -148,10 +174,24 @@ class Resident:
     intake: Intake
     check: eligibility.SahCheck
     postcode_hit: geo.PostcodeHit
+    #: The AOW age comes within six months (None otherwise); derived, never stored.
+    aow_notice: eligibility.AowNotice | None = None
 
 
-def resolve(request: IntakeRequest, geocoder: geo.SupportsGeocode, today: date) -> Resident:
-    """Locate the postcode and apply the AOW rule; raise InvalidInput (422) when either fails."""
+def resolve(
+    request: IntakeRequest,
+    geocoder: geo.SupportsGeocode,
+    today: date,
+    in_service_area: Callable[[str], bool] | None = None,
+) -> Resident:
+    """Locate the postcode and apply the AOW rule; raise InvalidInput (422) when either fails.
+
+    :param in_service_area: whether a normalised postcode lies in Zwolle; a postcode outside it
+        gets :data:`OUTSIDE_ZWOLLE` (and is never sent to an online geocoder).
+    """
+    postcode = geo.normalise_postcode(request.postcode)
+    if postcode is not None and in_service_area is not None and not in_service_area(postcode):
+        raise InvalidInput({"postcode": OUTSIDE_ZWOLLE}, status=422)
     try:
         hit = geo.resolve_postcode(geocoder, request.postcode)
     except ValueError as error:
@@ -166,6 +206,11 @@ def resolve(request: IntakeRequest, geocoder: geo.SupportsGeocode, today: date) 
         assert request.age is not None
         age = request.age
         aow_reached = bool(eligibility.has_reached_aow_by_age(age, today))
+    notice = (
+        None
+        if aow_reached
+        else eligibility.aow_notice(today, birth_date=request.birth_date, age=request.age)
+    )
     intake = Intake(
         age=age,
         aow_reached=aow_reached,
@@ -180,5 +225,8 @@ def resolve(request: IntakeRequest, geocoder: geo.SupportsGeocode, today: date) 
         accessibility=request.accessibility,
         only_free=request.only_free,
         include_full=request.include_full,
+        circumstances=request.circumstances,
+        widen_guidance=request.widen_guidance,
+        aow_soon=notice is not None,
     )
-    return Resident(intake=intake, check=check, postcode_hit=hit)
+    return Resident(intake=intake, check=check, postcode_hit=hit, aow_notice=notice)

@@ -12,23 +12,36 @@ each activity into a :class:`Candidate` and prefilters them with a bounding box 
 * ``verouderd`` — not confirmed for more than ``Options.stale_after_days`` days: hidden;
 * ``dagdelen`` — when the resident names day parts, the activity shares at least one of them;
 * ``toegankelijkheid`` — every accessibility requirement is met by the location;
+* ``begeleiding`` — never less guidance than the resident needs: *intensief* only with
+  *intensief*; *licht* with *licht* or more, or also *zelfstandig* when the consultant widens it
+  (``Intake.widen_guidance``);
 * ``afstand`` — within the effective maximum distance (:func:`effective_max_distance_km`);
 * ``plekken`` — a free place, or a waiting list when the resident asks to see full activities;
-* ``kosten`` — free of charge when the resident asks for that.
+* ``kosten`` — free of charge when the resident asks for that;
+* ``aansluiting`` — the fit floor: when the resident names needs or interests, the activity fits
+  at least one of them; and a match always scores above zero.
 
 **Near misses** are activities that break exactly one rule, and only a bendable one
-(:data:`BENDABLE_RULES`); age, programme, status and stale data never produce a near miss. A "te
+(:data:`BENDABLE_RULES`); age, programme, status, stale data and guidance never produce a near
+miss, and a near miss must still fit a stated need or interest (unless the fit floor is the one
+rule it breaks). A "te
 ver" near miss lies within :data:`NEAR_MISS_DISTANCE_FACTOR` times the maximum distance, so that
 prefiltering with :func:`search_radius_km` never changes the result.
 
 **Score** (transparent and deterministic; higher is better):
 
+* +1 to start with (:data:`BASE_POINTS`), so an activity that keeps every rule and is near
+  scores above zero even when the resident names nothing;
 * +3 for every need of the resident the activity helps with (:data:`NEED_POINTS`);
 * +3 for every activity type the resident is interested in (:data:`INTEREST_POINTS`);
 * up to +3 for distance, falling linearly from 3 at 0 km to 0 at the maximum distance, and 0
   beyond it (:data:`DISTANCE_POINTS`) — so moving an activity further away never raises its score;
+* +2 for every circumstance of the resident (``doelgroepen``: NAH, autisme, ...) the activity
+  names as one it has experience with (:data:`TARGET_GROUP_POINTS`); one that names none is not
+  excluded, it just ranks lower;
 * guidance, when the resident says what they need: +2 when the activity offers exactly that level,
-  +1 when it offers more, -2 when it offers less; 0 when the resident does not say.
+  +1 when it offers more, -2 for *zelfstandig* when the consultant widened *licht*; 0 when the
+  resident does not say.
 
 The score is rounded to two decimals. Results are ordered by score (high first), then distance
 (near first), then title, then id, so the order does not depend on the order of the candidates.
@@ -69,16 +82,20 @@ from activatie.vocabulary import (
     GUIDANCE,
     NEEDS,
     SLOTS,
+    TARGET_GROUPS,
     TRAVEL_MODES,
     Vocabulary,
+    describe_slots,
 )
 
+BASE_POINTS = 1.0
 NEED_POINTS = 3.0
 INTEREST_POINTS = 3.0
 DISTANCE_POINTS = 3.0
 GUIDANCE_EXACT_POINTS = 2.0
 GUIDANCE_MORE_POINTS = 1.0
 GUIDANCE_LESS_POINTS = -2.0
+TARGET_GROUP_POINTS = 2.0
 
 #: Straight-line km used for public transport, which has no speed to turn minutes into km.
 OV_DEFAULT_KM = 10.0
@@ -112,10 +129,17 @@ RULES: tuple[str, ...] = (
     "afstand",
     "plekken",
     "kosten",
+    "begeleiding",
+    "aansluiting",
 )
 
 #: Rules a near miss may break (one of them, once).
-BENDABLE_RULES = frozenset({"dagdelen", "toegankelijkheid", "afstand", "plekken", "kosten"})
+BENDABLE_RULES = frozenset(
+    {"dagdelen", "toegankelijkheid", "afstand", "plekken", "kosten", "aansluiting"}
+)
+
+#: What a near miss on the fit floor says.
+NO_FIT_REASON = "past niet bij wat u zoekt"
 
 _RULE_LABELS: dict[str, str] = {
     "leeftijd_programma": "leeftijd voor dit programma",
@@ -127,6 +151,8 @@ _RULE_LABELS: dict[str, str] = {
     "afstand": "afstand",
     "plekken": "vrije plekken",
     "kosten": "kosten",
+    "begeleiding": "genoeg begeleiding",
+    "aansluiting": "past bij wat u zoekt",
 }
 
 # How to say that a location lacks something; read aloud as "niet rolstoeltoegankelijk".
@@ -142,24 +168,33 @@ _MISSING_ACCESSIBILITY: dict[str, str] = {
 # How to travel, as it follows "ongeveer 13 minuten".
 _TRAVEL_VERBS: dict[str, str] = {"lopen": "lopen", "fiets": "fietsen", "ov": "met bus of trein"}
 
-SIGNPOST_TEXTS: dict[str, str] = {
-    "goede_dagen": (
-        "U heeft de AOW-leeftijd. Sociale Activatie en Herstel is voor mensen van 18 jaar tot de "
-        "AOW-leeftijd. Voor u is er Daginvulling “Goede dagen”: activiteiten overdag voor mensen "
-        "vanaf de AOW-leeftijd. Het Sociaal Wijkteam helpt u graag op weg."
-    ),
-    "perspectief": (
-        "Heeft u de hele tijd begeleiding nodig? Dan past Dagbesteding “Perspectief” misschien "
-        "beter. Daar is altijd een begeleider bij u. U heeft daarvoor een besluit en een plan van "
-        "het Sociaal Wijkteam nodig. Neem contact op met het Sociaal Wijkteam: zij kijken samen "
-        "met u wat past."
-    ),
-    "jeugd": (
-        "Sociale Activatie en Herstel is voor mensen vanaf 18 jaar. Voor kinderen die wat extra "
-        "aandacht nodig hebben, zijn er sportclubs in Zwolle die hen graag laten meedoen. Hier "
-        "ziet u alleen die activiteiten, als ze passen bij de leeftijd."
-    ),
+# What an activity's experience with a circumstance reads like in a reason.
+_EXPERIENCE: dict[str, str] = {
+    "psychisch": "ervaring met psychische klachten",
+    "lichamelijk": "ervaring met een lichamelijke beperking of ziekte",
+    "herstel": "ervaring met mensen die herstellen",
+    "nah": "ervaring met NAH (niet-aangeboren hersenletsel)",
+    "autisme": "ervaring met autisme",
+    "gedrag": "ervaring met gedragsproblemen",
+    "lvb": "ervaring met een licht verstandelijke beperking",
+    "verslaving": "ervaring met herstel van verslaving",
+    "eenzaamheid": "ervaring met mensen die weinig contacten hebben",
+    "jeugd_extra_aandacht": "ervaring met kinderen die extra aandacht nodig hebben",
 }
+
+#: Signposts to neighbouring provisions, in the order they are shown. When each applies is decided
+#: by :func:`signposts_for`; what each says and how to reach it is data (``activatie.signposts``).
+SIGNPOST_KEYS: tuple[str, ...] = (
+    "goede_dagen",
+    "perspectief",
+    "wijkteam",
+    "tiem",
+    "jeugd",
+    "jeugdfonds",
+    "samen_zwolle",
+)
+WORK_NEED = "werkvaardigheden"
+INTENSIVE = "intensief"
 
 
 @dataclass(frozen=True)
@@ -184,6 +219,8 @@ class Candidate:
     waiting_list: bool
     cost: str
     last_confirmed: date
+    #: Circumstances the activity has experience with (``doelgroepen``).
+    target_groups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -203,6 +240,12 @@ class Intake:
     accessibility: frozenset[str] = frozenset()
     only_free: bool = False
     include_full: bool = False
+    #: The resident's circumstances (``doelgroepen``): they rank, they never exclude.
+    circumstances: frozenset[str] = frozenset()
+    #: The consultant accepts *zelfstandig* for someone who needs *licht* guidance.
+    widen_guidance: bool = False
+    #: The AOW age is reached within six months (``eligibility.aow_soon``).
+    aow_soon: bool = False
 
     def __post_init__(self) -> None:
         if self.travel_mode not in TRAVEL_MODES:
@@ -329,18 +372,27 @@ def match(
         failure = _only_bendable_failure(intake, candidate, today, options)
         if failure is _HOPELESS:
             continue
+        fits = fits_floor(intake, candidate)
         local = frame.distance_km(candidate.point)
         if failure is None:
             inside, exact = within(local, limit_km, candidate.point)
             if inside:
-                passed.append(ranked(candidate, position, local, exact))
+                entry = ranked(candidate, position, local, exact)
+                if fits and entry[0] < 0:  # the score is above zero
+                    passed.append(entry)
+                else:
+                    near.append((*entry, "aansluiting", NO_FIT_REASON))
                 continue
+            if not fits:
+                continue  # too far and fits nothing asked: two rules
             inside, exact2 = within(local, near_km, candidate.point)
             if inside:
                 found = exact if exact is not None else exact2
                 near.append((*ranked(candidate, position, local, found), "afstand", None))
             continue
         assert isinstance(failure, Failure)
+        if not fits:
+            continue
         inside, exact = within(local, reach_km, candidate.point)
         if inside:
             near.append((*ranked(candidate, position, local, exact), failure.rule, failure.reason))
@@ -380,7 +432,7 @@ def match(
     return MatchResult(
         matches=matches,
         near_misses=near_misses,
-        signposts=signposts_for(intake),
+        signposts=signposts_for(intake, found_any=bool(passed)),
         max_distance_km=limit_km,
         total_matches=len(passed),
     )
@@ -412,6 +464,7 @@ def _only_bendable_failure(
         and intake.accessibility <= candidate.accessibility
         and (candidate.free_places > 0 or (candidate.waiting_list and intake.include_full))
         and (not intake.only_free or candidate.cost == FREE_COST)
+        and _enough_guidance(intake, candidate.guidance)
     ):
         return None
     found: Failure | None = None
@@ -483,6 +536,8 @@ def rule_failures(
         "afstand": _distance_reason(distance, limit_km),
         "plekken": _places_reason(intake, candidate),
         "kosten": _cost_reason(intake, candidate),
+        "begeleiding": _guidance_reason(intake, candidate),
+        "aansluiting": _fit_reason(intake, candidate, distance, limit_km),
     }
     return [Failure(rule, reasons[rule]) for rule in RULES if reasons[rule] is not None]
 
@@ -523,7 +578,9 @@ def _stale_reason(candidate: Candidate, today: date, options: Options) -> str | 
 def _slots_reason(intake: Intake, candidate: Candidate) -> str | None:
     if not intake.slots or intake.slots & candidate.slots:
         return None
-    return f"niet op {_join(_labels(SLOTS, intake.slots), 'of')}"
+    asked = f"niet op {_join(_labels(SLOTS, intake.slots), 'of')}"
+    runs = describe_slots(candidate.slots)
+    return f"{asked}; wel op {runs}" if runs else f"{asked}; vraag de aanbieder naar de tijden"
 
 
 def _accessibility_reason(intake: Intake, candidate: Candidate) -> str | None:
@@ -559,6 +616,43 @@ def _cost_reason(intake: Intake, candidate: Candidate) -> str | None:
     return "niet gratis"
 
 
+def _enough_guidance(intake: Intake, offered: str) -> bool:
+    """Return whether ``offered`` guidance is at least what the resident needs.
+
+    *Zelfstandig* for someone who needs *licht* counts only when the consultant widened it;
+    nothing below *intensief* ever counts for someone who needs *intensief*. An unknown level
+    (neither side in :data:`GUIDANCE`) is not judged.
+    """
+    comparison = _compare_guidance(intake.guidance, offered)
+    if comparison is None or comparison >= 0:
+        return True
+    return intake.widen_guidance and intake.guidance == "licht" and offered == "zelfstandig"
+
+
+def _guidance_reason(intake: Intake, candidate: Candidate) -> str | None:
+    if _enough_guidance(intake, candidate.guidance):
+        return None
+    return f"minder begeleiding dan nodig ({GUIDANCE.label_of(candidate.guidance)})"
+
+
+def fits_floor(intake: Intake, candidate: Candidate) -> bool:
+    """Return whether ``candidate`` fits at least one stated need or interest (True if none)."""
+    if not intake.needs and not intake.interests:
+        return True
+    return not (
+        intake.needs.isdisjoint(candidate.needs) and intake.interests.isdisjoint(candidate.types)
+    )
+
+
+def _fit_reason(
+    intake: Intake, candidate: Candidate, distance: float, limit_km: float
+) -> str | None:
+    """The fit floor: a stated need or interest fits, and the score is above zero."""
+    if fits_floor(intake, candidate) and score(intake, candidate, distance, limit_km) > 0:
+        return None
+    return NO_FIT_REASON
+
+
 #: The rules that need no distance, in the order of :data:`RULES`, as
 #: ``check(intake, candidate, today, options) -> reason or None``.
 _NON_DISTANCE_CHECKS: tuple[
@@ -572,6 +666,7 @@ _NON_DISTANCE_CHECKS: tuple[
     ("toegankelijkheid", lambda i, c, t, o: _accessibility_reason(i, c)),
     ("plekken", lambda i, c, t, o: _places_reason(i, c)),
     ("kosten", lambda i, c, t, o: _cost_reason(i, c)),
+    ("begeleiding", lambda i, c, t, o: _guidance_reason(i, c)),
 )
 
 
@@ -582,8 +677,10 @@ def score(intake: Intake, candidate: Candidate, distance: float, limit_km: float
     :param limit_km: the effective maximum distance in km.
     """
     points = (
-        NEED_POINTS * len(intake.needs & candidate.needs)
+        BASE_POINTS
+        + NEED_POINTS * len(intake.needs & candidate.needs)
         + INTEREST_POINTS * len(intake.interests & candidate.types)
+        + TARGET_GROUP_POINTS * len(intake.circumstances & candidate.target_groups)
         + _distance_points(distance, limit_km)
         + _guidance_points(intake.guidance, candidate.guidance)
     )
@@ -635,7 +732,15 @@ def _build_match(intake: Intake, candidate: Candidate, distance: float, points: 
     reasons = [_travel_text(intake.travel_mode, candidate, distance, minutes)]
     if fits:
         reasons.append(f"past bij: {', '.join(fits)}")
-    reasons.append(_availability_text(candidate, free_slots))
+    reasons += [
+        _EXPERIENCE.get(key, key)
+        for key in TARGET_GROUPS.keys
+        if key in intake.circumstances & candidate.target_groups
+    ]
+    when = describe_slots(wanted_slots)
+    if when:
+        reasons.append(f"op {when}")
+    reasons.append(availability_text(candidate))
     reasons.append(_guidance_text(intake.guidance, candidate.guidance))
     if candidate.cost != FREE_COST:
         reasons.append(COSTS.label_of(candidate.cost))
@@ -652,32 +757,42 @@ def _travel_text(mode: str, candidate: Candidate, distance: float, minutes: int 
     return km
 
 
-def _availability_text(candidate: Candidate, free_slots: list[str]) -> str:
+def availability_text(candidate: Candidate) -> str:
+    """Free places are counted per activity, never per day part: "3 plekken vrij"."""
     if candidate.free_places <= 0:
-        return "vol — er is een wachtlijst"
-    if free_slots:
-        return f"plek vrij op {_join(free_slots, 'en')}"
-    return "plek vrij"
+        return "vol — er is een wachtlijst" if candidate.waiting_list else "vol"
+    if candidate.free_places == 1:
+        return "1 plek vrij"
+    return f"{candidate.free_places} plekken vrij"
 
 
 def _guidance_text(needed: str | None, offered: str) -> str:
     text = f"begeleiding: {GUIDANCE.label_of(offered)}"
     comparison = _compare_guidance(needed, offered)
     if comparison is not None and comparison < 0:
-        return f"{text} (minder dan gevraagd)"
+        return f"{text} (minder dan gevraagd, zo afgesproken)"
     return text
 
 
-def signposts_for(intake: Intake) -> list[str]:
-    """Return the keys of :data:`SIGNPOST_TEXTS` that apply to ``intake``."""
-    keys = []
-    if intake.aow_reached:
-        keys.append("goede_dagen")
-    if intake.guidance == "intensief":
-        keys.append("perspectief")
-    if intake.age < SAH_MIN_AGE:
-        keys.append("jeugd")
-    return keys
+def signposts_for(intake: Intake, *, found_any: bool) -> list[str]:
+    """Return the keys of :data:`SIGNPOST_KEYS` that apply to ``intake``, in that order.
+
+    * ``goede_dagen`` — the AOW age is reached, or will be within six months;
+    * ``perspectief`` and ``wijkteam`` — the resident needs a guide the whole time;
+    * ``wijkteam`` and ``samen_zwolle`` — nothing fits (``found_any`` is False);
+    * ``tiem`` — the resident wants work experience, a step towards (adapted) paid work;
+    * ``jeugd`` and ``jeugdfonds`` — a child: sports clubs, and help with the club fee.
+    """
+    applies = {
+        "goede_dagen": intake.aow_reached or intake.aow_soon,
+        "perspectief": intake.guidance == INTENSIVE,
+        "wijkteam": intake.guidance == INTENSIVE or not found_any,
+        "tiem": WORK_NEED in intake.needs and intake.age >= SAH_MIN_AGE,
+        "jeugd": intake.age < SAH_MIN_AGE,
+        "jeugdfonds": intake.age < SAH_MIN_AGE,
+        "samen_zwolle": not found_any,
+    }
+    return [key for key in SIGNPOST_KEYS if applies[key]]
 
 
 def explain_rule(rule: str) -> str:

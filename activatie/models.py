@@ -471,3 +471,25 @@ class JobRun(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     ran_at: datetime = _timestamp()
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False))
+
+
+class Signpost(SQLModel, table=True):
+    """A neighbouring provision we point people to (``activatie.signposts``), kept by the gemeente.
+
+    The key is fixed by the matcher (when it applies); everything a person reads is data here.
+    """
+
+    __tablename__ = "signpost"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=30, unique=True)
+    name: str = Field(max_length=120)
+    purpose: str = Field(default="", max_length=300)
+    audience: str = Field(default="", max_length=300)
+    text: str = Field(default="", max_length=1000)
+    phone: str = Field(default="", max_length=40)
+    website: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=200)
+    is_example: bool = Field(default=False)
+    updated_at: datetime = _timestamp()
+    version: int = Field(default=1)

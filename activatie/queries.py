@@ -24,7 +24,9 @@ from .models import (
     LocationFeature,
     Organisation,
     PostcodeArea,
+    Signpost,
 )
+from .signposts import SignpostInfo
 
 
 def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]:
@@ -47,6 +49,15 @@ def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]
         )
 
     return lookup
+
+
+def in_service_area(session: Session) -> Callable[[str], bool]:
+    """Return a check whether a normalised postcode lies in Zwolle: its PC4 is in the table."""
+
+    def check(postcode: str) -> bool:
+        return session.get(PostcodeArea, geo.pc4_of(postcode)) is not None
+
+    return check
 
 
 #: ``GEOCODER`` settings: the offline table only, or the offline table and then PDOK.
@@ -135,13 +146,55 @@ class DatabasePostcodeCache:
                     connection.exec_driver_sql("PRAGMA busy_timeout=30000")  # as in db.py
 
 
-def is_public() -> ColumnElement[bool]:
-    """Listings a resident may see: approved, of an approved organisation, and running."""
-    return and_(
+def signposts(session: Session) -> dict[str, SignpostInfo]:
+    """Return the gemeente's signposts by key (keys without a row fall back to the defaults)."""
+    return {
+        row.key: SignpostInfo(
+            key=row.key,
+            name=row.name,
+            purpose=row.purpose,
+            audience=row.audience,
+            text=row.text,
+            phone=row.phone,
+            website=row.website,
+            address=row.address,
+            is_example=row.is_example,
+        )
+        for row in session.exec(select(Signpost))
+    }
+
+
+def hidden_before(today: date, hide_after_days: int) -> datetime:
+    """Return the moment before which a listing's last confirmation hides it from the public.
+
+    A listing not confirmed for ``hide_after_days`` (``HIDE_AFTER_DAYS``, 180) is left out of
+    the public directory, the public API and matching; its provider and the beheerder still see
+    it, and nothing is deleted.
+    """
+    return datetime.combine(today, time.min, tzinfo=UTC) - timedelta(days=hide_after_days)
+
+
+def is_public(confirmed_since: datetime | None = None) -> ColumnElement[bool]:
+    """Listings a resident may see: approved, of an approved organisation, running, and (when
+    ``confirmed_since`` is given) confirmed since then."""
+    conditions = [
         Activity.is_approved.is_(True),  # type: ignore[attr-defined]
         Organisation.is_approved.is_(True),  # type: ignore[attr-defined]
         Activity.status == "actief",
+    ]
+    if confirmed_since is not None:
+        conditions.append(Activity.confirmed_at >= confirmed_since)
+    return and_(*conditions)
+
+
+def is_confirmed_since(activity: Activity, confirmed_since: datetime | None) -> bool:
+    return confirmed_since is None or is_confirmed_at_or_after(
+        activity.confirmed_at, confirmed_since
     )
+
+
+def is_confirmed_at_or_after(confirmed_at: datetime, since: datetime) -> bool:
+    return _as_utc(confirmed_at) >= since
 
 
 def has_term(facet: str, keys: frozenset[str]) -> ColumnElement[bool]:
@@ -212,9 +265,11 @@ class Page:
         return min(self.page * self.size, self.total)
 
 
-def filter_conditions(filters: ActivityFilters) -> list[ColumnElement[bool]]:
+def filter_conditions(
+    filters: ActivityFilters, confirmed_since: datetime | None = None
+) -> list[ColumnElement[bool]]:
     """Return the SQL conditions for every filter except distance."""
-    conditions = [is_public()]
+    conditions = [is_public(confirmed_since)]
     if filters.text:
         needle = filters.text.lower()
         conditions.append(
@@ -233,6 +288,7 @@ def filter_conditions(filters: ActivityFilters) -> list[ColumnElement[bool]]:
     for facet, keys in (
         ("soorten", filters.types),
         ("behoeften", filters.needs),
+        ("doelgroepen", filters.target_groups),
         ("dagdelen", filters.slots),
     ):
         if keys:
@@ -260,10 +316,17 @@ def within_distance(centre: geo.Point, radius_km: float) -> list[ColumnElement[b
 
 
 def search_activities(
-    session: Session, filters: ActivityFilters, size: int, centre: geo.Point | None = None
+    session: Session,
+    filters: ActivityFilters,
+    size: int,
+    centre: geo.Point | None = None,
+    confirmed_since: datetime | None = None,
 ) -> Page:
-    """Return one page of public activities matching ``filters``, nearest first from ``centre``."""
-    conditions = filter_conditions(filters)
+    """Return one page of public activities matching ``filters``, nearest first from ``centre``.
+
+    :param confirmed_since: leave out listings last confirmed before then (:func:`hidden_before`).
+    """
+    conditions = filter_conditions(filters, confirmed_since)
     if centre is not None and filters.max_distance_km is not None:
         conditions += within_distance(centre, filters.max_distance_km)
     base = (
@@ -300,10 +363,15 @@ def search_activities(
     return Page(items=items, total=total, page=filters.page, size=size)
 
 
-def get_public_activity(session: Session, activity_id: int) -> Activity | None:
-    """Return an approved activity of an approved organisation, whatever its status."""
+def get_public_activity(
+    session: Session, activity_id: int, confirmed_since: datetime | None = None
+) -> Activity | None:
+    """Return an approved activity of an approved organisation, whatever its status, unless it
+    was last confirmed before ``confirmed_since``."""
     activity = session.get(Activity, activity_id)
     if activity is None or not activity.is_approved or not activity.organisation.is_approved:
+        return None
+    if not is_confirmed_since(activity, confirmed_since):
         return None
     return activity
 
@@ -315,18 +383,27 @@ def get_public_organisation(session: Session, organisation_id: int) -> Organisat
     return organisation
 
 
-def public_activities_of(organisation: Organisation) -> list[Activity]:
-    return [a for a in organisation.activities if a.is_approved and a.status != "beeindigd"]
+def public_activities_of(
+    organisation: Organisation, confirmed_since: datetime | None = None
+) -> list[Activity]:
+    return [
+        a
+        for a in organisation.activities
+        if a.is_approved and a.status != "beeindigd" and is_confirmed_since(a, confirmed_since)
+    ]
 
 
 def list_organisations(
-    session: Session, kind: str | None = None, exclude_kind: str | None = None
+    session: Session,
+    kind: str | None = None,
+    exclude_kind: str | None = None,
+    confirmed_since: datetime | None = None,
 ) -> list[tuple[Organisation, int]]:
     """Return approved organisations with their number of public activities, by name."""
     count = (
         select(func.count())
         .select_from(Activity)
-        .where(Activity.organisation_id == Organisation.id, is_public())
+        .where(Activity.organisation_id == Organisation.id, is_public(confirmed_since))
         .correlate(Organisation)
         .scalar_subquery()
     )
@@ -431,6 +508,7 @@ def match_candidates(
             waiting_list=row[12],
             cost=row[13],
             last_confirmed=_as_utc(row[14]).date(),
+            target_groups=_split(row[19]),
         )
         for row in rows
     ]
@@ -515,6 +593,7 @@ def _candidates_statement(sah_eligible: bool, capped: bool) -> Any:
             terms("behoeften"),
             terms("soorten"),
             features,
+            terms("doelgroepen"),
         )
         .select_from(nearest)
         .join(Activity, Activity.id == nearest.c.id)
@@ -587,9 +666,7 @@ def find_matches(
         :func:`match_candidates` for the trade-off); None for all.
     """
     options = matching.Options(stale_after_days=hide_after_days, match_limit=match_limit)
-    confirmed_since = datetime.combine(today, time.min, tzinfo=UTC) - timedelta(
-        days=hide_after_days
-    )
+    confirmed_since = hidden_before(today, hide_after_days)
 
     def read(cap: int | None) -> list[matching.Candidate]:
         return match_candidates(

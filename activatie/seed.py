@@ -25,6 +25,7 @@ from .records import (
     dutch_errors,
 )
 from .services import CatalogueError
+from .signposts import SignpostInfo
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -114,6 +115,26 @@ def read_postcodes(path: Path | None = None) -> list[PostcodeArea]:
             )
             for row in csv.DictReader(handle)
         ]
+
+
+def read_signposts(path: Path | None = None) -> list[SignpostInfo]:
+    """Read the example signposts (``seeds/verwijzingen.json``); each is marked as example data."""
+    path = path or SEEDS / "verwijzingen.json"
+    entries = json.loads(path.read_text(encoding="utf-8"))["verwijzingen"]
+    return [
+        SignpostInfo(
+            key=entry["sleutel"],
+            name=entry["naam"],
+            purpose=entry["waarvoor"],
+            audience=entry["voor_wie"],
+            text=entry["tekst"],
+            phone=entry.get("telefoon", ""),
+            website=entry.get("website", ""),
+            address=entry.get("adres", ""),
+            is_example=True,
+        )
+        for entry in entries
+    ]
 
 
 def read_catalogue(path: Path) -> CatalogueRecord:

@@ -66,6 +66,10 @@ def selected_list(args: Any, name: str) -> list[str]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(nl_date=nl_date, km=km, euro=euro, nl_number=nl_number)
-    app.jinja_env.globals.update(vocab=vocabulary, url_with=url_with, selected_list=selected_list)
+    from .views import is_stale  # the views package imports this module's app at run time
+
+    app.jinja_env.globals.update(
+        vocab=vocabulary, url_with=url_with, selected_list=selected_list, is_stale=is_stale
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

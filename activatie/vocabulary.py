@@ -175,6 +175,27 @@ SLOTS = Vocabulary(
     ],
 )
 
+
+def describe_slots(keys: object) -> str:
+    """Return weekly slots the way people say them, grouped by day part.
+
+    ``{"di_middag", "do_middag", "ma_ochtend"}`` reads ``maandagochtend, dinsdag- en
+    donderdagmiddag``; unknown keys are left out; no slots give an empty string.
+    """
+    wanted = set(keys)  # type: ignore[call-overload]
+    groups = []
+    for part in DAY_PARTS:
+        days = [day.label for day in DAYS if f"{day.key}_{part.key}" in wanted]
+        if not days:
+            continue
+        word = _PART_WORDS[part.key]
+        if len(days) == 1:
+            groups.append(f"{days[0]}{word}")
+        else:
+            groups.append(f"{'-, '.join(days[:-1])}- en {days[-1]}{word}")
+    return ", ".join(groups)
+
+
 ACCESSIBILITY = Vocabulary(
     "toegankelijkheid",
     "toegankelijkheid",

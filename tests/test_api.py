@@ -81,7 +81,7 @@ def test_paging_links(client: FlaskClient, app, factory: Factory) -> None:
     ("query", "status", "name", "reason"),
     [
         ("postcode=12", 400, "postcode", "Vul een postcode in zoals 8011 of 8011 AB."),
-        ("postcode=9999", 422, "postcode", "We kennen postcode 9999 niet."),
+        ("postcode=9999", 422, "postcode", "Activatie is voor inwoners van Zwolle."),
         (
             "postcode=8011&max_afstand_km=-1",
             400,

@@ -114,19 +114,31 @@ def test_an_old_answer_is_asked_again(session: Session, pdok: dict) -> None:
 
 
 def test_pdok_down_gives_a_clear_message_and_caches_nothing(
-    app: Flask, client: FlaskClient, session: Session, pdok: dict, caplog
+    app: Flask, session: Session, pdok: dict, caplog
 ) -> None:
+    # PDOK serves addresses outside Zwolle (a provider's location, on import).
     app.config["GEOCODER_ADAPTER"] = DownAdapter
-    response = client.get("/activiteiten?postcode=7411BR")
-    html = response.get_data(as_text=True)
-    assert response.status_code in (400, 422)
-    assert "We kunnen postcode 7411 BR nu niet opzoeken." in html
+    with pytest.raises(geo.GeocoderUnavailable) as error:
+        geo.resolve_postcode(queries.make_geocoder(session, app.config), "7411BR")
+    assert str(error.value).startswith("We kunnen postcode 7411 BR nu niet opzoeken.")
     assert session.exec(select(GeocodeCache)).all() == []
     assert "GeocoderTimedOut" in caplog.text and "7411" not in caplog.text
 
+
+def test_a_resident_outside_zwolle_is_told_so_and_pdok_is_never_asked(
+    app: Flask, client: FlaskClient, session: Session, pdok: dict
+) -> None:
+    app.config["GEOCODER_ADAPTER"] = DownAdapter
+    response = client.get("/activiteiten?postcode=7411BR")
+    assert response.status_code == 422
+    assert "Activatie is voor inwoners van Zwolle." in response.get_data(as_text=True)
     api = client.get("/api/v1/matches?postcode=7411BR&leeftijd=40")
     assert api.status_code == 422
-    assert "nu niet opzoeken" in api.get_data(as_text=True)
+    assert api.get_json()["invalid_params"][0]["reason"].startswith(
+        "Activatie is voor inwoners van Zwolle."
+    )
+    assert asked(DownAdapter) == [] and asked(DeventerAdapter) == []
+    assert session.exec(select(GeocodeCache)).all() == []
 
 
 def test_an_unknown_geocoder_setting_refuses_to_start(tmp_path) -> None:

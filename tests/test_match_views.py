@@ -54,7 +54,7 @@ def test_consultant_sees_matches_with_reasons_and_near_misses(
         data={
             "postcode": "8011",
             "leeftijd": "45",
-            "behoeften": ["herstel"],
+            "behoeften": ["herstel", "werkvaardigheden"],
             "interesses": "groen",
             "max_afstand_km": "6",
         },
@@ -62,11 +62,13 @@ def test_consultant_sees_matches_with_reasons_and_near_misses(
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "1 plek past" in html
+    assert 'id="verwijzing-tiem"' in html  # work experience was asked
     assert "Stadsmoestuin" in html
     assert "ongeveer 1 minuut fietsen" in html
     assert "past bij: herstellen in eigen tempo, tuin en groen" in html
-    assert "plek vrij op dinsdagochtend" in html
-    # The full bike workshop is a near miss, with the rule that excludes it.
+    assert "op dinsdagochtend" in html and "plekken vrij" in html
+    assert "Score " in html  # the consultant sees the ranking score
+    # The full bike workshop fits "werkervaring": a near miss, with the rule that excludes it.
     assert "Past bijna" in html
     assert "Fietsen repareren" in html and "vol, wel een wachtlijst" in html
     # Children's football is not for a 45-year-old: neither a match nor a near miss.
@@ -94,7 +96,7 @@ def test_consultant_sees_the_total_and_the_best_ones(consultant: FlaskClient, sm
 @pytest.mark.parametrize(
     ("data", "status", "message"),
     [
-        ({"postcode": "9999", "leeftijd": "40"}, 422, "We kennen postcode 9999 niet."),
+        ({"postcode": "9999", "leeftijd": "40"}, 422, "Activatie is voor inwoners van Zwolle."),
         ({"postcode": "80", "leeftijd": "40"}, 400, "Vul een postcode in zoals 8011 of 8011 AB."),
         (
             {"postcode": "8011", "geboortedatum": "01-01-2999"},
@@ -197,7 +199,8 @@ def test_resident_walks_through_the_steps_to_results(client: FlaskClient, small)
     assert "Dit past bij u" in results
     assert "Stadsmoestuin" in results
     assert "0,2 km — ongeveer 3 minuten lopen" in results
-    assert "plek vrij op dinsdagochtend" in results
+    assert "op dinsdagochtend" in results and "plekken vrij" in results
+    assert "Score" not in results  # residents never see scores
 
 
 def test_resident_can_go_back_a_step_keeping_answers(client: FlaskClient, small) -> None:
@@ -225,7 +228,7 @@ def test_resident_with_nothing_ticked_still_gets_results(client: FlaskClient, sm
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"postcode": "1234", "leeftijd": "50"}, "We kennen postcode 1234 niet."),
+        ({"postcode": "1234", "leeftijd": "50"}, "Activatie is voor inwoners van Zwolle."),
         ({"postcode": "8011", "leeftijd": "130"}, "De leeftijd mag hoogstens 125 zijn."),
         ({"postcode": "8011"}, "Vul een leeftijd of geboortedatum in."),
         (
@@ -275,7 +278,7 @@ def test_api_days_and_birth_date(client: FlaskClient, small) -> None:
         "&max_afstand_km=6&ook_vol=ja"
     ).get_json()
     assert [m["activiteit"]["titel"] for m in body["matches"]] == ["Fietsen repareren"]
-    assert body["bijna_passend"][0]["reden"] == "niet op donderdagmiddag"
+    assert body["bijna_passend"][0]["reden"] == "niet op donderdagmiddag; wel op dinsdagochtend"
 
 
 def test_api_returns_the_best_matches_and_the_total(client: FlaskClient, small) -> None:

@@ -15,8 +15,9 @@ from activatie.matching import (
     BENDABLE_RULES,
     DEFAULT_MATCH_LIMIT,
     DEFAULT_OPTIONS,
+    NO_FIT_REASON,
     RULES,
-    SIGNPOST_TEXTS,
+    SIGNPOST_KEYS,
     Candidate,
     Intake,
     MatchResult,
@@ -27,7 +28,14 @@ from activatie.matching import (
     score,
     search_radius_km,
 )
-from activatie.vocabulary import ACCESSIBILITY, ACTIVITY_TYPES, GUIDANCE, NEEDS, SLOTS
+from activatie.vocabulary import (
+    ACCESSIBILITY,
+    ACTIVITY_TYPES,
+    GUIDANCE,
+    NEEDS,
+    SLOTS,
+    TARGET_GROUPS,
+)
 
 ZWOLLE = Point(52.51, 6.09)
 TODAY = date(2025, 6, 2)
@@ -137,7 +145,19 @@ def test_slots_must_overlap_when_given() -> None:
     assert outcome(make_intake(slots=frozenset({"di_ochtend", "vr_avond"})), candidate) == "match"
     asked = frozenset({"do_middag", "di_middag"})
     assert outcome(make_intake(slots=asked), candidate) == (
-        "near:dagdelen: niet op dinsdagmiddag of donderdagmiddag"
+        "near:dagdelen: niet op dinsdagmiddag of donderdagmiddag; wel op dinsdagochtend"
+    )
+
+
+def test_a_near_miss_on_days_says_when_it_does_run() -> None:
+    candidate = make_candidate(slots=frozenset({"di_middag", "do_middag", "ma_ochtend"}))
+    intake = make_intake(slots=frozenset({"ma_middag"}))
+    assert outcome(intake, candidate) == (
+        "near:dagdelen: niet op maandagmiddag; wel op maandagochtend, dinsdag- en donderdagmiddag"
+    )
+    no_times = make_candidate(slots=frozenset())
+    assert outcome(intake, no_times) == (
+        "near:dagdelen: niet op maandagmiddag; vraag de aanbieder naar de tijden"
     )
 
 
@@ -313,7 +333,7 @@ def many_candidates(count: int) -> list[Candidate]:
             id=n,
             title=f"Activiteit {n:03}",
             point=offset(0.05 + 0.04 * n, bearing=(37.0 * n) % 360),
-            needs=frozenset({"dagritme"}) if n % 3 == 0 else frozenset(),
+            target_groups=frozenset({"nah"}) if n % 3 == 0 else frozenset(),
         )
         for n in range(count)
     ]
@@ -321,7 +341,7 @@ def many_candidates(count: int) -> list[Candidate]:
 
 def test_only_the_best_matches_are_returned_with_the_total() -> None:
     candidates = many_candidates(80)
-    intake = make_intake(needs=frozenset({"dagritme"}))
+    intake = make_intake(circumstances=frozenset({"nah"}))
     everything = match(intake, candidates, TODAY, Options(match_limit=None))
     assert everything.total_matches == len(everything.matches) == 80
 
@@ -334,7 +354,8 @@ def test_only_the_best_matches_are_returned_with_the_total() -> None:
     top = match(intake, list(reversed(candidates)), TODAY, Options(match_limit=3))
     assert top.total_matches == 80
     assert top.matches == everything.matches[:3]
-    assert all(m.candidate.needs for m in top.matches)  # a fitting need outranks distance
+    # A named circumstance outranks distance.
+    assert all(m.candidate.target_groups for m in top.matches)
 
 
 def test_a_limit_above_the_number_of_matches_returns_them_all() -> None:
@@ -358,29 +379,50 @@ def test_a_negative_limit_is_refused() -> None:
 
 def test_aow_age_signposts_goede_dagen_and_hides_sah() -> None:
     result = match(make_intake(age=68, aow_reached=True), [make_candidate()], TODAY)
-    assert result.signposts == ["goede_dagen"]
+    assert result.signposts == ["goede_dagen", "wijkteam", "samen_zwolle"]
     assert result.matches == [] and result.near_misses == []
 
 
-def test_continuous_guidance_signposts_perspectief() -> None:
-    result = match(make_intake(guidance="intensief"), [make_candidate()], TODAY)
-    assert result.signposts == ["perspectief"]
+def test_aow_soon_signposts_goede_dagen_beside_the_matches() -> None:
+    result = match(make_intake(age=66, aow_soon=True), [make_candidate()], TODAY)
+    assert result.signposts == ["goede_dagen"]
+    assert len(result.matches) == 1
 
 
-def test_children_are_signposted_to_youth_sports() -> None:
+def test_continuous_guidance_signposts_perspectief_and_the_wijkteam() -> None:
+    result = match(make_intake(guidance="intensief"), [make_candidate(guidance="intensief")], TODAY)
+    assert result.signposts == ["perspectief", "wijkteam"]
+
+
+def test_children_are_signposted_to_youth_sports_and_the_jeugdfonds() -> None:
     youth = make_candidate(id=2, programme="inclusief_sporten", min_age=8, max_age=14)
     result = match(make_intake(age=12), [make_candidate(), youth], TODAY)
-    assert result.signposts == ["jeugd"]
+    assert result.signposts == ["jeugd", "jeugdfonds"]
     assert [found.candidate.id for found in result.matches] == [2]
 
 
-def test_no_signposts_for_an_adult_under_aow_age() -> None:
-    assert match(make_intake(guidance="licht"), [], TODAY).signposts == []
+def test_work_experience_signposts_tiem() -> None:
+    work = make_candidate(needs=frozenset({"werkvaardigheden"}))
+    result = match(make_intake(needs=frozenset({"werkvaardigheden"})), [work], TODAY)
+    assert result.signposts == ["tiem"]
+
+
+def test_nothing_found_signposts_the_wijkteam_and_samen_zwolle() -> None:
+    assert match(make_intake(guidance="licht"), [], TODAY).signposts == [
+        "wijkteam",
+        "samen_zwolle",
+    ]
+
+
+def test_no_signposts_for_an_adult_under_aow_age_with_a_match() -> None:
+    assert match(make_intake(guidance="licht"), [make_candidate()], TODAY).signposts == []
 
 
 def test_every_signpost_and_rule_has_dutch_text() -> None:
-    assert set(SIGNPOST_TEXTS) == {"goede_dagen", "perspectief", "jeugd"}
-    assert all(text.strip() for text in SIGNPOST_TEXTS.values())
+    from activatie.signposts import DEFAULTS
+
+    assert tuple(DEFAULTS) == SIGNPOST_KEYS
+    assert all(s.name and s.text and s.purpose and s.audience for s in DEFAULTS.values())
     assert all(explain_rule(rule).strip() for rule in RULES)
     assert explain_rule("plekken") == "vrije plekken"
     assert explain_rule("onbekend") == "onbekend"
@@ -400,14 +442,15 @@ def test_reasons_for_a_full_example() -> None:
     assert found.reasons == [
         "2,4 km — ongeveer 13 minuten fietsen",
         "past bij: sociale contacten, tuin en groen",
-        "plek vrij op dinsdagochtend",
+        "op dinsdagochtend",
+        "3 plekken vrij",
         "begeleiding: lichte begeleiding aanwezig",
     ]
     assert found.fits == ["sociale contacten", "tuin en groen"]
     assert found.free_slots == ["dinsdagochtend"]
     assert found.minutes == 13
     assert found.distance_km == pytest.approx(2.4)
-    assert found.score == round(3 + 3 + 3 * (1 - 2.4 / FIETS_20_MIN_KM) + 2, 2)
+    assert found.score == round(1 + 3 + 3 + 3 * (1 - 2.4 / FIETS_20_MIN_KM) + 2, 2)
 
 
 def test_reasons_for_public_transport() -> None:
@@ -424,7 +467,8 @@ def test_reasons_for_public_transport() -> None:
 def test_no_slots_asked_lists_all_slots_of_the_activity() -> None:
     (found,) = match(make_intake(), [make_candidate()], TODAY).matches
     assert found.free_slots == ["dinsdagochtend", "donderdagmiddag"]
-    assert "plek vrij op dinsdagochtend en donderdagmiddag" in found.reasons
+    assert "op dinsdagochtend, donderdagmiddag" in found.reasons
+    assert "3 plekken vrij" in found.reasons
 
 
 @pytest.mark.parametrize(
@@ -439,15 +483,25 @@ def test_no_slots_asked_lists_all_slots_of_the_activity() -> None:
 def test_guidance_points(needed: str | None, offered: str, points: int) -> None:
     intake = make_intake(guidance=needed)
     candidate = make_candidate(guidance=offered, needs=frozenset(), types=frozenset())
-    assert score(intake, candidate, 1.0, 2.0) == 1.5 + points
+    assert score(intake, candidate, 1.0, 2.0) == 1 + 1.5 + points
 
 
-def test_less_guidance_than_needed_is_said() -> None:
-    intake = make_intake(guidance="licht")
-    (found,) = match(intake, [make_candidate(guidance="zelfstandig")], TODAY).matches
+def test_less_guidance_only_when_the_consultant_widens_light_guidance() -> None:
+    independent = make_candidate(guidance="zelfstandig")
+    assert outcome(make_intake(guidance="licht"), independent) == "hidden"
+    widened = make_intake(guidance="licht", widen_guidance=True)
+    (found,) = match(widened, [independent], TODAY).matches
     assert found.reasons[-1] == (
-        "begeleiding: zelfstandig, met vast aanspreekpunt (minder dan gevraagd)"
+        "begeleiding: zelfstandig, met vast aanspreekpunt (minder dan gevraagd, zo afgesproken)"
     )
+
+
+@pytest.mark.parametrize("offered", ["zelfstandig", "licht"])
+@pytest.mark.parametrize("widen", [False, True])
+def test_intensive_guidance_is_never_matched_to_less(offered: str, widen: bool) -> None:
+    intake = make_intake(guidance="intensief", widen_guidance=widen)
+    assert outcome(intake, make_candidate(guidance=offered)) == "hidden"
+    assert outcome(intake, make_candidate(guidance="intensief")) == "match"
 
 
 def test_ties_are_broken_by_distance_then_title_then_id() -> None:
@@ -457,9 +511,9 @@ def test_ties_are_broken_by_distance_then_title_then_id() -> None:
         make_candidate(id=3, title="A", point=here),
         make_candidate(id=2, title="A", point=here),
         make_candidate(id=1, title="C", point=offset(0.5)),
-        make_candidate(id=5, title="A", point=here, needs=frozenset({"bewegen"})),
+        make_candidate(id=5, title="A", point=here, target_groups=frozenset({"nah"})),
     ]
-    intake = make_intake(needs=frozenset({"bewegen"}))
+    intake = make_intake(circumstances=frozenset({"nah"}))
     result = match(intake, candidates, TODAY)
     assert [found.candidate.id for found in result.matches] == [5, 1, 2, 3, 4]
 
@@ -504,6 +558,7 @@ candidates = st.builds(
     waiting_list=st.booleans(),
     cost=st.sampled_from(["gratis", "eigen_bijdrage"]),
     last_confirmed=st.integers(0, 200).map(lambda days: TODAY - timedelta(days=days)),
+    target_groups=subsets(TARGET_GROUPS.keys, 3),
 )
 
 intakes = st.builds(
@@ -521,6 +576,8 @@ intakes = st.builds(
     accessibility=st.just(frozenset()) | subsets(ACCESSIBILITY.keys, 2),
     only_free=st.booleans(),
     include_full=st.booleans(),
+    circumstances=st.just(frozenset()) | subsets(TARGET_GROUPS.keys, 2),
+    widen_guidance=st.booleans(),
 )
 
 
@@ -552,8 +609,41 @@ def broken_rules(intake: Intake, candidate: Candidate) -> list[str]:
         "afstand": distance <= expected_limit_km(intake),
         "plekken": candidate.free_places > 0 or (intake.include_full and candidate.waiting_list),
         "kosten": not intake.only_free or candidate.cost == "gratis",
+        "begeleiding": _enough_guidance(intake, candidate.guidance),
+        "aansluiting": _fits_something(intake, candidate),
     }
     return [rule for rule, kept in checks.items() if not kept]
+
+
+_GUIDANCE_ORDER = {"zelfstandig": 0, "licht": 1, "intensief": 2}
+
+
+def _enough_guidance(intake: Intake, offered: str) -> bool:
+    if intake.guidance is None or _GUIDANCE_ORDER[offered] >= _GUIDANCE_ORDER[intake.guidance]:
+        return True
+    return intake.widen_guidance and (intake.guidance, offered) == ("licht", "zelfstandig")
+
+
+def _fits_something(intake: Intake, candidate: Candidate) -> bool:
+    if not intake.needs and not intake.interests:
+        return True
+    return bool(intake.needs & candidate.needs or intake.interests & candidate.types)
+
+
+def expected_outcome(intake: Intake, candidate: Candidate) -> tuple[str, str | None]:
+    """Return ("match", None), ("near", rule) or ("hidden", None), independently of the module.
+
+    A candidate that keeps every rule but scores zero or less is a near miss on the fit floor.
+    """
+    broken = broken_rules(intake, candidate)
+    if not broken:
+        points = score(
+            intake, candidate, distance_km(intake.point, candidate.point), expected_limit_km(intake)
+        )
+        return ("match", None) if points > 0 else ("near", "aansluiting")
+    if len(broken) == 1 and broken[0] in BENDABLE_RULES:
+        return ("near", broken[0])
+    return ("hidden", None)
 
 
 @st.composite
@@ -580,7 +670,12 @@ def test_matches_keep_every_hard_rule_and_miss_none(
     assert result.max_distance_km == pytest.approx(expected_limit_km(intake))
     matched = {m.candidate.id for m in result.matches}
     for candidate in found:
-        assert (candidate.id in matched) == (broken_rules(intake, candidate) == [])
+        assert (candidate.id in matched) == (expected_outcome(intake, candidate)[0] == "match")
+    for found_match in result.matches:
+        # The fit floor (issue: no match scores zero or less, or fits none of the stated needs).
+        assert found_match.score > 0
+        assert _fits_something(intake, found_match.candidate)
+        assert _enough_guidance(intake, found_match.candidate.guidance)
 
 
 @PROPERTY_SETTINGS
@@ -592,8 +687,11 @@ def test_near_misses_break_exactly_one_bendable_rule(
     result = match(intake, found, TODAY)
     assert len(result.near_misses) <= Options().near_miss_limit
     for near in result.near_misses:
-        assert broken_rules(intake, near.candidate) == [near.rule]
+        assert expected_outcome(intake, near.candidate) == ("near", near.rule)
         assert near.rule in BENDABLE_RULES
+        if near.rule != "aansluiting":
+            assert _fits_something(intake, near.candidate)
+        assert _enough_guidance(intake, near.candidate.guidance)
         assert near.distance_km <= search_radius_km(intake)
     if intake.aow_reached:
         shown = result.matches + result.near_misses
@@ -630,7 +728,13 @@ def test_moving_further_away_never_raises_the_score(
 ) -> None:
     # Keep every rule except distance satisfied, so the candidate stays visible while it can.
     intake = replace(
-        intake, age=40, aow_reached=False, slots=frozenset(), accessibility=frozenset()
+        intake,
+        age=40,
+        aow_reached=False,
+        slots=frozenset(),
+        accessibility=frozenset(),
+        needs=frozenset(),
+        interests=frozenset(),
     )
     candidate = replace(
         candidate,
@@ -641,6 +745,7 @@ def test_moving_further_away_never_raises_the_score(
         free_places=1,
         cost="gratis",
         last_confirmed=TODAY,
+        guidance="intensief",
     )
     radius = search_radius_km(intake)
     frame = LocalFrame.around(intake.point)
@@ -674,3 +779,54 @@ def test_score_is_non_increasing_in_distance(
     assert score(intake, candidate, further_km, limit_km) <= score(
         intake, candidate, near_km, limit_km
     )
+
+
+# --- the fit floor and the rules that never bend (issue: results people can trust) -------------
+
+
+def test_a_stated_need_that_nothing_fits_is_a_near_miss_not_a_match() -> None:
+    intake = make_intake(needs=frozenset({"werkvaardigheden"}))
+    assert outcome(intake, make_candidate()) == f"near:aansluiting: {NO_FIT_REASON}"
+    assert NO_FIT_REASON == "past niet bij wat u zoekt"
+    interested = make_intake(needs=frozenset({"werkvaardigheden"}), interests=frozenset({"groen"}))
+    assert outcome(interested, make_candidate()) == "match"  # an interest fits: enough
+
+
+def test_a_named_circumstance_ranks_higher_and_says_so_but_never_excludes() -> None:
+    intake = make_intake(circumstances=frozenset({"nah", "autisme"}))
+    plain = make_candidate(id=1, point=offset(0.5))
+    experienced = make_candidate(id=2, point=offset(1.5), target_groups=frozenset({"nah"}))
+    result = match(intake, [plain, experienced], TODAY)
+    assert [m.candidate.id for m in result.matches] == [2, 1]
+    assert "ervaring met NAH (niet-aangeboren hersenletsel)" in result.matches[0].reasons
+    assert not any("ervaring" in reason for reason in result.matches[1].reasons)
+
+
+@pytest.mark.parametrize(
+    ("free", "waiting", "text"),
+    [
+        (3, False, "3 plekken vrij"),
+        (1, False, "1 plek vrij"),
+        (0, True, "vol — er is een wachtlijst"),
+    ],
+)
+def test_free_places_are_counted_per_activity(free: int, waiting: bool, text: str) -> None:
+    intake = make_intake(include_full=True)
+    (found,) = match(
+        intake, [make_candidate(free_places=free, waiting_list=waiting)], TODAY
+    ).matches
+    assert text in found.reasons
+    assert not any("plek vrij op" in reason for reason in found.reasons)
+
+
+@PROPERTY_SETTINGS
+@pytest.mark.parametrize("rule", [r for r in RULES if r != "aansluiting"])
+@given(scenario=scenarios())
+def test_a_candidate_that_breaks_a_hard_rule_is_never_a_match(
+    rule: str, scenario: tuple[Intake, list[Candidate]]
+) -> None:
+    intake, found = scenario
+    matched = {m.candidate.id for m in match(intake, found, TODAY).matches}
+    for candidate in found:
+        if rule in broken_rules(intake, candidate):
+            assert candidate.id not in matched

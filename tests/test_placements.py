@@ -298,7 +298,7 @@ def test_two_people_moving_the_same_aanmelding_one_wins(
 def test_consultant_refers_from_the_match_results(
     app: Flask, factory: Factory, consultant: User, session: Session
 ) -> None:
-    factory.activity(title="Stadsmoestuin", free_places=3)
+    factory.activity(title="Stadsmoestuin", free_places=3, needs=["herstel"])
     client = login_as(app.test_client(), consultant)
     results = client.post(
         "/consulent/matchen", data={"postcode": "8011", "leeftijd": "35", "behoeften": "herstel"}

@@ -109,7 +109,7 @@ def test_pagination_moves_through_results(client: FlaskClient, app, factory: Fac
     ("query", "status", "message"),
     [
         ("postcode=80", 400, "Vul een postcode in zoals 8011 of 8011 AB."),
-        ("postcode=9999", 422, "We kennen postcode 9999 niet."),
+        ("postcode=9999", 422, "Activatie is voor inwoners van Zwolle."),
         ("postcode=8011&max_afstand_km=-2", 400, "De afstand moet 0 of meer zijn."),
         ("postcode=8011&max_afstand_km=veel", 400, "De afstand moet een getal zijn."),
         ("max_afstand_km=5", 400, "Vul ook een postcode in om op afstand te zoeken."),
@@ -220,6 +220,6 @@ def test_example_data_notice_shows_only_with_example_data(client: FlaskClient, f
 
 def test_choices_stay_ticked_when_another_field_is_wrong(client: FlaskClient, small) -> None:
     html = client.get("/activiteiten?soorten=groen&dagen=di&postcode=9999").get_data(as_text=True)
-    assert "We kennen postcode 9999 niet." in html
+    assert "Activatie is voor inwoners van Zwolle." in html
     assert re.search(r'value="groen"\s+checked', html)
     assert re.search(r'value="di"\s+checked', html)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from flask import abort
+from datetime import datetime
+
+from flask import abort, current_app
+
+from .. import queries
+from ..models import local_today
 
 MAX_ID = 2**31 - 1
+
+
+def public_since() -> datetime:
+    """Listings last confirmed before this moment are hidden from the public (HIDE_AFTER_DAYS)."""
+    return queries.hidden_before(local_today(), current_app.config["HIDE_AFTER_DAYS"])
+
+
+def is_stale(confirmed_at: datetime) -> bool:
+    """Whether a listing is flagged "niet recent gecontroleerd" (STALE_AFTER_DAYS)."""
+    since = queries.hidden_before(local_today(), current_app.config["STALE_AFTER_DAYS"])
+    return not queries.is_confirmed_at_or_after(confirmed_at, since)
 
 
 def parse_id(raw: str, what: str) -> int:

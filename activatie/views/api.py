@@ -13,6 +13,7 @@ from ..errors import problem
 from ..filters import InvalidInput, parse_activity_filters
 from ..models import Activity, ApiToken, Location, Organisation, local_today
 from ..security import csrf
+from ..signposts import SignpostInfo
 from ..vocabulary import (
     ACCESS_ROUTES,
     ACCESSIBILITY,
@@ -27,7 +28,7 @@ from ..vocabulary import (
     TRAVEL_MODES,
     Vocabulary,
 )
-from . import parse_id
+from . import is_stale, parse_id, public_since
 from .matching import run_match
 from .public import locate
 
@@ -59,7 +60,7 @@ def activities() -> Response:
         centre = locate(session, filters.postcode)
     except InvalidInput as error:
         return invalid(error)
-    page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre)
+    page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre, public_since())
     if filters.page > page.pages:
         return problem(404, f"Pagina {filters.page} bestaat niet; er zijn {page.pages} pagina's.")
     links = {"self": {"href": _page_url(filters.page)}}
@@ -98,10 +99,14 @@ def matches() -> Response:
     except InvalidInput as error:
         return invalid(error)
     result = outcome.result
+    notice = outcome.resident.aow_notice
     return jsonify(
         {
             "max_afstand_km": round(result.max_distance_km, 2),
-            "verwijzingen": [{"sleutel": key, "tekst": text} for key, text in outcome.signposts],
+            "aow_datum": notice.day.isoformat() if notice and notice.exact else None,
+            "dagen_tot_aow": notice.days if notice and notice.exact else None,
+            "aow_melding": notice.message if notice else None,
+            "verwijzingen": [signpost_json(signpost) for signpost in outcome.signposts],
             "totaal": result.total_matches,
             "matches": [
                 {
@@ -137,9 +142,25 @@ def _brief(candidate: matching.Candidate) -> dict[str, Any]:
     }
 
 
+def signpost_json(signpost: SignpostInfo) -> dict[str, Any]:
+    return {
+        "sleutel": signpost.key,
+        "naam": signpost.name,
+        "waarvoor": signpost.purpose,
+        "voor_wie": signpost.audience,
+        "tekst": signpost.text,
+        "telefoon": signpost.phone or None,
+        "website": signpost.website or None,
+        "adres": signpost.address or None,
+        "voorbeelddata": signpost.is_example,
+    }
+
+
 @bp.get("/activiteiten/<raw_id>")
 def activity(raw_id: str) -> Response:
-    item = queries.get_public_activity(get_session(), parse_id(raw_id, "Activiteit"))
+    item = queries.get_public_activity(
+        get_session(), parse_id(raw_id, "Activiteit"), public_since()
+    )
     if item is None:
         return problem(404, "Deze activiteit bestaat niet (meer).")
     return jsonify(activity_json(item))
@@ -206,7 +227,7 @@ def _bearer_token() -> ApiToken | None:
 
 @bp.get("/aanbieders")
 def organisations() -> Response:
-    rows = queries.list_organisations(get_session())
+    rows = queries.list_organisations(get_session(), confirmed_since=public_since())
     return jsonify(
         {"aanbieders": [organisation_json(org) | {"aantal_activiteiten": n} for org, n in rows]}
     )
@@ -219,7 +240,11 @@ def organisation(raw_id: str) -> Response:
         return problem(404, "Deze aanbieder bestaat niet (meer).")
     return jsonify(
         organisation_json(org)
-        | {"activiteiten": [activity_json(a) for a in queries.public_activities_of(org)]}
+        | {
+            "activiteiten": [
+                activity_json(a) for a in queries.public_activities_of(org, public_since())
+            ]
+        }
     )
 
 
@@ -304,6 +329,8 @@ def activity_json(activity: Activity, distance_km: float | None = None) -> dict[
         "status": activity.status,
         "laatst_bijgewerkt": activity.updated_at.isoformat(),
         "laatst_bevestigd": activity.confirmed_on.isoformat(),
+        "laatst_gecontroleerd": activity.confirmed_on.isoformat(),
+        "verouderd": is_stale(activity.confirmed_at),
         "_links": {
             "self": {"href": url_for("api.activity", raw_id=activity.id)},
             "html": {"href": url_for("public.activity", raw_id=activity.id)},

@@ -13,7 +13,7 @@ from ..filters import InvalidInput
 from ..forms import ReferralForm
 from ..models import Activity, UserRole, local_today
 from ..vocabulary import NEEDS
-from . import parse_id, referrals
+from . import parse_id, public_since, referrals
 from .matching import run_match
 
 bp = Blueprint("consultant", __name__, url_prefix="/consulent")
@@ -78,7 +78,9 @@ def new_placement() -> Response | tuple[str, int]:
 def _referable(session, raw_id: str | None) -> Activity:
     if not raw_id:
         abort(400, description="Kies eerst een activiteit om iemand bij aan te melden.")
-    activity = queries.get_public_activity(session, parse_id(raw_id or "", "Activiteit"))
+    activity = queries.get_public_activity(
+        session, parse_id(raw_id or "", "Activiteit"), public_since()
+    )
     if activity is None:
         abort(404, description="Deze activiteit bestaat niet (meer).")
     return activity

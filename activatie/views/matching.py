@@ -8,10 +8,11 @@ from datetime import date
 from flask import current_app
 
 from .. import intake as intake_module
-from .. import matching, placements, queries
+from .. import matching, placements, queries, signposts
 from ..db import get_session
 from ..filters import Args
 from ..models import Activity
+from ..signposts import SignpostInfo
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,8 @@ class Outcome:
     resident: intake_module.Resident
     result: matching.MatchResult
     activities: dict[int, Activity]
-
-    @property
-    def signposts(self) -> list[tuple[str, str]]:
-        return [(key, matching.SIGNPOST_TEXTS[key]) for key in self.result.signposts]
+    #: The signposts that apply, with the gemeente's current texts and contact details.
+    signposts: list[SignpostInfo]
 
 
 def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
@@ -35,7 +34,10 @@ def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
     session = get_session()
     request = intake_module.parse_intake(args, today, strict=strict)
     resident = intake_module.resolve(
-        request, queries.make_geocoder(session, current_app.config), today
+        request,
+        queries.make_geocoder(session, current_app.config),
+        today,
+        queries.in_service_area(session),
     )
     result = queries.find_matches(
         session,
@@ -51,4 +53,5 @@ def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
             session, today, resident.postcode_hit.postcode[:4], resident.intake.needs
         )
     ids = [m.candidate.id for m in result.matches] + [n.candidate.id for n in result.near_misses]
-    return Outcome(resident, result, queries.activities_by_id(session, ids))
+    shown = signposts.resolve(result.signposts, queries.signposts(session))
+    return Outcome(resident, result, queries.activities_by_id(session, ids), shown)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from .. import geo, queries
+from .. import geo, queries, signposts
 from ..db import get_session
 from ..filters import ActivityFilters, InvalidInput, parse_activity_filters
+from ..intake import OUTSIDE_ZWOLLE
 from ..models import local_today
 from ..vocabulary import ORGANISATION_KINDS
-from . import parse_id
+from . import parse_id, public_since
 from .matching import run_match
 
 bp = Blueprint("public", __name__)
@@ -46,7 +47,7 @@ def activities() -> tuple[str, int]:
             page=None,
             args=request.args,
         ), error.status
-    page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre)
+    page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre, public_since())
     if filters.page > page.pages:
         error = {"pagina": f"Pagina {filters.page} bestaat niet; er zijn {page.pages} pagina's."}
         return render_template(
@@ -58,9 +59,12 @@ def activities() -> tuple[str, int]:
 
 
 def locate(session, postcode: str | None) -> geo.Point | None:
-    """Return the point of ``postcode``, or raise InvalidInput (422) when it is unknown."""
+    """Return the point of ``postcode``, or raise InvalidInput (422) when it is unknown or lies
+    outside Zwolle."""
     if postcode is None:
         return None
+    if not queries.in_service_area(session)(postcode):
+        raise InvalidInput({"postcode": OUTSIDE_ZWOLLE}, status=422)
     try:
         return geo.resolve_postcode(
             queries.make_geocoder(session, current_app.config), postcode
@@ -71,15 +75,21 @@ def locate(session, postcode: str | None) -> geo.Point | None:
 
 @bp.get("/activiteiten/<raw_id>")
 def activity(raw_id: str) -> str:
-    item = queries.get_public_activity(get_session(), parse_id(raw_id, "Activiteit"))
+    session = get_session()
+    item = queries.get_public_activity(session, parse_id(raw_id, "Activiteit"), public_since())
     if item is None:
         abort(404, description="Deze activiteit bestaat niet (meer).")
-    return render_template("public/activity.html", activity=item)
+    shown = signposts.resolve(
+        signposts.for_activity(item.programme, item.cost), queries.signposts(session)
+    )
+    return render_template("public/activity.html", activity=item, signposts=shown)
 
 
 @bp.get("/aanbieders")
 def organisations() -> str:
-    rows = queries.list_organisations(get_session(), exclude_kind="sportvereniging")
+    rows = queries.list_organisations(
+        get_session(), exclude_kind="sportvereniging", confirmed_since=public_since()
+    )
     return render_template("public/organisations.html", rows=rows, kinds=ORGANISATION_KINDS)
 
 
@@ -89,13 +99,17 @@ def organisation(raw_id: str) -> str:
     if org is None:
         abort(404, description="Deze aanbieder bestaat niet (meer).")
     return render_template(
-        "public/organisation.html", org=org, activities=queries.public_activities_of(org)
+        "public/organisation.html",
+        org=org,
+        activities=queries.public_activities_of(org, public_since()),
     )
 
 
 @bp.get("/sportclubs")
 def sports_clubs() -> str:
-    rows = queries.list_organisations(get_session(), kind="sportvereniging")
+    rows = queries.list_organisations(
+        get_session(), kind="sportvereniging", confirmed_since=public_since()
+    )
     return render_template("public/sports_clubs.html", rows=rows)
 
 
@@ -109,7 +123,15 @@ STEPS: tuple[tuple[str, ...], ...] = (
     ("postcode", "leeftijd", "geboortedatum"),
     ("interesses", "behoeften"),
     ("dagdelen",),
-    ("vervoer", "max_minuten", "begeleiding", "toegankelijkheid", "alleen_gratis", "ook_vol"),
+    (
+        "vervoer",
+        "max_minuten",
+        "begeleiding",
+        "toegankelijkheid",
+        "doelgroepen",
+        "alleen_gratis",
+        "ook_vol",
+    ),
 )
 
 
