@@ -385,3 +385,25 @@ class TeamForm(FlaskForm):
             )
         if len(codes) > MAX_TEAM_CODES:
             raise ValidationError(f"Vul hoogstens {MAX_TEAM_CODES} postcodes in.")
+
+
+class SignpostForm(FlaskForm):
+    """What a signpost (verwijzing) says and how to reach it; the beheerder keeps it current."""
+
+    # Empty for a signpost that has no row yet; an edit carries the version it was based on.
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    name = StringField("Naam", validators=[DataRequired(REQUIRED), Length(max=120)])
+    purpose = StringField("Waarvoor is het?", validators=[Length(max=300)])
+    audience = StringField("Voor wie is het?", validators=[Length(max=300)])
+    text = TextAreaField(
+        "Wat we de inwoner vertellen",
+        description="In eenvoudige woorden; spreek de inwoner aan met 'u'.",
+        validators=[DataRequired(REQUIRED), Length(max=1000)],
+    )
+    phone = StringField("Telefoon", validators=[Optional(), Length(max=40)])
+    website = StringField(
+        "Website",
+        description="Begin met https://, of met / voor een pagina van deze site.",
+        validators=[Optional(), Length(max=200)],
+    )
+    address = StringField("Adres", validators=[Optional(), Length(max=200)])

@@ -306,7 +306,7 @@ def save_signpost(
             raise Conflict()
         session.expire(row)
     audit.record(
-        session, actor, "gewijzigd" if before else "aangemaakt", "verwijzing", row.id, details
+        session, actor, "gewijzigd" if before else "aangemaakt", "signpost", row.id, details
     )
     session.commit()
     return row

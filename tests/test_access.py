@@ -82,6 +82,8 @@ ACCESS: dict[str, str] = {
     "admin.teams": ADMIN,
     "admin.new_team": ADMIN,
     "admin.edit_team": ADMIN,
+    "admin.signposts_list": ADMIN,
+    "admin.edit_signpost": ADMIN,
     "monitoring.overview": ADMIN,
     "monitoring.csv": ADMIN,
 }
@@ -199,6 +201,8 @@ def url_for_rule(app: Flask, rule, world: World) -> str:
         values = {"token": "onbekende-link"}
     if rule.endpoint == "admin.audit_trail":
         values["object_type"] = "activiteit"
+    if rule.endpoint == "admin.edit_signpost":
+        values = {"key": "wijkteam"}
     with app.test_request_context():
         return url_for(rule.endpoint, **values) + QUERY.get(rule.endpoint, "").format(**world.ids)
 

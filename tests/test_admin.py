@@ -99,7 +99,7 @@ def test_dashboard_counts_what_needs_attention(admin: FlaskClient, factory: Fact
     assert re.search(r"Aanbieders die wachten op goedkeuring</th>\s*<td>1</td>", html)
     assert re.search(r"Activiteiten die wachten op goedkeuring</th>\s*<td>1</td>", html)
     assert re.search(r"langer dan 90 dagen niet gecontroleerd</th>\s*<td>2</td>", html)
-    assert re.search(r"niet meer getoond bij matchen</th>\s*<td>1</td>", html)
+    assert re.search(r"niet meer openbaar getoond</th>\s*<td>1</td>", html)
     for link in ("/beheer/goedkeuren", "/beheer/verouderd", "/beheer/accounts", "/beheer/teams"):
         assert f'href="{link}"' in html
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from werkzeug.wrappers import Response
 
-from .. import accounts, audit, listings, mail, vocabulary
+from .. import accounts, audit, listings, mail, queries, services, signposts, vocabulary
 from ..audit import Actor
 from ..auth import roles_required
 from ..db import get_session
@@ -27,6 +27,7 @@ from ..forms import (
     AccountForm,
     NewOrganisationForm,
     SelectChoice,
+    SignpostForm,
     TeamForm,
     options,
     pc4_list,
@@ -37,6 +38,7 @@ from ..models import (
     AuditEvent,
     Location,
     Organisation,
+    Signpost,
     Team,
     User,
     UserRole,
@@ -54,6 +56,7 @@ AUDIT_TYPES = {
     "locatie": "location",
     "account": "user",
     "wijkteam": "team",
+    "verwijzing": "signpost",
 }
 _AUDIT_WORDS = {kind: word for word, kind in AUDIT_TYPES.items()}
 _MODELS: dict[str, type] = {
@@ -62,6 +65,7 @@ _MODELS: dict[str, type] = {
     "location": Location,
     "user": User,
     "team": Team,
+    "signpost": Signpost,
 }
 
 
@@ -121,6 +125,7 @@ def dashboard() -> str:
         "stale": _count(Activity, listings.stale_condition(now, _days("STALE_AFTER_DAYS"))),
         "hidden": _count(Activity, listings.stale_condition(now, _days("HIDE_AFTER_DAYS"))),
         "teams": _count(Team),
+        "signposts": len(signposts.DEFAULTS),
     }
     return render_template("admin/dashboard.html", counts=counts)
 
@@ -411,6 +416,10 @@ FIELD_LABELS = {
     "slug": "korte naam in de link",
     "website": "website",
     "phone": "telefoon",
+    "purpose": "waarvoor",
+    "audience": "voor wie",
+    "text": "tekst voor de inwoner",
+    "address": "adres",
     "street": "straat",
     "house_number": "huisnummer",
     "postcode": "postcode",
@@ -527,7 +536,7 @@ def audit_trail(object_type: str, raw_id: str) -> str:
         abort(
             404,
             description="Van dit soort gegevens houden we hier geen wijzigingen bij. Kies "
-            "activiteit, aanbieder, locatie, account of wijkteam.",
+            "activiteit, aanbieder, locatie, account, wijkteam of verwijzing.",
         )
     object_id = parse_id(raw_id, object_type.capitalize())
     session = get_session()
@@ -602,6 +611,56 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
     elif request.method == "POST":
         status = 400
     return render_template("admin/team_form.html", form=form, team=team, problem=problem), status
+
+
+# --- Signposts (verwijzingen) ----------------------------------------------------------------
+
+
+@bp.get("/verwijzingen")
+def signposts_list() -> str:
+    session = get_session()
+    shown = signposts.resolve(signposts.DEFAULTS, queries.signposts(session))
+    ids = {row.key: row.id for row in session.exec(select(Signpost))}
+    return render_template("admin/signposts.html", signposts=shown, ids=ids)
+
+
+@bp.route("/verwijzingen/<key>", methods=["GET", "POST"])
+def edit_signpost(key: str) -> Response | tuple[str, int]:
+    if key not in signposts.DEFAULTS:
+        abort(404, description="Deze verwijzing bestaat niet.")
+    session = get_session()
+    row = session.exec(select(Signpost).where(Signpost.key == key)).first()
+    current = signposts.resolve([key], queries.signposts(session))[0]
+    form = SignpostForm(obj=current if request.method == "GET" else None)
+    if request.method == "GET" and row is not None:
+        form.version.data = str(row.version)
+    problem, status = None, 200
+    if request.method == "POST" and row is not None and not form.version.data:
+        problem, status = "Het formulier is niet compleet. Open de verwijzing opnieuw.", 400
+    elif form.validate_on_submit():
+        values = {name: getattr(form, name).data or "" for name in services.SIGNPOST_FIELDS}
+        seen = int(form.version.data) if form.version.data else None
+        try:
+            services.save_signpost(session, _actor(), key, values, seen)
+        except accounts.Conflict as error:
+            problem, status = str(error), 409
+            session.expire_all()
+            form = SignpostForm(
+                formdata=None, obj=signposts.resolve([key], queries.signposts(session))[0]
+            )
+            form.version.data = str(
+                session.exec(select(Signpost.version).where(Signpost.key == key)).one()
+            )
+        except accounts.AccountError as error:
+            problem, status = str(error), 422
+        else:
+            flash(f"Verwijzing '{values['name']}' is opgeslagen.", "info")
+            return redirect(url_for("admin.signposts_list"))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "admin/signpost_form.html", form=form, key=key, row=row, problem=problem
+    ), status
 
 
 # --- Writes without a service elsewhere (one commit each, audited) ---------------------------
