@@ -72,13 +72,13 @@ location = _located("location")
 
 
 def upgrade() -> None:
+    # Plain ALTER TABLE (no batch copy): on SQLite a batch copy drops and recreates ``location``,
+    # which with foreign keys on would cascade to its activities.
     for name in TABLES:
-        with op.batch_alter_table(name) as batch:
-            batch.add_column(
-                sa.Column(
-                    "district_code", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True
-                )
-            )
+        op.add_column(
+            name,
+            sa.Column("district_code", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+        )
     for pc4, code, name, latitude, longitude, old_latitude, old_longitude in REFERENCE:
         op.execute(
             postcode_area.update()
@@ -101,5 +101,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for name in reversed(TABLES):
-        with op.batch_alter_table(name) as batch:
-            batch.drop_column("district_code")
+        op.drop_column(name, "district_code")  # SQLite 3.35 and later drop a column in place
