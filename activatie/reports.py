@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 
 from sqlmodel import Session, col, func, select
 
@@ -281,13 +282,15 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
     ):
         unmet[(pc4, need)] = int(count)
 
-    districts = sorted(
-        set(known.values())
-        | set(pc4_districts.values())
-        | {p.district for p in placements}
-        | {a.district for a in activities},
-        key=lambda d: d.sort_key,
-    )
+    by_key: dict[str, District] = {}  # one row per key, even if two sources name it differently
+    for district in chain(
+        known.values(),
+        pc4_districts.values(),
+        (p.district for p in placements),
+        (a.district for a in activities),
+    ):
+        by_key.setdefault(district.key, district)
+    districts = sorted(by_key.values(), key=lambda d: d.sort_key)
     return Facts(placements, activities, organisations, districts, pc4_districts, unmet)
 
 

@@ -160,6 +160,25 @@ def test_district_rows_carry_the_cbs_wijk_code_in_cbs_order(
     assert table.header[1] is table.code_column
 
 
+def test_an_activity_outside_the_table_counts_in_the_wijk_its_geocoder_gave(
+    session: Session, factory: Factory
+) -> None:
+    deventer = factory.location(
+        pc4="7411", postcode="7411BR", district="Binnenstad", district_code="WK015001"
+    )
+    factory.activity(location=deventer, capacity=8, free_places=2)
+    factory.activity(capacity=10, free_places=10)  # Grote Kerkplein, Zwolle's Binnenstad
+
+    table = make_report(session).tables["wijken"]
+
+    rows = {row.code: row for row in table.rows if row.label == "Binnenstad"}
+    assert set(rows) == {"WK019310", "WK015001"}  # two wijken of that name, kept apart
+    occupancy = table.column("bezetting")
+    assert rows["WK015001"].cells[occupancy].text == "75% (6 van 8)"
+    assert rows["WK019310"].cells[occupancy].text == "0% (0 van 10)"
+    assert [row.code for row in table.rows][0] == "WK015001"  # in the order of the CBS codes
+
+
 def test_a_column_with_one_small_cell_hides_a_second_cell(
     session: Session, two_providers: tuple[Activity, Activity]
 ) -> None:
