@@ -280,6 +280,7 @@ def synthetic_chunks(
                         "pc4": pc4,
                         "city": _nearest_city(latitude, longitude),
                         "district": None,
+                        "district_code": None,
                         "latitude": latitude,
                         "longitude": longitude,
                         "version": 1,

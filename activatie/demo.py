@@ -53,11 +53,15 @@ FULL = 1000  # the step number of "declined: no place" after a start that found 
 REFERENCE_PREFIX = "VB"
 
 #: Example team areas (the real ones are data the beheerder keeps).
+#: Grouped by the CBS wijken of the PC4s (seeds/zwolle-pc4.csv): Centrum = Binnenstad, Assendorp,
+#: Kamperpoort-Veerallee; Noord = Diezerpoort, Holtenbroek, Aa-landen, Vechtlanden (8034); Oost =
+#: Wipstrik, Berkum, Marsweteringlanden, Haerst (8035); Zuid = Ittersum and Schelle; West = Poort
+#: van Zwolle, Westenholte, Stadshagen.
 TEAMS = {
-    "Voorbeeld: wijkteam Centrum": "8011 8012 8013 8014 8015 8019",
+    "Voorbeeld: wijkteam Centrum": "8011 8012 8013 8019",
     "Voorbeeld: wijkteam Noord": "8021 8022 8031 8032 8033 8034",
-    "Voorbeeld: wijkteam Oost": "8016 8028 8035",
-    "Voorbeeld: wijkteam Zuid": "8017 8023 8024 8025 8026",
+    "Voorbeeld: wijkteam Oost": "8023 8024 8025 8026 8028 8035",
+    "Voorbeeld: wijkteam Zuid": "8014 8015 8016 8017",
     "Voorbeeld: wijkteam West": "8041 8042 8043 8044 8045",
 }
 
@@ -70,10 +74,11 @@ REFERRAL_WEIGHT = {
     "8026": 0.3,
 }  # fmt: skip
 
-#: Where a search more often finds nothing: the edges of town, far from most providers.
+#: Where a search more often finds nothing: the edges of town (Wijthmen, Hessenpoort, Haerst,
+#: Windesheim, Stadshagen-Noord), far from most providers.
 UNMET_WEIGHT = {
-    "8026": 4.0, "8041": 3.0, "8028": 3.0, "8035": 2.5, "8016": 2.0, "8045": 2.0,
-    "8044": 1.5, "8033": 1.5, "8034": 1.5, "8024": 1.0, "8023": 1.0, "8019": 1.0,
+    "8026": 4.0, "8028": 3.5, "8035": 3.0, "8015": 2.5, "8045": 2.0, "8041": 1.5,
+    "8044": 1.5, "8033": 1.5, "8034": 1.5, "8024": 1.0, "8016": 1.0, "8019": 1.0,
 }  # fmt: skip
 UNMET_NEEDS = {
     "herstel": 2.0, "dagritme": 2.0, "werkvaardigheden": 2.0, "bewegen": 1.5,

@@ -243,12 +243,13 @@ PRECISIONS = ("pc6", "pc4")
 
 @dataclass(frozen=True)
 class PostcodeHit:
-    """The point and district (wijk) found for a normalised postcode."""
+    """The point and district (wijk: CBS name and code) found for a normalised postcode."""
 
     postcode: str
     point: Point
     district: str | None
     precision: str
+    district_code: str | None = None  # CBS wijk code, "WK019310"
 
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
@@ -283,7 +284,7 @@ class SupportsGeocode(Protocol):
 def location_from_hit(hit: PostcodeHit) -> Location:
     """Return a geopy :class:`~geopy.location.Location` for ``hit``.
 
-    ``raw`` holds ``postcode``, ``pc4``, ``wijk`` and ``precision``.
+    ``raw`` holds ``postcode``, ``pc4``, ``wijk``, ``wijkcode`` and ``precision``.
     """
     address = format_postcode(hit.postcode)
     if hit.district:
@@ -292,6 +293,7 @@ def location_from_hit(hit: PostcodeHit) -> Location:
         "postcode": hit.postcode,
         "pc4": pc4_of(hit.postcode),
         "wijk": hit.district,
+        "wijkcode": hit.district_code,
         "precision": hit.precision,
     }
     return Location(address, (hit.point.latitude, hit.point.longitude), raw)
@@ -313,6 +315,7 @@ def hit_from_location(location: Location, postcode: str) -> PostcodeHit:
         point=Point(location.latitude, location.longitude),
         district=raw.get("wijk") or None,
         precision=precision,
+        district_code=raw.get("wijkcode") or None,
     )
 
 
@@ -420,6 +423,7 @@ _PDOK_POINT = re.compile(
     r"^\s*POINT\s*\(\s*([-+]?\d+(?:\.\d*)?)\s+([-+]?\d+(?:\.\d*)?)\s*\)\s*$", re.IGNORECASE
 )
 _CBS_WIJK_PREFIX = re.compile(r"^Wijk\s+\d+\s+", re.IGNORECASE)
+_CBS_WIJK_CODE = re.compile(r"^WK\d{6}$")
 
 
 def parse_pdok_point(text: str) -> Point:
@@ -457,7 +461,16 @@ def parse_pdok_response(data: Any, postcode: str) -> list[PostcodeHit]:
         else:
             continue
         district = _CBS_WIJK_PREFIX.sub("", str(doc.get("wijknaam") or "")).strip() or None
-        hits.append(PostcodeHit(found, parse_pdok_point(doc["centroide_ll"]), district, precision))
+        code = str(doc.get("wijkcode") or "").strip().upper()
+        hits.append(
+            PostcodeHit(
+                found,
+                parse_pdok_point(doc["centroide_ll"]),
+                district,
+                precision,
+                code if _CBS_WIJK_CODE.match(code) else None,
+            )
+        )
     return hits
 
 

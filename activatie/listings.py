@@ -33,6 +33,7 @@ LOCATION_FIELDS = (
     "postcode",
     "pc4",
     "district",
+    "district_code",
     "latitude",
     "longitude",
 )
@@ -335,6 +336,7 @@ def save_location(
         "postcode": geo.normalise_postcode(values["postcode"]),
         "pc4": hit.postcode[:4],
         "district": hit.district,
+        "district_code": hit.district_code,
         "latitude": hit.point.latitude,
         "longitude": hit.point.longitude,
     }

@@ -56,7 +56,8 @@ class PostcodeArea(SQLModel, table=True):
 
     pc4: str = Field(primary_key=True, max_length=4)
     city: str = Field(max_length=80)
-    district: str | None = Field(default=None, max_length=80)
+    district: str | None = Field(default=None, max_length=80)  # CBS wijk name, "Aa-landen"
+    district_code: str | None = Field(default=None, max_length=10)  # CBS wijk code, "WK019331"
     latitude: float
     longitude: float
 
@@ -74,6 +75,7 @@ class GeocodeCache(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     district: str | None = Field(default=None, max_length=80)
+    district_code: str | None = Field(default=None, max_length=10)
     precision: str | None = Field(default=None, max_length=4)
     fetched_at: datetime = _timestamp()
 
@@ -121,6 +123,7 @@ class Location(SQLModel, table=True):
     pc4: str = Field(max_length=4, index=True)
     city: str = Field(default="Zwolle", max_length=80)
     district: str | None = Field(default=None, max_length=80)
+    district_code: str | None = Field(default=None, max_length=10)
     latitude: float
     longitude: float
     version: int = Field(default=1)

@@ -40,12 +40,18 @@ def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]
             if location is None:
                 return None
             point = geo.Point(location.latitude, location.longitude)
-            return geo.PostcodeHit(postcode, point, location.district, "pc6")
+            return geo.PostcodeHit(
+                postcode, point, location.district, "pc6", location.district_code
+            )
         area = session.get(PostcodeArea, postcode)
         if area is None:
             return None
         return geo.PostcodeHit(
-            postcode, geo.Point(area.latitude, area.longitude), area.district, "pc4"
+            postcode,
+            geo.Point(area.latitude, area.longitude),
+            area.district,
+            "pc4",
+            area.district_code,
         )
 
     return lookup
@@ -120,12 +126,14 @@ class DatabasePostcodeCache:
             geo.Point(row.latitude, row.longitude),
             row.district,
             row.precision if row.precision in geo.PRECISIONS else "pc4",
+            row.district_code,
         )
 
     def set(self, key: str, hit: geo.PostcodeHit | None) -> None:
         row = GeocodeCache(postcode=key, fetched_at=datetime.now(UTC))
         if hit is not None:
             row.found, row.district, row.precision = hit.postcode, hit.district, hit.precision
+            row.district_code = hit.district_code
             row.latitude, row.longitude = hit.point.latitude, hit.point.longitude
         with self.bind.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"

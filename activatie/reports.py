@@ -5,9 +5,12 @@ Definitions (our own choices, shown on the page in short):
 * **Period.** ``van``/``tot`` dates, both included, default the last twelve months. It selects
   aanmeldingen by the local date they were made (``created_at``) and unmet searches by their
   ``day``. What happened to those aanmeldingen afterwards counts up to today (a cohort view).
-* **District (wijk)** of an aanmelding = the district of its PC4 in the postcode table, or the PC4
-  itself when the table does not know it. Occupancy of a district uses the activities *located*
-  there.
+* **District (wijk)** of an aanmelding = the CBS wijk of its PC4 in the postcode table (grouped
+  by the CBS wijk code, so the gemeente can join the figures with CBS data), or the PC4 itself
+  when the table does not know it. Every CBS wijk of Zwolle has a row, also one that no PC4
+  mainly belongs to (Soestweteringlanden: Windesheim shares 8015 with Zwolle-Zuid). Occupancy
+  of a district uses the activities *located* there: the wijk of the location's PC4, else the
+  wijk the geocoder gave the location.
 * **Kennismaking** (acceptance) = the aanmelding reached ``kennismaking`` (a status event to it).
   **Gestart** = a start date is set. **Days to start** = start date − local date of the
   aanmelding; the median over the started ones.
@@ -32,8 +35,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 
 from sqlmodel import Session, col, func, select
 
@@ -54,6 +58,7 @@ from .models import (
 from .vocabulary import (
     ACTIVITY_TYPES,
     COMPLETED_OUTCOMES,
+    DISTRICTS,
     NEEDS,
     OUTCOMES,
     PARTICIPATION_STEPS,
@@ -115,10 +120,26 @@ def parse_period(van: str | None, tot: str | None, today: date) -> tuple[Period,
 
 
 @dataclass(frozen=True)
+class District:
+    """A CBS wijk as the figures group by it, or a bare PC4 that the postcode table lacks."""
+
+    code: str  # CBS wijk code, "WK019310"; "" when unknown
+    name: str  # "Binnenstad", or the PC4 when unknown
+
+    @property
+    def key(self) -> str:
+        return self.code or self.name
+
+    @property
+    def sort_key(self) -> tuple[bool, str, str]:
+        return (not self.code, self.code, self.name.casefold())
+
+
+@dataclass(frozen=True)
 class PlacementFact:
     """One aanmelding, without any pseudonym, note or date of its own."""
 
-    district: str
+    district: District
     organisation_id: int
     types: frozenset[str]
     needs: frozenset[str]
@@ -141,7 +162,7 @@ class PlacementFact:
 @dataclass(frozen=True)
 class ActivityFact:
     organisation_id: int
-    district: str
+    district: District
     types: frozenset[str]
     needs: frozenset[str]
     running: bool  # status "actief"
@@ -156,17 +177,20 @@ class Facts:
     placements: list[PlacementFact]
     activities: list[ActivityFact]
     organisations: dict[int, str]  # id → name, every organisation with an activity
-    districts: list[str]  # every known district, sorted
-    pc4_districts: dict[str, str]
+    districts: list[District]  # every known district, in the order of the CBS codes
+    pc4_districts: dict[str, District]
     unmet: dict[tuple[str, str], int]  # (pc4, need) → count
 
 
 def collect(session: Session, period: Period, now: datetime, stale_days: int) -> Facts:
     """Read the facts for ``period`` from the database (a handful of narrow queries)."""
     start, until = period.utc_bounds()
+    known = {term.key: District(term.key, term.label) for term in DISTRICTS}
     pc4_districts = {
-        pc4: district or pc4
-        for pc4, district in session.exec(select(PostcodeArea.pc4, PostcodeArea.district))
+        pc4: known.get(code or "") or District(code or "", name or pc4)
+        for pc4, name, code in session.exec(
+            select(PostcodeArea.pc4, PostcodeArea.district, PostcodeArea.district_code)
+        )
     }
     in_period = (Placement.created_at >= start) & (Placement.created_at < until)
     needs: dict[int, set[str]] = defaultdict(set)
@@ -196,8 +220,8 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
     activity_org: dict[int, int] = {}
     organisations: dict[int, str] = {}
     stale_before = now - timedelta(days=stale_days)
-    for activity, district, pc4, org_name in session.exec(
-        select(Activity, Location.district, Location.pc4, Organisation.name)
+    for activity, district, district_code, pc4, org_name in session.exec(
+        select(Activity, Location.district, Location.district_code, Location.pc4, Organisation.name)
         .join(Location, col(Location.id) == Activity.location_id)
         .join(Organisation, col(Organisation.id) == Activity.organisation_id)
     ):
@@ -206,7 +230,9 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
         activities.append(
             ActivityFact(
                 organisation_id=activity.organisation_id,
-                district=district or pc4_districts.get(pc4, pc4),
+                district=pc4_districts.get(pc4)
+                or known.get(district_code or "")
+                or District(district_code or "", district or pc4),
                 types=frozenset(terms[activity.id]["soorten"]),
                 needs=frozenset(terms[activity.id]["behoeften"]),
                 running=activity.status == "actief",
@@ -235,7 +261,7 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
         created = created_at.astimezone(LOCAL_TIMEZONE).date()
         placements.append(
             PlacementFact(
-                district=pc4_districts.get(pc4, pc4),
+                district=pc4_districts.get(pc4) or District("", pc4),
                 organisation_id=activity_org[activity_id],
                 types=frozenset(terms[activity_id]["soorten"]),
                 needs=frozenset(needs[pid]),
@@ -256,11 +282,15 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
     ):
         unmet[(pc4, need)] = int(count)
 
-    districts = sorted(
-        set(pc4_districts.values())
-        | {p.district for p in placements}
-        | {a.district for a in activities}
-    )
+    by_key: dict[str, District] = {}  # one row per key, even if two sources name it differently
+    for district in chain(
+        known.values(),
+        pc4_districts.values(),
+        (p.district for p in placements),
+        (a.district for a in activities),
+    ):
+        by_key.setdefault(district.key, district)
+    districts = sorted(by_key.values(), key=lambda d: d.sort_key)
     return Facts(placements, activities, organisations, districts, pc4_districts, unmet)
 
 
@@ -295,6 +325,7 @@ class Cell:
 class Row:
     label: str
     cells: tuple[Cell, ...]
+    code: str = ""  # the CBS wijk code of the row, in a table with a code column
 
 
 @dataclass(frozen=True)
@@ -305,10 +336,22 @@ class Table:
     columns: tuple[Column, ...]  # the first one names the row label
     rows: tuple[Row, ...]
     total: Row | None = None
+    code_column: Column | None = None  # the CBS wijk code, right after the row label
 
     def column(self, key: str) -> int:
         """Return the index of column ``key`` among the cells (the label column not counted)."""
         return [c.key for c in self.columns[1:]].index(key)
+
+    @property
+    def header(self) -> tuple[Column, ...]:
+        """Every column as shown and exported: the row label, the wijk code if any, the cells."""
+        code = (self.code_column,) if self.code_column else ()
+        return (self.columns[0], *code, *self.columns[1:])
+
+    def export_row(self, row: Row) -> list[str]:
+        """Return the texts of ``row`` in the order of :attr:`header`, as exported to CSV."""
+        code = [row.code] if self.code_column else []
+        return [row.label, *code, *(cell.csv for cell in row.cells)]
 
 
 @dataclass(frozen=True)
@@ -361,6 +404,9 @@ TABLES = {
     "zoekvragen": "Zoekvragen zonder aanbod, per postcode en behoefte",
     "verouderd": "Verouderde activiteiten per aanbieder",
 }
+
+#: The column that names a row's CBS wijk code, so the gemeente can join with CBS figures.
+WIJKCODE = Column("wijkcode", "Wijkcode (CBS)", "wijkcode", numeric=False)
 
 CellKey = Hashable
 
@@ -437,6 +483,7 @@ class _Group:
     label: str
     placements: list[PlacementFact]
     activities: list[ActivityFact]
+    code: str = ""
 
 
 def _groups(
@@ -444,6 +491,7 @@ def _groups(
     facts: Facts,
     placement_in: Callable[[PlacementFact, str], bool],
     activity_in: Callable[[ActivityFact, str], bool],
+    codes: Mapping[str, str] | None = None,
 ) -> list[_Group]:
     return [
         _Group(
@@ -451,6 +499,7 @@ def _groups(
             label,
             [p for p in facts.placements if placement_in(p, key)],
             [a for a in facts.activities if activity_in(a, key)],
+            (codes or {}).get(key, ""),
         )
         for key, label in keys
     ]
@@ -472,10 +521,11 @@ def build(facts: Facts, period: Period) -> Report:
         "wijken": (
             "Wijk",
             _groups(
-                ((d, d) for d in facts.districts),
+                ((d.key, d.name) for d in facts.districts),
                 facts,
-                lambda p, k: p.district == k,
-                lambda a, k: a.district == k,
+                lambda p, k: p.district.key == k,
+                lambda a, k: a.district.key == k,
+                {d.key: d.code for d in facts.districts},
             ),
             True,
         ),
@@ -642,7 +692,10 @@ def _group_table(
                 cells.append(b.cell((*prefix, column.key)))
         return Row(row_label, tuple(cells))
 
-    rows = tuple(row(g.label, (slug, g.key), g.placements, g.activities) for g in groups)
+    rows = tuple(
+        replace(row(g.label, (slug, g.key), g.placements, g.activities), code=g.code)
+        for g in groups
+    )
     total = row("Totaal", ("totaal",), facts.placements, facts.activities) if partition else None
     note = (
         "Eén aanmelding kan bij meer soorten of behoeften horen; daarom is er geen totaalregel."
@@ -650,7 +703,10 @@ def _group_table(
         else ""
     )
     if slug == "wijken":
-        note = "De wijk van de postcode van de inwoner. Bezetting: de activiteiten in die wijk."
+        note = (
+            "De wijk van de postcode van de inwoner, met de wijkcode van het CBS. "
+            "Bezetting: de activiteiten in die wijk."
+        )
     return Table(
         slug,
         TABLES[slug],
@@ -658,6 +714,7 @@ def _group_table(
         (Column("groep", label, numeric=False), *GROUP_COLUMNS),
         rows,
         total,
+        WIJKCODE if slug == "wijken" else None,
     )
 
 
@@ -698,7 +755,7 @@ def _ladder_table(b: _Builder, steps: range) -> Table:
 
 
 def _unmet_table(
-    b: _Builder, pc4s: list[str], need_keys: list[str], districts: Mapping[str, str]
+    b: _Builder, pc4s: list[str], need_keys: list[str], districts: Mapping[str, District]
 ) -> Table:
     def need_label(key: str) -> str:
         return "geen behoefte gekozen" if key == NO_NEED else NEEDS.label_of(key)
@@ -708,13 +765,16 @@ def _unmet_table(
         *(Column(n, need_label(n)) for n in need_keys),
         Column("totaal", "Totaal"),
     )
-    rows = tuple(
-        Row(
-            f"{pc4} {districts[pc4]}" if districts.get(pc4, pc4) != pc4 else pc4,
+
+    def row(pc4: str) -> Row:
+        district = districts.get(pc4) or District("", pc4)
+        return Row(
+            f"{pc4} {district.name}" if district.name != pc4 else pc4,
             (*(b.cell(("zoek", pc4, n)) for n in need_keys), b.cell(("zoek_pc4", pc4))),
+            district.code,
         )
-        for pc4 in pc4s
-    )
+
+    rows = tuple(row(pc4) for pc4 in pc4s)
     total = Row(
         "Totaal", (*(b.cell(("zoek_behoefte", n)) for n in need_keys), b.cell(("zoek_totaal",)))
     )
@@ -726,6 +786,7 @@ def _unmet_table(
         columns,
         rows,
         total if pc4s else None,
+        WIJKCODE,
     )
 
 

@@ -1,6 +1,7 @@
 """Read the seed files and import files into validated records.
 
-``seeds/postcodes.csv`` holds the PC4 table, ``seeds/aanbieders.json`` the example catalogue.
+``seeds/zwolle-pc4.csv`` holds the PC4 table (GeoNames centroids and CBS wijken, see
+``seeds/README.md`` for sources and licences), ``seeds/aanbieders.json`` the example catalogue.
 The import command reads the same JSON format, or a CSV with one row per activity (the format
 is documented in the README and ``seeds/import-sjabloon.csv``).
 """
@@ -102,14 +103,19 @@ _YES_NO = {"ja": "true", "nee": "false", "j": "true", "n": "false"}
 
 
 def read_postcodes(path: Path | None = None) -> list[PostcodeArea]:
-    """Read the PC4 table (``pc4,plaats,wijk,latitude,longitude``)."""
-    path = path or SEEDS / "postcodes.csv"
+    """Read the PC4 reference table (``pc4,latitude,longitude,place,wijk_code,wijk_name,...``).
+
+    The postal place is Zwolle for every PC4 in the table, also where ``place`` names a village
+    (Windesheim, Wijthmen, Haerst), so ``city`` is always ``Zwolle``.
+    """
+    path = path or SEEDS / "zwolle-pc4.csv"
     with path.open(newline="", encoding="utf-8") as handle:
         return [
             PostcodeArea(
                 pc4=row["pc4"].strip(),
-                city=row["plaats"].strip(),
-                district=row["wijk"].strip() or None,
+                city="Zwolle",
+                district=row["wijk_name"].strip() or None,
+                district_code=row["wijk_code"].strip() or None,
                 latitude=float(row["latitude"]),
                 longitude=float(row["longitude"]),
             )

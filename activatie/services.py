@@ -46,15 +46,26 @@ class LoadCounts:
 
 
 def load_postcodes(session: Session, areas: Iterable[PostcodeArea]) -> int:
-    """Insert or update postcode areas by PC4; commit."""
+    """Insert or update postcode areas by PC4; locations follow their PC4; commit.
+
+    A location takes the wijk (name and code) of its PC4. A location that stands exactly on the
+    previous centroid of its PC4 was placed there because only the PC4 was known, so it moves
+    with the centroid; a location with its own coordinates keeps them.
+    """
     count = 0
     for area in areas:
         existing = session.get(PostcodeArea, area.pc4)
         if existing is None:
             session.add(area)
         else:
+            old_point = (existing.latitude, existing.longitude)
             existing.city, existing.district = area.city, area.district
+            existing.district_code = area.district_code
             existing.latitude, existing.longitude = area.latitude, area.longitude
+            for location in session.exec(select(Location).where(Location.pc4 == area.pc4)):
+                location.district, location.district_code = area.district, area.district_code
+                if (location.latitude, location.longitude) == old_point:
+                    location.latitude, location.longitude = area.latitude, area.longitude
         count += 1
     session.commit()
     return count
@@ -169,7 +180,7 @@ def _upsert_location(
         geo.pc4_of(record.postcode),
         record.city,
     )
-    location.district = hit.district
+    location.district, location.district_code = hit.district, hit.district_code
     if record.latitude is not None and record.longitude is not None:
         location.latitude, location.longitude = record.latitude, record.longitude
     else:

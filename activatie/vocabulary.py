@@ -258,6 +258,32 @@ TRAVEL_MODES = Vocabulary(
     ],
 )
 
+#: The 16 CBS wijken of gemeente Zwolle (GM0193): CBS wijk code and name as CBS spells it
+#: (CBS Kerncijfers wijken en buurten 2024, table 85984NED, CC BY 4.0; see seeds/README.md).
+#: The codes are WK0193 followed by the CBS wijk number; there is no WK019301.
+DISTRICTS = Vocabulary(
+    "wijken",
+    "wijk",
+    [
+        ("WK019310", "Binnenstad"),
+        ("WK019311", "Diezerpoort"),
+        ("WK019312", "Wipstrik"),
+        ("WK019313", "Assendorp"),
+        ("WK019314", "Kamperpoort-Veerallee"),
+        ("WK019320", "Poort van Zwolle"),
+        ("WK019321", "Westenholte"),
+        ("WK019322", "Stadshagen"),
+        ("WK019330", "Holtenbroek"),
+        ("WK019331", "Aa-landen"),
+        ("WK019332", "Vechtlanden"),
+        ("WK019340", "Berkum"),
+        ("WK019341", "Marsweteringlanden"),
+        ("WK019350", "Schelle"),
+        ("WK019351", "Ittersum"),
+        ("WK019352", "Soestweteringlanden"),
+    ],
+)
+
 PLACEMENT_STATUSES = Vocabulary(
     "status_aanmelding",
     "status",

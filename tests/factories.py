@@ -47,6 +47,7 @@ class Factory:
             "postcode": "8011",
             "pc4": "8011",
             "district": "Binnenstad",
+            "district_code": "WK019310",
             "latitude": CENTRE[0],
             "longitude": CENTRE[1],
         } | overrides

@@ -594,18 +594,18 @@ def test_create_and_edit_a_team(admin: FlaskClient, session: Session) -> None:
     assert "<h1>Nieuw wijkteam</h1>" in form and 'for="pc4_codes"' in form
 
     response = admin.post(
-        "/beheer/teams/nieuw", data={"name": "Wijkteam Zuid", "pc4_codes": "8025, 8024 8025,8023"}
+        "/beheer/teams/nieuw", data={"name": "Wijkteam Oost", "pc4_codes": "8025, 8024 8025,8023"}
     )
     assert response.location == "/beheer/teams"
     session.expire_all()
     team = session.exec(select(Team)).one()
     assert team.pc4_codes == "8023 8024 8025"
     html = text(admin.get("/beheer/teams"))
-    assert "Wijkteam Zuid" in html and "8023 8024 8025" in html
+    assert "Wijkteam Oost" in html and "8023 8024 8025" in html
 
     admin.post(
         f"/beheer/teams/{team.id}",
-        data={"name": "Wijkteam Zuid", "pc4_codes": "8023", "version": str(team.version)},
+        data={"name": "Wijkteam Oost", "pc4_codes": "8023", "version": str(team.version)},
     )
     session.expire_all()
     assert session.get(Team, team.id).pc4_codes == "8023"
@@ -615,7 +615,7 @@ def test_create_and_edit_a_team(admin: FlaskClient, session: Session) -> None:
         r"postcodes: 8023 8024 8025 <span aria-hidden=\"true\">→</span>.*? 8023</li>", audit_html
     )
     edit = text(admin.get(f"/beheer/teams/{team.id}"))
-    assert 'value="Wijkteam Zuid"' in edit and "8023</textarea>" in edit
+    assert 'value="Wijkteam Oost"' in edit and "8023</textarea>" in edit
 
 
 def test_two_beheerders_editing_one_team_do_not_overwrite_each_other(

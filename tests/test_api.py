@@ -30,6 +30,7 @@ def test_activity_list_has_paging_links_and_full_items(client: FlaskClient, smal
     assert bikes["vrije_plekken"] == 0 and bikes["wachtlijst"] is True
     assert bikes["eigen_bijdrage_euro"] == 2.5
     assert bikes["locatie"]["wijk"] == "Stadshagen"
+    assert bikes["locatie"]["wijkcode"] == "WK019322"
     assert bikes["aanbieder"]["naam"] == "Fietsenwerkplaats Noord"
     assert bikes["_links"]["self"]["href"] == f"/api/v1/activiteiten/{small.bikes.id}"
     assert "afstand_km" not in bikes

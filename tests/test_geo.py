@@ -218,7 +218,7 @@ def test_format_postcode():
 
 # --- offline geocoder ------------------------------------------------------------------------
 
-PC6_HIT = PostcodeHit("8011AB", Point(52.5110, 6.0920), "Binnenstad", "pc6")
+PC6_HIT = PostcodeHit("8011AB", Point(52.5110, 6.0920), "Binnenstad", "pc6", "WK019310")
 PC4_HIT = PostcodeHit("8011", Point(52.5120, 6.0940), "Binnenstad", "pc4")
 ASSENDORP = PostcodeHit("8012", Point(52.5010, 6.1000), None, "pc4")
 
@@ -245,6 +245,7 @@ def test_offline_geocoder_pc6_hit():
         "postcode": "8011AB",
         "pc4": "8011",
         "wijk": "Binnenstad",
+        "wijkcode": "WK019310",
         "precision": "pc6",
     }
     assert lookup.asked == ["8011AB"]
@@ -263,7 +264,7 @@ def test_offline_geocoder_pc4_query_and_list_result():
     geocoder = OfflineGeocoder(CountingLookup(ASSENDORP))
     [location] = geocoder.geocode("8012", exactly_one=False, timeout=3)
     assert location.address == "8012"
-    assert location.raw["wijk"] is None
+    assert location.raw["wijk"] is None and location.raw["wijkcode"] is None
 
 
 def test_offline_geocoder_unknown_postcode():
@@ -341,6 +342,7 @@ PDOK_DOC = {
     "postcode": "8011AB",
     "woonplaatsnaam": "Zwolle",
     "wijknaam": "Binnenstad",
+    "wijkcode": "WK019310",
     "centroide_ll": "POINT(6.09200 52.51100)",
     "centroide_rd": "POINT(203000.0 502000.0)",
 }
@@ -367,7 +369,7 @@ def test_parse_pdok_point_refuses_other_text(text):
 
 def test_parse_pdok_response():
     [hit] = parse_pdok_response(pdok_response(PDOK_DOC), "8011AB")
-    assert hit == PostcodeHit("8011AB", Point(52.511, 6.092), "Binnenstad", "pc6")
+    assert hit == PostcodeHit("8011AB", Point(52.511, 6.092), "Binnenstad", "pc6", "WK019310")
 
 
 def test_parse_pdok_response_other_postcode_in_the_same_area_is_a_pc4_hit():
@@ -384,11 +386,20 @@ def test_parse_pdok_response_drops_other_areas_and_odd_data():
 
 
 def test_parse_pdok_response_strips_cbs_district_number():
-    doc = {**PDOK_DOC, "wijknaam": "Wijk 01 Binnenstad"}
+    doc = {**PDOK_DOC, "wijknaam": "Wijk 10 Binnenstad"}
     [hit] = parse_pdok_response(pdok_response(doc), "8011AB")
     assert hit.district == "Binnenstad"
     [hit] = parse_pdok_response(pdok_response({**PDOK_DOC, "wijknaam": ""}), "8011AB")
     assert hit.district is None
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("WK019310", "WK019310"), ("wk019331 ", "WK019331"), ("", None), ("10", None), (None, None)],
+)
+def test_parse_pdok_response_keeps_only_a_cbs_wijk_code(code, expected):
+    [hit] = parse_pdok_response(pdok_response({**PDOK_DOC, "wijkcode": code}), "8011AB")
+    assert hit.district_code == expected
 
 
 class CannedAdapter(BaseSyncAdapter):
@@ -418,6 +429,7 @@ def test_pdok_geocoder_builds_the_request_and_parses_the_answer():
         "postcode": "8011AB",
         "pc4": "8011",
         "wijk": "Binnenstad",
+        "wijkcode": "WK019310",
         "precision": "pc6",
     }
     assert (location.latitude, location.longitude) == (52.511, 6.092)

@@ -25,6 +25,7 @@ DEVENTER = {
     "postcode": "7411BR",
     "woonplaatsnaam": "Deventer",
     "wijknaam": "Binnenstad",
+    "wijkcode": "WK015001",  # an example code of gemeente Deventer (GM0150)
     "centroide_ll": "POINT(6.16000 52.25100)",
 }
 
@@ -57,7 +58,8 @@ def pdok(app: Flask, postcodes: None) -> dict:
 def test_offline_is_the_default_and_never_asks_anyone(session: Session, postcodes: None) -> None:
     geocoder = queries.make_geocoder(session)
     assert isinstance(geocoder, geo.OfflineGeocoder)
-    assert geo.resolve_postcode(geocoder, "8011").district == "Binnenstad"
+    hit = geo.resolve_postcode(geocoder, "8011")
+    assert (hit.district, hit.district_code) == ("Binnenstad", "WK019310")
     with pytest.raises(geo.UnknownPostcode):
         geo.resolve_postcode(geocoder, "7411 BR")
 
@@ -78,6 +80,7 @@ def test_another_postcode_is_asked_once_and_kept_for_every_worker(
     hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411 br")
     # Only the four-digit area is asked and kept: a resident's PC6 is personal data.
     assert (hit.postcode, hit.precision, hit.district) == ("7411", "pc4", "Binnenstad")
+    assert hit.district_code == "WK015001"
     assert hit.point == geo.Point(52.251, 6.16)
     [url] = asked(DeventerAdapter)
     assert "q=7411&" in url and "7411BR" not in url

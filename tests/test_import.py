@@ -108,7 +108,7 @@ def test_a_valid_file_is_imported_with_its_values(
     assert cooking.needs == {"sociale_contacten", "dagritme"}
     assert cooking.confirmed_on.isoformat() == "2026-10-01"
     location = cooking.location
-    assert location.district == "Assendorp"
+    assert (location.district, location.district_code) == ("Assendorp", "WK019313")
     assert location.accessibility == {"rolstoel", "ov_dichtbij"}
     assert 52.4 < location.latitude < 52.6  # geocoded from the PC4 table
 

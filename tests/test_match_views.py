@@ -198,7 +198,7 @@ def test_resident_walks_through_the_steps_to_results(client: FlaskClient, small)
     results = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
     assert "Dit past bij u" in results
     assert "Stadsmoestuin" in results
-    assert "0,2 km — ongeveer 3 minuten lopen" in results
+    assert "0,1 km — ongeveer 3 minuten lopen" in results  # GeoNames centroid of 8011
     assert "op dinsdagochtend" in results and "plekken vrij" in results
     assert "Score" not in results  # residents never see scores
 

@@ -28,7 +28,7 @@ from activatie.models import (
 )
 from activatie.stats import SMALL, shown
 from activatie.templating import nl_date
-from activatie.vocabulary import ACTIVITY_TYPES, NEEDS
+from activatie.vocabulary import ACTIVITY_TYPES, DISTRICTS, NEEDS
 
 from .factories import Factory, login_as
 from .test_reports import add_placement
@@ -58,7 +58,7 @@ def admin(app: Flask, factory: Factory) -> FlaskClient:
 
 @pytest.fixture
 def world(factory: Factory, session: Session) -> tuple[Activity, Activity]:
-    """15 aanmeldingen in the period (7 Binnenstad, 2 Holtenbroek, 5 Stadshagen, 1 unknown PC4)."""
+    """15 aanmeldingen in the period (7 Binnenstad, 2 Holtenbroek, 5 Westenholte, 1 unknown PC4)."""
     centre = factory.activity(capacity=10, free_places=3, types=["groen"])
     north = factory.activity(
         location=factory.location(pc4="8031", postcode="8031", district="Holtenbroek"),
@@ -87,9 +87,20 @@ def figure(page: str, label: str) -> str:
 
 
 def html_row(page: str, label: str) -> list[str]:
-    match = re.search(rf'<th scope="row">{label}</th>\s*((?:<td class="num">[^<]*</td>)+)', page)
+    """Return the figures of the first row called ``label`` (after its wijk code, if any)."""
+    match = re.search(
+        rf'<th scope="row">{label}</th>\s*(?:<td>[^<]*</td>\s*)?((?:<td class="num">[^<]*</td>)+)',
+        page,
+    )
     assert match, label
     return re.findall(r'<td class="num">([^<]*)</td>', match.group(1))
+
+
+def html_code(page: str, label: str) -> str:
+    """Return the wijk code shown beside the row called ``label``."""
+    match = re.search(rf'<th scope="row">{label}</th>\s*<td>([^<]*)</td>', page)
+    assert match, label
+    return match.group(1)
 
 
 def read_csv(response: Any) -> list[list[str]]:
@@ -137,8 +148,16 @@ def test_page_shows_figures_with_small_numbers_hidden(
     assert html_row(page, "Binnenstad")[:2] == ["7", "&lt;5"]
     assert html_row(page, "Holtenbroek")[0] == "&lt;5"
     assert html_row(page, "9999")[0] == "&lt;5"
-    assert html_row(page, "Stadshagen")[0] == "5"
+    assert html_row(page, "Westenholte")[0] == "5"  # 8042 is Westenholte, not Stadshagen
+    assert html_row(page, "Stadshagen")[0] == "0"
     assert html_row(page, "Totaal")[0] == "15"
+    assert '<th scope="col">Wijkcode (CBS)</th>' in page
+    assert html_code(page, "Binnenstad") == "WK019310"
+    assert html_code(page, "Westenholte") == "WK019321"
+    assert (
+        html_code(page, "Soestweteringlanden") == "WK019352"
+    )  # a CBS wijk without a PC4 of its own
+    assert html_code(page, "9999") == ""
     assert f"Periode:</strong> {nl_date(PERIOD.start)} tot en met {nl_date(TODAY)}." in page
     for slug in reports.TABLES:
         assert (
@@ -238,22 +257,26 @@ def test_district_csv_matches_the_database(
     pc4s = session.exec(
         select(Placement.pc4).where(Placement.created_at >= start, Placement.created_at < until)
     ).all()
-    districts = {a.pc4: a.district for a in session.exec(select(PostcodeArea))}
-    expected = Counter(districts.get(pc4) or pc4 for pc4 in pc4s)
+    areas = {a.pc4: a for a in session.exec(select(PostcodeArea))}
+    expected = Counter(areas[pc4].district_code if pc4 in areas else pc4 for pc4 in pc4s)
     assert sum(expected.values()) == 15  # the six older ones are outside the period
 
     rows = read_csv(admin.get("/beheer/resultaten/wijken.csv", query_string=ARGS))
 
     header = rows[0]
-    assert header[1] == "Aanmeldingen" and header[-1] == "Bezetting nu (%)"
+    assert header[:3] == ["Wijk", "wijkcode", "Aanmeldingen"]
+    assert header[-1] == "Bezetting nu (%)"
     assert "Mediaan dagen van aanmelding tot start" in header
     table = by_label(rows)
-    assert table["Totaal"][0] == str(len(pc4s))
+    assert table["Totaal"][:2] == ["", str(len(pc4s))]
+    codes = {label: cells[0] for label, cells in table.items()}
+    assert codes == {**{t.label: t.key for t in DISTRICTS}, "9999": "", "Totaal": ""}
     for label, cells in table.items():
         if label != "Totaal":
-            assert cells[0] == shown(expected[label]), label
-    assert {label for label, cells in table.items() if cells[0] == SMALL} == {"Holtenbroek", "9999"}
-    assert table["Binnenstad"][1] == SMALL  # kennismaking: two
+            assert cells[1] == shown(expected[cells[0] or label]), label
+    assert {label for label, cells in table.items() if cells[1] == SMALL} == {"Holtenbroek", "9999"}
+    assert table["Westenholte"][:2] == ["WK019321", "5"]
+    assert table["Binnenstad"][2] == SMALL  # kennismaking: two
     assert table["Binnenstad"][-1] == "70"  # 7 of 10 places taken, now
 
 
@@ -273,7 +296,9 @@ def test_other_csvs_match_the_database(
     assert table("behoeften")[NEEDS.label_of("sociale_contacten")][0] == "15"
     assert {cells[0] for cells in table("uitkomsten").values()} == {"0"}
     searches = table("zoekvragen")
-    assert set(searches) == {"8026 Soestweteringlanden", "Totaal"}
+    assert set(searches) == {"8026 Marsweteringlanden", "Totaal"}  # Wijthmen, not Windesheim
+    assert searches["8026 Marsweteringlanden"][0] == "WK019341"
+    assert searches["Totaal"][0] == ""
     assert searches["Totaal"][-1] == "7"  # the 9 searches of 500 days ago are outside
     stale = table("verouderd")
     assert stale[north.organisation.name] == ["1", "1"]

@@ -30,7 +30,7 @@ TODAY = local_today()  # the aanmeldingen below are made today: no step may come
 
 @pytest.fixture
 def team(session: Session) -> Team:
-    team = Team(name="Wijkteam Zuid", pc4_codes="8023 8024 8025")
+    team = Team(name="Wijkteam Oost", pc4_codes="8023 8024 8025")
     session.add(team)
     session.commit()
     return team

@@ -282,7 +282,10 @@ def test_organisation_and_location_edits(provider: FlaskClient, own, session) ->
     assert good.status_code == 302
     session.expire_all()
     shed = session.exec(select(Location).where(Location.name == "Schuur")).one()
-    assert shed.district and shed.accessibility == {"rolstoel"} and shed.pc4 == "8013"
+    assert shed.accessibility == {"rolstoel"} and shed.pc4 == "8013"
+    # Marslanden (8013) is mainly Assendorp by CBS wijk, not Kamperpoort-Veerallee.
+    assert (shed.district, shed.district_code) == ("Assendorp", "WK019313")
+    assert (shed.latitude, shed.longitude) == (52.4957, 6.1232)  # the GeoNames centroid
 
 
 # --- the write API ---------------------------------------------------------------------------

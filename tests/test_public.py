@@ -60,7 +60,8 @@ def test_list_shows_only_public_running_activities(client: FlaskClient, small) -
         ("postcode=8011&max_afstand_km=1", ["Stadsmoestuin"]),
         ("postcode=8011&max_afstand_km=3.5", ["Stadsmoestuin", "Voetbal voor iedereen"]),
         ("postcode=8043", ["Fietsen repareren", "Stadsmoestuin", "Voetbal voor iedereen"]),
-        ("postcode=8024", ["Voetbal voor iedereen", "Stadsmoestuin", "Fietsen repareren"]),
+        ("postcode=8016", ["Voetbal voor iedereen", "Stadsmoestuin", "Fietsen repareren"]),
+        ("postcode=8024", ["Stadsmoestuin", "Voetbal voor iedereen", "Fietsen repareren"]),
     ],
 )
 def test_each_filter_narrows_the_list(client: FlaskClient, small, query: str, expected) -> None:

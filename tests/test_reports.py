@@ -121,7 +121,7 @@ def test_counts_per_district_with_small_numbers_protected(
     for _ in range(2):
         add_placement(session, centre, pc4="8031")  # Holtenbroek
     for _ in range(5):
-        add_placement(session, centre, pc4="8042")  # Stadshagen
+        add_placement(session, centre, pc4="8042")  # Westenholte (not Stadshagen)
     add_placement(session, centre, pc4="9999")  # not in the postcode table: its own group
 
     table = make_report(session).tables["wijken"]
@@ -131,8 +131,52 @@ def test_counts_per_district_with_small_numbers_protected(
     assert cells(table, "9999")["aanmeldingen"] == SMALL
     assert cells(table, "Assendorp")["aanmeldingen"] == "0"
     # 15 - 7 - 5 would leave 3 for the two small rows together (1 + 2 or 2 + 1): no problem.
-    assert cells(table, "Stadshagen")["aanmeldingen"] == "5"
+    assert cells(table, "Westenholte")["aanmeldingen"] == "5"
+    assert cells(table, "Stadshagen")["aanmeldingen"] == "0"
     assert cells(table, "Totaal")["aanmeldingen"] == "15"
+
+
+def test_district_rows_carry_the_cbs_wijk_code_in_cbs_order(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, _ = two_providers
+    add_placement(session, centre, pc4="8042")
+    add_placement(session, centre, pc4="9999")
+
+    table = make_report(session).tables["wijken"]
+
+    codes = {row.label: row.code for row in table.rows}
+    assert codes["Binnenstad"] == "WK019310"
+    assert codes["Holtenbroek"] == "WK019330"
+    assert codes["Westenholte"] == "WK019321"
+    assert codes["Aa-landen"] == "WK019331"
+    assert codes["9999"] == ""  # unknown PC4: its own row, no code
+    assert "Aalanden" not in codes
+    # The 16 CBS wijken of Zwolle, in the order of their codes, then the unknown PC4.
+    assert [row.code for row in table.rows][:-1] == sorted(
+        f"WK0193{n}" for n in (10, 11, 12, 13, 14, 20, 21, 22, 30, 31, 32, 40, 41, 50, 51, 52)
+    )
+    assert table.code_column is not None and table.code_column.export_label == "wijkcode"
+    assert table.header[1] is table.code_column
+
+
+def test_an_activity_outside_the_table_counts_in_the_wijk_its_geocoder_gave(
+    session: Session, factory: Factory
+) -> None:
+    deventer = factory.location(
+        pc4="7411", postcode="7411BR", district="Binnenstad", district_code="WK015001"
+    )
+    factory.activity(location=deventer, capacity=8, free_places=2)
+    factory.activity(capacity=10, free_places=10)  # Grote Kerkplein, Zwolle's Binnenstad
+
+    table = make_report(session).tables["wijken"]
+
+    rows = {row.code: row for row in table.rows if row.label == "Binnenstad"}
+    assert set(rows) == {"WK019310", "WK015001"}  # two wijken of that name, kept apart
+    occupancy = table.column("bezetting")
+    assert rows["WK015001"].cells[occupancy].text == "75% (6 van 8)"
+    assert rows["WK019310"].cells[occupancy].text == "0% (0 van 10)"
+    assert [row.code for row in table.rows][0] == "WK015001"  # in the order of the CBS codes
 
 
 def test_a_column_with_one_small_cell_hides_a_second_cell(
@@ -150,7 +194,7 @@ def test_a_column_with_one_small_cell_hides_a_second_cell(
     table = report.tables["wijken"]
 
     assert cells(table, "Holtenbroek")["aanmeldingen"] == SMALL
-    assert cells(table, "Stadshagen")["aanmeldingen"] == HIDDEN  # else 14 - 7 - 5 = 2
+    assert cells(table, "Westenholte")["aanmeldingen"] == HIDDEN  # else 14 - 7 - 5 = 2
     assert cells(table, "Binnenstad")["aanmeldingen"] == "7"
     assert report.figures[0].cell.text == "14"
     # The provider table shares the same total and is one group: nothing small there.
@@ -261,7 +305,8 @@ def test_period_filter_applies_to_aanmeldingen_and_searches(
 
     recent = make_report(session)
     assert recent.figures[0].cell.text == "5"
-    assert cells(recent.tables["zoekvragen"], "8026 Soestweteringlanden")["herstel"] == "7"
+    assert cells(recent.tables["zoekvragen"], "8026 Marsweteringlanden")["herstel"] == "7"
+    assert [row.code for row in recent.tables["zoekvragen"].rows] == ["WK019341"]
 
     older = reports.Period(TODAY - timedelta(days=600), TODAY - timedelta(days=300))
     earlier = make_report(session, older)

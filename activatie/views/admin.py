@@ -425,6 +425,7 @@ FIELD_LABELS = {
     "postcode": "postcode",
     "pc4": "postcode (4 cijfers)",
     "district": "wijk",
+    "district_code": "wijkcode",
     "latitude": "breedtegraad",
     "longitude": "lengtegraad",
     "accessibility": "toegankelijkheid",

@@ -290,6 +290,7 @@ def location_json(location: Location) -> dict[str, Any]:
         "postcode": location.postcode,
         "plaats": location.city,
         "wijk": location.district,
+        "wijkcode": location.district_code,
         "latitude": location.latitude,
         "longitude": location.longitude,
         "toegankelijkheid": sorted(location.accessibility, key=ACCESSIBILITY.index),

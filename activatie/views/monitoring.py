@@ -108,9 +108,9 @@ def export(table: str) -> Response:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a byte-order mark: Excel then reads UTF-8
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_safe(c.export_label) for c in data.columns])
+    writer.writerow([_safe(c.export_label) for c in data.header])
     for row in (*data.rows, *((data.total,) if data.total else ())):
-        writer.writerow([_safe(row.label), *(_safe(cell.csv) for cell in row.cells)])
+        writer.writerow([_safe(text) for text in data.export_row(row)])
     filename = f"resultaten-{table}-{report.period.slug()}.csv"
     return Response(
         buffer.getvalue().encode("utf-8"),

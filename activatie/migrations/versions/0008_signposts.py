@@ -1,7 +1,7 @@
 """signpost: the neighbouring provisions we point people to, kept by the gemeente
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-27 18:40:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import activatie.models
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
