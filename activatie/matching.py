@@ -267,6 +267,8 @@ class Options:
     """Tunable settings of the matcher."""
 
     stale_after_days: int = 180
+    #: A match not confirmed for more than this many days says "niet recent gecontroleerd".
+    unchecked_after_days: int = 90
     near_miss_limit: int = 5
     #: Minutes of travel per mode when the resident gives neither distance nor time.
     default_minutes: Mapping[str, int] = field(default_factory=_default_minutes)
@@ -406,7 +408,13 @@ def match(
         return local if local <= SHOWN_LOCAL_KM else distance_km(origin, point)
 
     matches = [
-        _build_match(intake, candidate, shown_km(local, exact, candidate.point), -negative_points)
+        _build_match(
+            intake,
+            candidate,
+            shown_km(local, exact, candidate.point),
+            -negative_points,
+            unchecked=(today - candidate.last_confirmed).days > options.unchecked_after_days,
+        )
         for negative_points, local, _title, _id, _position, candidate, exact in best
     ]
     near_misses = []
@@ -578,7 +586,7 @@ def _stale_reason(candidate: Candidate, today: date, options: Options) -> str | 
 def _slots_reason(intake: Intake, candidate: Candidate) -> str | None:
     if not intake.slots or intake.slots & candidate.slots:
         return None
-    asked = f"niet op {_join(_labels(SLOTS, intake.slots), 'of')}"
+    asked = f"niet op {describe_slots(intake.slots, 'of')}"
     runs = describe_slots(candidate.slots)
     return f"{asked}; wel op {runs}" if runs else f"{asked}; vraag de aanbieder naar de tijden"
 
@@ -722,7 +730,13 @@ def _rank_key(
     return (-points, distance, candidate.title, candidate.id)
 
 
-def _build_match(intake: Intake, candidate: Candidate, distance: float, points: float) -> Match:
+#: What a match not confirmed for ``Options.unchecked_after_days`` says.
+UNCHECKED_REASON = "niet recent gecontroleerd door de aanbieder"
+
+
+def _build_match(
+    intake: Intake, candidate: Candidate, distance: float, points: float, *, unchecked: bool
+) -> Match:
     minutes = travel_minutes(distance, intake.travel_mode)
     fits = _labels(NEEDS, intake.needs & candidate.needs) + _labels(
         ACTIVITY_TYPES, intake.interests & candidate.types
@@ -744,6 +758,8 @@ def _build_match(intake: Intake, candidate: Candidate, distance: float, points: 
     reasons.append(_guidance_text(intake.guidance, candidate.guidance))
     if candidate.cost != FREE_COST:
         reasons.append(COSTS.label_of(candidate.cost))
+    if unchecked:
+        reasons.append(UNCHECKED_REASON)
     return Match(candidate, points, distance, minutes, reasons, fits, free_slots)
 
 

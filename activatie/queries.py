@@ -665,15 +665,21 @@ def find_matches(
     *,
     match_limit: int | None = matching.DEFAULT_MATCH_LIMIT,
     max_candidates: int | None = MAX_CANDIDATES,
+    unchecked_after_days: int = matching.Options.unchecked_after_days,
 ) -> matching.MatchResult:
     """Prefilter candidates in the database, then rank them with the pure matcher.
 
+    :param unchecked_after_days: a match not confirmed for longer says so (``STALE_AFTER_DAYS``).
     :param match_limit: how many matches the result holds, the best first (``total_matches``
         counts them all).
     :param max_candidates: read at most this many candidates, the nearest (see
         :func:`match_candidates` for the trade-off); None for all.
     """
-    options = matching.Options(stale_after_days=hide_after_days, match_limit=match_limit)
+    options = matching.Options(
+        stale_after_days=hide_after_days,
+        unchecked_after_days=unchecked_after_days,
+        match_limit=match_limit,
+    )
     confirmed_since = hidden_before(today, hide_after_days)
 
     def read(cap: int | None) -> list[matching.Candidate]:

@@ -176,11 +176,12 @@ SLOTS = Vocabulary(
 )
 
 
-def describe_slots(keys: object) -> str:
+def describe_slots(keys: object, conjunction: str = "en") -> str:
     """Return weekly slots the way people say them, grouped by day part.
 
     ``{"di_middag", "do_middag", "ma_ochtend"}`` reads ``maandagochtend, dinsdag- en
-    donderdagmiddag``; unknown keys are left out; no slots give an empty string.
+    donderdagmiddag`` (with ``conjunction="of"``: ``dinsdag- of donderdagmiddag``); unknown
+    keys are left out; no slots give an empty string.
     """
     wanted = set(keys)  # type: ignore[call-overload]
     groups = []
@@ -192,7 +193,7 @@ def describe_slots(keys: object) -> str:
         if len(days) == 1:
             groups.append(f"{days[0]}{word}")
         else:
-            groups.append(f"{'-, '.join(days[:-1])}- en {days[-1]}{word}")
+            groups.append(f"{'-, '.join(days[:-1])}- {conjunction} {days[-1]}{word}")
     return ", ".join(groups)
 
 

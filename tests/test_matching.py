@@ -145,7 +145,7 @@ def test_slots_must_overlap_when_given() -> None:
     assert outcome(make_intake(slots=frozenset({"di_ochtend", "vr_avond"})), candidate) == "match"
     asked = frozenset({"do_middag", "di_middag"})
     assert outcome(make_intake(slots=asked), candidate) == (
-        "near:dagdelen: niet op dinsdagmiddag of donderdagmiddag; wel op dinsdagochtend"
+        "near:dagdelen: niet op dinsdag- of donderdagmiddag; wel op dinsdagochtend"
     )
 
 
@@ -830,3 +830,11 @@ def test_a_candidate_that_breaks_a_hard_rule_is_never_a_match(
     for candidate in found:
         if rule in broken_rules(intake, candidate):
             assert candidate.id not in matched
+
+
+def test_a_match_not_checked_for_a_while_says_so() -> None:
+    old = make_candidate(last_confirmed=TODAY - timedelta(days=91))
+    (found,) = match(make_intake(), [old], TODAY).matches
+    assert found.reasons[-1] == "niet recent gecontroleerd door de aanbieder"
+    (fresh,) = match(make_intake(), [make_candidate()], TODAY).matches
+    assert "niet recent gecontroleerd door de aanbieder" not in fresh.reasons

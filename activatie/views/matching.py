@@ -46,6 +46,7 @@ def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
         current_app.config["HIDE_AFTER_DAYS"],
         match_limit=request.match_limit,
         max_candidates=current_app.config.get("MATCH_MAX_CANDIDATES", queries.MAX_CANDIDATES),
+        unchecked_after_days=current_app.config["STALE_AFTER_DAYS"],
     )
     if not result.matches and not resident.intake.aow_reached:
         # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
