@@ -292,6 +292,9 @@ class ReferralForm(FlaskForm):
         description=NO_PERSONAL_DATA,
         validators=[Optional(), Length(max=500)],
     )
+    notitie_bevestigd = BooleanField(
+        "Ik schrijf een diagnose of medicijn bewust op: de aanbieder moet dit weten"
+    )
 
 
 class StepForm(FlaskForm):
