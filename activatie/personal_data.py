@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from .vocabulary import MONTHS
+
 __all__ = ["FreeTextCheck", "check_free_text", "passes_elfproef"]
 
 
@@ -87,10 +89,7 @@ _DOT = re.compile(r"\s*(?:[(\[{<]\s*(?:dot|punt)\s*[)\]}>]|\bdot\b|\bpunt\b)\s*"
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.([a-z]{2,})\b")
 _TLDS = _wordlist("nl be de eu com net org info nu io me uk fr frl online email biz amsterdam")
 
-_MONTHS = _wordlist(
-    "januari februari maart april mei juni juli augustus september oktober november december "
-    "jan feb mrt apr jun jul aug sep sept okt nov dec"
-)
+_MONTHS = frozenset(MONTHS) | _wordlist("jan feb mrt apr jun jul aug sep sept okt nov dec")
 _NUMERIC_DATE = re.compile(
     r"\b(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2}))\b"
 )

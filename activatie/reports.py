@@ -2,8 +2,8 @@
 
 Definitions (our own choices, shown on the page in short):
 
-* **Period.** A calendar month, quarter or year (``periode=2026-10``, ``2026-K3``, ``2026``), default
-  the last twelve calendar months; never arbitrary dates (see :class:`Period`). It selects
+* **Period.** A calendar month, quarter or year (``periode=2026-10``, ``2026-K3``, ``2026``),
+  default the last twelve calendar months; never arbitrary dates (see :class:`Period`). It selects
   aanmeldingen by the local date they were made (``created_at``) and unmet searches by their
   ``day``. What happened to those aanmeldingen afterwards counts up to today (a cohort view).
 * **District (wijk)** of an aanmelding = the district of its PC4 in the postcode table, or the PC4
@@ -57,6 +57,7 @@ from .models import (
 from .vocabulary import (
     ACTIVITY_TYPES,
     COMPLETED_OUTCOMES,
+    MONTHS,
     NEEDS,
     OUTCOMES,
     PARTICIPATION_STEPS,
@@ -72,9 +73,6 @@ NO_NEED = "-"  # UnmetSearch.need when the resident chose none
 LAST_TWELVE_MONTHS = "12m"
 PERIOD_PROBLEM = "Kies een maand, kwartaal of jaar, zoals 2026-10, 2026-K3 of 2026."
 _PERIOD_KEY = re.compile(r"(\d{4})(?:-(?:([Kk][1-4])|(0[1-9]|1[0-2])))?", re.ASCII)
-_MONTH_NAMES = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split(" ")
 
 
 @dataclass(frozen=True)
@@ -135,7 +133,7 @@ def period_label(key: str) -> str:
     if match.group(2):
         return f"{match.group(2)[1]}e kwartaal {match.group(1)}"
     if match.group(3):
-        return f"{_MONTH_NAMES[int(match.group(3)) - 1]} {match.group(1)}"
+        return f"{MONTHS[int(match.group(3)) - 1]} {match.group(1)}"
     return match.group(1)
 
 
