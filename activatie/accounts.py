@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import and_, case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -29,7 +31,6 @@ from .vocabulary import ROLES
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_LIFETIME = timedelta(days=3)
-_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt:1024:8:1")
 
 
 class AccountError(ValueError):
@@ -56,11 +57,27 @@ class Conflict(AccountError):
 
 @dataclass(frozen=True)
 class LoginPolicy:
+    """How many failed logins are allowed before the next attempt is refused unchecked.
+
+    The lock is per account *and* address (someone guessing from one place does not lock the
+    real user out elsewhere), with a per-address limit over all accounts and a slower backstop
+    per account over all addresses (against guessing spread over many addresses).
+    """
+
     secret: str
     hash_method: str
-    max_failures: int = 5
-    max_failures_per_address: int = 20
+    max_failures: int = 5  # per account and address, per ``window``
+    max_failures_per_address: int = 20  # per address over all accounts, per ``window``
     window: timedelta = timedelta(minutes=15)
+    max_failures_per_day: int = 20  # per account and address, per ``backstop_window``
+    backstop_failures: int = 100  # per account over all addresses, per ``backstop_window``
+    backstop_window: timedelta = timedelta(hours=24)
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash with the real parameters, checked when the account does not exist (equal work)."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def normalise_email(email: str) -> str:
@@ -84,41 +101,69 @@ def authenticate(
 ) -> User:
     """Return the user for these credentials, or raise LoginThrottled / AccountError.
 
-    Every outcome takes about as long and says the same for unknown and known addresses.
+    Every outcome takes as long and says the same for unknown and known addresses: an unknown
+    one is checked against a dummy hash made with the same parameters. The attempt is written
+    (and committed) *before* the password is checked and then counted with the others, so
+    parallel guesses cannot all slip under the limit: the n-th committed attempt sees at least
+    n, and at most ``max_failures`` attempts are ever checked. An attempt that is refused
+    unchecked is removed again, so hammering a locked pair does not feed the backstop.
     """
     now = utcnow()
-    account_key = keyed_hash(policy.secret, "account:" + normalise_email(email))
+    email = normalise_email(email)
+    account_key = keyed_hash(policy.secret, "account:" + email)
     address_key = keyed_hash(policy.secret, "address:" + address)
-    since = now - policy.window
-    failures = session.exec(
-        select(func.count()).where(
-            LoginAttempt.account_hash == account_key, LoginAttempt.at >= since
-        )
-    ).one()
-    from_address = session.exec(
-        select(func.count()).where(
-            LoginAttempt.address_hash == address_key, LoginAttempt.at >= since
-        )
-    ).one()
-    minutes = int(policy.window.total_seconds() // 60)
-    if failures >= policy.max_failures or from_address >= policy.max_failures_per_address:
-        raise LoginThrottled(
-            f"Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minutes} "
-            "minuten opnieuw, of vraag de beheerder om een nieuw wachtwoord."
-        )
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
-    valid = check_password_hash(
-        user.password_hash if user and user.password_hash else _DUMMY_HASH, password
-    )
-    if user is None or not user.password_hash or not valid or not user.is_active:
-        session.add(LoginAttempt(account_hash=account_key, address_hash=address_key, at=now))
+    attempt = LoginAttempt(account_hash=account_key, address_hash=address_key, at=now)
+    session.add(attempt)
+    session.commit()
+    if _over_limit(session, account_key, address_key, now, policy):
+        session.exec(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))  # type: ignore[call-overload]
         session.commit()
+        raise LoginThrottled(
+            "Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het later opnieuw, "
+            "of vraag de beheerder om een nieuw wachtwoord."
+        )
+    user = session.exec(select(User).where(User.email == email)).first()
+    stored = user.password_hash if user is not None and user.password_hash else None
+    valid = check_password_hash(stored or _dummy_hash(policy.hash_method), password)
+    if user is None or stored is None or not valid or not user.is_active:
         raise AccountError("Het e-mailadres of het wachtwoord klopt niet.")
-    session.exec(delete(LoginAttempt).where(LoginAttempt.account_hash == account_key))  # type: ignore[call-overload]
-    session.exec(delete(LoginAttempt).where(LoginAttempt.at < since))  # type: ignore[call-overload]
+    session.exec(  # type: ignore[call-overload]
+        delete(LoginAttempt).where(
+            LoginAttempt.account_hash == account_key, LoginAttempt.address_hash == address_key
+        )
+    )
+    session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - policy.backstop_window))  # type: ignore[call-overload]
     user.last_login_at = now
     session.commit()
     return user
+
+
+def _over_limit(
+    session: Session, account_key: str, address_key: str, now: datetime, policy: LoginPolicy
+) -> bool:
+    """Count the attempts (this one included) in one statement and compare with the limits."""
+    recent = LoginAttempt.at >= now - policy.window
+    day = LoginAttempt.at >= now - policy.backstop_window
+    account = LoginAttempt.account_hash == account_key
+    address = LoginAttempt.address_hash == address_key
+
+    def number(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    pair, pair_day, from_address, account_day = session.exec(
+        select(
+            number(and_(account, address, recent)),
+            number(and_(account, address)),
+            number(and_(address, recent)),
+            number(account),
+        ).where(or_(account, address), day)
+    ).one()
+    return (
+        pair > policy.max_failures
+        or pair_day > policy.max_failures_per_day
+        or from_address > policy.max_failures_per_address
+        or account_day > policy.backstop_failures
+    )
 
 
 def load_user(session: Session, user_id: str) -> User | None:

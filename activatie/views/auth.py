@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -30,6 +32,8 @@ def _policy() -> accounts.LoginPolicy:
         secret=config["SECRET_KEY"],
         hash_method=config["PASSWORD_HASH_METHOD"],
         max_failures=config["LOGIN_MAX_FAILURES"],
+        window=timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
+        backstop_failures=config["LOGIN_BACKSTOP_FAILURES"],
     )
 
 
