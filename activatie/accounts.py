@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,13 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, mfa
 from .audit import Actor
 from .models import (
     ApiToken,
     LoginAttempt,
     Organisation,
     PasswordToken,
+    RecoveryCode,
     Team,
     User,
     UserRole,
@@ -30,6 +32,8 @@ from .models import (
 from .vocabulary import ROLES
 
 MIN_PASSWORD_LENGTH = 12
+#: Marks an audit event as sensitive: a change that could give someone access to personal data.
+SENSITIVE = {"gevoelig": "ja"}
 TOKEN_LIFETIME = timedelta(days=3)
 
 
@@ -166,6 +170,111 @@ def _over_limit(
     )
 
 
+# --- second factor (TOTP and recovery codes) ----------------------------------------------
+
+
+def start_enrolment(session: Session, user: User, secret_key: str) -> str:
+    """Return the TOTP secret being set up; the same one until it is confirmed."""
+    if user.totp_pending and (plain := mfa.unseal(secret_key, user.totp_pending)):
+        return plain
+    plain = mfa.new_secret()
+    user.totp_pending = mfa.seal(secret_key, plain)
+    session.commit()
+    return plain
+
+
+def confirm_enrolment(
+    session: Session, user: User, secret_key: str, code: str, now: datetime
+) -> list[str]:
+    """Turn the second factor on with its first code; return new recovery codes (shown once)."""
+    plain = mfa.unseal(secret_key, user.totp_pending or "")
+    step = mfa.matching_step(plain, code, now, 0) if plain else None
+    if step is None:
+        raise AccountError("Deze code klopt niet. Typ de 6 cijfers die uw app nu laat zien.")
+    user.totp_secret, user.totp_pending, user.totp_last_step = user.totp_pending, None, step
+    codes = mfa.new_recovery_codes()
+    session.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))  # type: ignore[call-overload]
+    session.add_all(RecoveryCode(user_id=user.id, code_hash=mfa.recovery_hash(c)) for c in codes)
+    audit.record(session, Actor.of(user), "tweestaps_aangezet", "user", user.id)
+    session.commit()
+    return codes
+
+
+def check_second_factor(
+    session: Session, user: User, code: str, now: datetime, policy: LoginPolicy
+) -> str:
+    """Accept a TOTP code or a recovery code once; return ``"app"`` or ``"herstelcode"``.
+
+    Attempts are counted like passwords (written first, then counted): at most
+    ``max_failures`` codes per account per window are checked.
+    """
+    key = keyed_hash(policy.secret, f"second-factor:{user.id}")
+    attempt = LoginAttempt(account_hash=key, address_hash=key, at=now)
+    session.add(attempt)
+    session.commit()
+    tried = session.exec(
+        select(func.count()).where(
+            LoginAttempt.account_hash == key, LoginAttempt.at >= now - policy.window
+        )
+    ).one()
+    if tried > policy.max_failures:
+        session.exec(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))  # type: ignore[call-overload]
+        session.commit()
+        raise LoginThrottled(
+            "Er is te vaak een verkeerde code gebruikt. Probeer het later opnieuw."
+        )
+    kind, claimed = "app", 0
+    if mfa.looks_like_recovery_code(code):
+        kind = "herstelcode"
+        claimed = session.exec(  # type: ignore[call-overload]
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.user_id == user.id,
+                RecoveryCode.code_hash == mfa.recovery_hash(code),
+                RecoveryCode.used_at.is_(None),  # type: ignore[union-attr]
+            )
+            .values(used_at=now)
+        ).rowcount
+    elif plain := mfa.unseal(policy.secret, user.totp_secret or ""):
+        step = mfa.matching_step(plain, code, now, user.totp_last_step)
+        if step is not None:  # a code works once, also when two requests race with it
+            claimed = session.exec(  # type: ignore[call-overload]
+                update(User)
+                .where(User.id == user.id, User.totp_last_step < step)
+                .values(totp_last_step=step)
+            ).rowcount
+    if claimed != 1:
+        session.commit()
+        raise AccountError("Deze code klopt niet. Kijk in uw app en typ de 6 cijfers.")
+    session.exec(delete(LoginAttempt).where(LoginAttempt.account_hash == key))  # type: ignore[call-overload]
+    if kind == "herstelcode":
+        audit.record(session, Actor.of(user), "herstelcode_gebruikt", "user", user.id)
+    session.commit()
+    return kind
+
+
+def recovery_codes_left(session: Session, user: User) -> int:
+    return session.exec(
+        select(func.count()).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.used_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).one()
+
+
+def reset_second_factor(session: Session, actor: Actor, user: User) -> None:
+    """Remove an account's second factor (a beheerder; nobody ever sees it) and end its sessions.
+
+    The person sets up a new one at the next login. A sensitive event in the audit trail.
+    """
+    user.totp_secret = user.totp_pending = None
+    user.totp_last_step = 0
+    user.session_version += 1
+    session.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))  # type: ignore[call-overload]
+    audit.record(session, actor, "tweestaps_hersteld", "user", user.id, SENSITIVE)
+    session.commit()
+
+
 def load_user(session: Session, user_id: str) -> User | None:
     """Return the active user of a login cookie id ``"<id>:<session version>"``."""
     raw_id, _, raw_version = (user_id or "").partition(":")
@@ -196,6 +305,7 @@ def create_user(
     team_id: int | None = None,
     password: str | None = None,
     hash_method: str = "scrypt:32768:8:3",
+    consultant_domains: Collection[str] | None = None,
 ) -> User:
     """Create an account; a provider account belongs to exactly one organisation."""
     user = _add_user(
@@ -208,6 +318,7 @@ def create_user(
         team_id=team_id,
         password=password,
         hash_method=hash_method,
+        consultant_domains=consultant_domains,
     )
     session.commit()
     return user
@@ -222,8 +333,13 @@ def invite_user(
     role: str,
     organisation_id: int | None = None,
     team_id: int | None = None,
+    consultant_domains: Collection[str] | None = None,
 ) -> tuple[User, str]:
-    """Create an account and its one-time set-password link together, in one commit."""
+    """Create an account and its one-time set-password link together, in one commit.
+
+    :param consultant_domains: the e-mail domains of the wijkteams; a consulent account needs
+        an address in one of them (None: any domain, outside production only).
+    """
     user = _add_user(
         session,
         actor,
@@ -232,6 +348,7 @@ def invite_user(
         role=role,
         organisation_id=organisation_id,
         team_id=team_id,
+        consultant_domains=consultant_domains,
     )
     raw = _add_password_token(session, actor, user, utcnow())
     session.commit()
@@ -249,6 +366,7 @@ def _add_user(
     team_id: int | None = None,
     password: str | None = None,
     hash_method: str = "scrypt:32768:8:3",
+    consultant_domains: Collection[str] | None = None,
 ) -> User:
     email = normalise_email(email)
     if "@" not in email or len(email) > 200:
@@ -260,6 +378,8 @@ def _add_user(
             raise AccountError("Kies de aanbieder waar dit account bij hoort.")
     else:
         organisation_id = None
+    if role == UserRole.CONSULTANT and consultant_domains is not None:
+        check_consultant_domain(email, consultant_domains)
     if role != UserRole.CONSULTANT:
         team_id = None
     elif team_id is not None and session.get(Team, team_id) is None:
@@ -280,9 +400,43 @@ def _add_user(
         "account_aangemaakt",
         "user",
         user.id,
-        audit.snapshot(user, ("email", "name", "role", "organisation_id", "team_id")),
+        audit.snapshot(user, ("email", "name", "role", "organisation_id", "team_id"))
+        | _sensitive(user),
     )
     return user  # the caller commits (with the one-time link, for an invitation)
+
+
+def consultant_domains(config: Mapping[str, Any]) -> list[str] | None:
+    """Return the wijkteams' e-mail domains (``CONSULTANT_EMAIL_DOMAINS``, a list or "a,b").
+
+    None (any domain) only outside production when none are configured.
+    """
+    raw = config.get("CONSULTANT_EMAIL_DOMAINS") or []
+    if isinstance(raw, str):
+        raw = raw.replace(";", ",").split(",")
+    domains = [str(d).strip() for d in raw if str(d).strip()]
+    return domains or (None if config.get("ENV_NAME") != "production" else [])
+
+
+def check_consultant_domain(email: str, domains: Collection[str]) -> None:
+    """Refuse a consulent address outside the wijkteams' own e-mail domains."""
+    allowed = {d.strip().lower().lstrip("@") for d in domains if d.strip()}
+    if not allowed:
+        raise AccountError(
+            "Er is nog geen lijst van e-maildomeinen van de wijkteams ingesteld "
+            "(ACTIVATIE_CONSULTANT_EMAIL_DOMAINS). Zonder die lijst kan er geen consulent bij."
+        )
+    if normalise_email(email).rpartition("@")[2] not in allowed:
+        raise AccountError(
+            "Een consulent heeft een e-mailadres van een wijkteam nodig: "
+            + ", ".join(sorted(allowed))
+            + "."
+        )
+
+
+def _sensitive(user: User) -> dict[str, str]:
+    """A consulent reaches aanmeldingen: changes to that account are sensitive events."""
+    return dict(SENSITIVE) if user.role == UserRole.CONSULTANT else {}
 
 
 def set_active(session: Session, actor: Actor, user: User, active: bool) -> None:
@@ -322,7 +476,7 @@ def _add_password_token(session: Session, actor: Actor, user: User, now: datetim
     session.add(
         PasswordToken(user_id=user.id, token_hash=_sha256(raw), expires_at=now + TOKEN_LIFETIME)
     )
-    audit.record(session, actor, "wachtwoordlink_gemaakt", "user", user.id)
+    audit.record(session, actor, "wachtwoordlink_gemaakt", "user", user.id, _sensitive(user))
     return raw
 
 

@@ -48,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_BACKSTOP_FAILURES": 100,
+    # E-mail domains of the wijkteams: a consulent account needs an address in one of them
+    # (a JSON list, or comma-separated). In production an empty list allows no consulent.
+    "CONSULTANT_EMAIL_DOMAINS": [],
     "TRUSTED_PROXIES": 0,
     "SHOW_EXAMPLE_NOTICE": True,
     # Optional: e-mail one-time password links when an SMTP server is configured.

@@ -82,6 +82,16 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class CodeForm(FlaskForm):
+    """The second login step, or the first code of a new authenticator app."""
+
+    code = StringField(
+        "Code",
+        description="De 6 cijfers uit uw app. Telefoon kwijt? Typ dan een van uw herstelcodes.",
+        validators=[DataRequired(REQUIRED), Length(max=20)],
+    )
+
+
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         "Nieuw wachtwoord",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,19 @@ from activatie.db import get_engine
 from activatie.models import LoginAttempt
 
 from .conftest import TEST_CONFIG
-from .factories import PASSWORD, Factory, login_as
+from .factories import PASSWORD, Factory, login_as, totp_code
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra):
-    return client.post("/inloggen", data={"email": email, "password": password, **extra})
+def login(client: FlaskClient, email: str, password: str = PASSWORD, later: int = 0, **extra):
+    """Log in through the form, with the second step when the account has one.
+
+    :param later: use the code of that many 30-second steps ahead (a code works once).
+    """
+    response = client.post("/inloggen", data={"email": email, "password": password, **extra})
+    if response.location == "/inloggen/code":
+        code = totp_code(datetime.now(UTC) + timedelta(seconds=30 * later))
+        response = client.post("/inloggen/code", data={"code": code})
+    return response
 
 
 # 1. Logout must end a copied cookie too.
@@ -189,7 +198,7 @@ def test_next_brings_you_back_on_this_site(client: FlaskClient, factory: Factory
     user = factory.user("consulent")
     response = login(client, user.email, next="/consulent/matchen?x=1")
     assert response.location == "/consulent/matchen?x=1"
-    other = login(client.application.test_client(), user.email, next="//evil.example")
+    other = login(client.application.test_client(), user.email, later=1, next="//evil.example")
     assert other.location == "/consulent/matchen"
 
 
