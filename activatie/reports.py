@@ -109,9 +109,12 @@ class Period:
 
 
 def calendar_period(key: str) -> tuple[date, date] | None:
-    """Return the first and last day of a month (2026-10), quarter (2026-K3) or year (2026)."""
+    """Return the first and last day of a month (2026-10), quarter (2026-K3) or year (2026).
+
+    None for anything else, and for years outside 2000–2100.
+    """
     match = _PERIOD_KEY.fullmatch(key)
-    if match is None:
+    if match is None or not 2000 <= int(match.group(1)) <= 2100:
         return None
     year = int(match.group(1))
     if match.group(2):
@@ -144,7 +147,7 @@ def parse_period(raw: str | None, today: date) -> tuple[Period, dict[str, str]]:
     if not key or key == LAST_TWELVE_MONTHS.upper():
         return default, {}
     bounds = calendar_period(key)
-    if bounds is None or not 2000 <= bounds[0].year <= 2100:
+    if bounds is None:
         return default, {"periode": PERIOD_PROBLEM}
     if bounds[0] > today:
         return default, {"periode": "Deze periode is nog niet begonnen. Kies een eerdere."}

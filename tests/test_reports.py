@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
 from activatie import reports
@@ -317,6 +319,22 @@ def test_parse_period_knows_only_whole_months_quarters_and_years() -> None:
     choices = dict(reports.period_choices(today))
     assert choices["2026-03"] == "maart 2026" and "2026-04" not in choices
     assert choices["2024"] == "2024" and "2023" not in choices
+
+
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.from_regex(r"\A[0-9]{4}(-([0-9]{2}|[Kk][0-9]))?\Z"),
+    ),
+    st.dates(min_value=date(2001, 1, 1), max_value=date(2099, 12, 31)),
+)
+def test_any_period_value_gives_whole_months_or_a_dutch_message(raw: str, today: date) -> None:
+    period, errors = reports.parse_period(raw, today)
+    if errors:
+        assert period == reports.Period.last_year(today) and errors["periode"]
+        return
+    assert period.start.day == 1 and period.start <= period.end <= today
+    assert period.end == today or (period.end + timedelta(days=1)).day == 1
 
 
 def test_last_job_run(session: Session, app: Flask) -> None:
