@@ -86,7 +86,9 @@ _NUMBER = re.compile(r"\d(?:[\s./_\-,()+]{0,3}\d)*")
 # so that "ik at thuis punt" is not read as an address.
 _AT = re.compile(r"\s*(?:[(\[{<]\s*at\s*[)\]}>]|\bat\b|\bapenstaartje\b)\s*")
 _DOT = re.compile(r"\s*(?:[(\[{<]\s*(?:dot|punt)\s*[)\]}>]|\bdot\b|\bpunt\b)\s*")
-_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.([a-z]{2,})\b")
+# Anchored at the "@" (a local part before it is one character of it at least): searching from
+# every start of a long local part would take quadratic time.
+_EMAIL = re.compile(r"(?<=[\w.%+-])@[\w-]+(?:\.[\w-]+)*\.([a-z]{2,})\b")
 _TLDS = _wordlist("nl be de eu com net org info nu io me uk fr frl online email biz amsterdam")
 
 _MONTHS = frozenset(MONTHS) | _wordlist("jan feb mrt apr jun jul aug sep sept okt nov dec")
