@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import and_, case, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, mfa
 from .audit import Actor
 from .models import (
     ApiToken,
     LoginAttempt,
     Organisation,
     PasswordToken,
+    RecoveryCode,
     Team,
     User,
     UserRole,
@@ -28,8 +32,9 @@ from .models import (
 from .vocabulary import ROLES
 
 MIN_PASSWORD_LENGTH = 12
+#: Marks an audit event as sensitive: a change that could give someone access to personal data.
+SENSITIVE = {"gevoelig": "ja"}
 TOKEN_LIFETIME = timedelta(days=3)
-_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt:1024:8:1")
 
 
 class AccountError(ValueError):
@@ -56,11 +61,27 @@ class Conflict(AccountError):
 
 @dataclass(frozen=True)
 class LoginPolicy:
+    """How many failed logins are allowed before the next attempt is refused unchecked.
+
+    The lock is per account *and* address (someone guessing from one place does not lock the
+    real user out elsewhere), with a per-address limit over all accounts and a slower backstop
+    per account over all addresses (against guessing spread over many addresses).
+    """
+
     secret: str
     hash_method: str
-    max_failures: int = 5
-    max_failures_per_address: int = 20
+    max_failures: int = 5  # per account and address, per ``window``
+    max_failures_per_address: int = 20  # per address over all accounts, per ``window``
     window: timedelta = timedelta(minutes=15)
+    max_failures_per_day: int = 20  # per account and address, per ``backstop_window``
+    backstop_failures: int = 100  # per account over all addresses, per ``backstop_window``
+    backstop_window: timedelta = timedelta(hours=24)
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash with the real parameters, checked when the account does not exist (equal work)."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def normalise_email(email: str) -> str:
@@ -84,41 +105,174 @@ def authenticate(
 ) -> User:
     """Return the user for these credentials, or raise LoginThrottled / AccountError.
 
-    Every outcome takes about as long and says the same for unknown and known addresses.
+    Every outcome takes as long and says the same for unknown and known addresses: an unknown
+    one is checked against a dummy hash made with the same parameters. The attempt is written
+    (and committed) *before* the password is checked and then counted with the others, so
+    parallel guesses cannot all slip under the limit: the n-th committed attempt sees at least
+    n, and at most ``max_failures`` attempts are ever checked. An attempt that is refused
+    unchecked is removed again, so hammering a locked pair does not feed the backstop.
     """
     now = utcnow()
-    account_key = keyed_hash(policy.secret, "account:" + normalise_email(email))
+    email = normalise_email(email)
+    account_key = keyed_hash(policy.secret, "account:" + email)
     address_key = keyed_hash(policy.secret, "address:" + address)
-    since = now - policy.window
-    failures = session.exec(
-        select(func.count()).where(
-            LoginAttempt.account_hash == account_key, LoginAttempt.at >= since
-        )
-    ).one()
-    from_address = session.exec(
-        select(func.count()).where(
-            LoginAttempt.address_hash == address_key, LoginAttempt.at >= since
-        )
-    ).one()
-    minutes = int(policy.window.total_seconds() // 60)
-    if failures >= policy.max_failures or from_address >= policy.max_failures_per_address:
-        raise LoginThrottled(
-            f"Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het over {minutes} "
-            "minuten opnieuw, of vraag de beheerder om een nieuw wachtwoord."
-        )
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
-    valid = check_password_hash(
-        user.password_hash if user and user.password_hash else _DUMMY_HASH, password
-    )
-    if user is None or not user.password_hash or not valid or not user.is_active:
-        session.add(LoginAttempt(account_hash=account_key, address_hash=address_key, at=now))
+    attempt = LoginAttempt(account_hash=account_key, address_hash=address_key, at=now)
+    session.add(attempt)
+    session.commit()
+    if _over_limit(session, account_key, address_key, now, policy):
+        session.exec(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))  # type: ignore[call-overload]
         session.commit()
+        raise LoginThrottled(
+            "Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het later opnieuw, "
+            "of vraag de beheerder om een nieuw wachtwoord."
+        )
+    user = session.exec(select(User).where(User.email == email)).first()
+    stored = user.password_hash if user is not None and user.password_hash else None
+    valid = check_password_hash(stored or _dummy_hash(policy.hash_method), password)
+    if user is None or stored is None or not valid or not user.is_active:
         raise AccountError("Het e-mailadres of het wachtwoord klopt niet.")
-    session.exec(delete(LoginAttempt).where(LoginAttempt.account_hash == account_key))  # type: ignore[call-overload]
-    session.exec(delete(LoginAttempt).where(LoginAttempt.at < since))  # type: ignore[call-overload]
+    session.exec(  # type: ignore[call-overload]
+        delete(LoginAttempt).where(
+            LoginAttempt.account_hash == account_key, LoginAttempt.address_hash == address_key
+        )
+    )
+    session.exec(delete(LoginAttempt).where(LoginAttempt.at < now - policy.backstop_window))  # type: ignore[call-overload]
     user.last_login_at = now
     session.commit()
     return user
+
+
+def _over_limit(
+    session: Session, account_key: str, address_key: str, now: datetime, policy: LoginPolicy
+) -> bool:
+    """Count the attempts (this one included) in one statement and compare with the limits."""
+    recent = LoginAttempt.at >= now - policy.window
+    day = LoginAttempt.at >= now - policy.backstop_window
+    account = LoginAttempt.account_hash == account_key
+    address = LoginAttempt.address_hash == address_key
+
+    def number(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    pair, pair_day, from_address, account_day = session.exec(
+        select(
+            number(and_(account, address, recent)),
+            number(and_(account, address)),
+            number(and_(address, recent)),
+            number(account),
+        ).where(or_(account, address), day)
+    ).one()
+    return (
+        pair > policy.max_failures
+        or pair_day > policy.max_failures_per_day
+        or from_address > policy.max_failures_per_address
+        or account_day > policy.backstop_failures
+    )
+
+
+# --- second factor (TOTP and recovery codes) ----------------------------------------------
+
+
+def start_enrolment(session: Session, user: User, secret_key: str) -> str:
+    """Return the TOTP secret being set up; the same one until it is confirmed."""
+    if user.totp_pending and (plain := mfa.unseal(secret_key, user.totp_pending)):
+        return plain
+    plain = mfa.new_secret()
+    user.totp_pending = mfa.seal(secret_key, plain)
+    session.commit()
+    return plain
+
+
+def confirm_enrolment(
+    session: Session, user: User, secret_key: str, code: str, now: datetime
+) -> list[str]:
+    """Turn the second factor on with its first code; return new recovery codes (shown once)."""
+    plain = mfa.unseal(secret_key, user.totp_pending or "")
+    step = mfa.matching_step(plain, code, now, 0) if plain else None
+    if step is None:
+        raise AccountError("Deze code klopt niet. Typ de 6 cijfers die uw app nu laat zien.")
+    user.totp_secret, user.totp_pending, user.totp_last_step = user.totp_pending, None, step
+    codes = mfa.new_recovery_codes()
+    session.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))  # type: ignore[call-overload]
+    session.add_all(RecoveryCode(user_id=user.id, code_hash=mfa.recovery_hash(c)) for c in codes)
+    audit.record(session, Actor.of(user), "tweestaps_aangezet", "user", user.id)
+    session.commit()
+    return codes
+
+
+def check_second_factor(
+    session: Session, user: User, code: str, now: datetime, policy: LoginPolicy
+) -> str:
+    """Accept a TOTP code or a recovery code once; return ``"app"`` or ``"herstelcode"``.
+
+    Attempts are counted like passwords (written first, then counted): at most
+    ``max_failures`` codes per account per window are checked.
+    """
+    key = keyed_hash(policy.secret, f"second-factor:{user.id}")
+    attempt = LoginAttempt(account_hash=key, address_hash=key, at=now)
+    session.add(attempt)
+    session.commit()
+    tried = session.exec(
+        select(func.count()).where(
+            LoginAttempt.account_hash == key, LoginAttempt.at >= now - policy.window
+        )
+    ).one()
+    if tried > policy.max_failures:
+        session.exec(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))  # type: ignore[call-overload]
+        session.commit()
+        raise LoginThrottled(
+            "Er is te vaak een verkeerde code gebruikt. Probeer het later opnieuw."
+        )
+    kind, claimed = "app", 0
+    if mfa.looks_like_recovery_code(code):
+        kind = "herstelcode"
+        claimed = session.exec(  # type: ignore[call-overload]
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.user_id == user.id,
+                RecoveryCode.code_hash == mfa.recovery_hash(code),
+                RecoveryCode.used_at.is_(None),  # type: ignore[union-attr]
+            )
+            .values(used_at=now)
+        ).rowcount
+    elif plain := mfa.unseal(policy.secret, user.totp_secret or ""):
+        step = mfa.matching_step(plain, code, now, user.totp_last_step)
+        if step is not None:  # a code works once, also when two requests race with it
+            claimed = session.exec(  # type: ignore[call-overload]
+                update(User)
+                .where(User.id == user.id, User.totp_last_step < step)
+                .values(totp_last_step=step)
+            ).rowcount
+    if claimed != 1:
+        session.commit()
+        raise AccountError("Deze code klopt niet. Kijk in uw app en typ de 6 cijfers.")
+    session.exec(delete(LoginAttempt).where(LoginAttempt.account_hash == key))  # type: ignore[call-overload]
+    if kind == "herstelcode":
+        audit.record(session, Actor.of(user), "herstelcode_gebruikt", "user", user.id)
+    session.commit()
+    return kind
+
+
+def recovery_codes_left(session: Session, user: User) -> int:
+    return session.exec(
+        select(func.count()).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.used_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).one()
+
+
+def reset_second_factor(session: Session, actor: Actor, user: User) -> None:
+    """Remove an account's second factor (a beheerder; nobody ever sees it) and end its sessions.
+
+    The person sets up a new one at the next login. A sensitive event in the audit trail.
+    """
+    user.totp_secret = user.totp_pending = None
+    user.totp_last_step = 0
+    user.session_version += 1
+    session.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))  # type: ignore[call-overload]
+    audit.record(session, actor, "tweestaps_hersteld", "user", user.id, SENSITIVE)
+    session.commit()
 
 
 def load_user(session: Session, user_id: str) -> User | None:
@@ -151,6 +305,7 @@ def create_user(
     team_id: int | None = None,
     password: str | None = None,
     hash_method: str = "scrypt:32768:8:3",
+    consultant_domains: Collection[str] | None = None,
 ) -> User:
     """Create an account; a provider account belongs to exactly one organisation."""
     user = _add_user(
@@ -163,6 +318,7 @@ def create_user(
         team_id=team_id,
         password=password,
         hash_method=hash_method,
+        consultant_domains=consultant_domains,
     )
     session.commit()
     return user
@@ -177,8 +333,13 @@ def invite_user(
     role: str,
     organisation_id: int | None = None,
     team_id: int | None = None,
+    consultant_domains: Collection[str] | None = None,
 ) -> tuple[User, str]:
-    """Create an account and its one-time set-password link together, in one commit."""
+    """Create an account and its one-time set-password link together, in one commit.
+
+    :param consultant_domains: the e-mail domains of the wijkteams; a consulent account needs
+        an address in one of them (None: any domain, outside production only).
+    """
     user = _add_user(
         session,
         actor,
@@ -187,6 +348,7 @@ def invite_user(
         role=role,
         organisation_id=organisation_id,
         team_id=team_id,
+        consultant_domains=consultant_domains,
     )
     raw = _add_password_token(session, actor, user, utcnow())
     session.commit()
@@ -204,6 +366,7 @@ def _add_user(
     team_id: int | None = None,
     password: str | None = None,
     hash_method: str = "scrypt:32768:8:3",
+    consultant_domains: Collection[str] | None = None,
 ) -> User:
     email = normalise_email(email)
     if "@" not in email or len(email) > 200:
@@ -215,6 +378,8 @@ def _add_user(
             raise AccountError("Kies de aanbieder waar dit account bij hoort.")
     else:
         organisation_id = None
+    if role == UserRole.CONSULTANT and consultant_domains is not None:
+        check_consultant_domain(email, consultant_domains)
     if role != UserRole.CONSULTANT:
         team_id = None
     elif team_id is not None and session.get(Team, team_id) is None:
@@ -235,9 +400,43 @@ def _add_user(
         "account_aangemaakt",
         "user",
         user.id,
-        audit.snapshot(user, ("email", "name", "role", "organisation_id", "team_id")),
+        audit.snapshot(user, ("email", "name", "role", "organisation_id", "team_id"))
+        | _sensitive(user),
     )
     return user  # the caller commits (with the one-time link, for an invitation)
+
+
+def consultant_domains(config: Mapping[str, Any]) -> list[str] | None:
+    """Return the wijkteams' e-mail domains (``CONSULTANT_EMAIL_DOMAINS``, a list or "a,b").
+
+    None (any domain) only outside production when none are configured.
+    """
+    raw = config.get("CONSULTANT_EMAIL_DOMAINS") or []
+    if isinstance(raw, str):
+        raw = raw.replace(";", ",").split(",")
+    domains = [str(d).strip() for d in raw if str(d).strip()]
+    return domains or (None if config.get("ENV_NAME") != "production" else [])
+
+
+def check_consultant_domain(email: str, domains: Collection[str]) -> None:
+    """Refuse a consulent address outside the wijkteams' own e-mail domains."""
+    allowed = {d.strip().lower().lstrip("@") for d in domains if d.strip()}
+    if not allowed:
+        raise AccountError(
+            "Er is nog geen lijst van e-maildomeinen van de wijkteams ingesteld "
+            "(ACTIVATIE_CONSULTANT_EMAIL_DOMAINS). Zonder die lijst kan er geen consulent bij."
+        )
+    if normalise_email(email).rpartition("@")[2] not in allowed:
+        raise AccountError(
+            "Een consulent heeft een e-mailadres van een wijkteam nodig: "
+            + ", ".join(sorted(allowed))
+            + "."
+        )
+
+
+def _sensitive(user: User) -> dict[str, str]:
+    """A consulent reaches aanmeldingen: changes to that account are sensitive events."""
+    return dict(SENSITIVE) if user.role == UserRole.CONSULTANT else {}
 
 
 def set_active(session: Session, actor: Actor, user: User, active: bool) -> None:
@@ -277,7 +476,7 @@ def _add_password_token(session: Session, actor: Actor, user: User, now: datetim
     session.add(
         PasswordToken(user_id=user.id, token_hash=_sha256(raw), expires_at=now + TOKEN_LIFETIME)
     )
-    audit.record(session, actor, "wachtwoordlink_gemaakt", "user", user.id)
+    audit.record(session, actor, "wachtwoordlink_gemaakt", "user", user.id, _sensitive(user))
     return raw
 
 

@@ -100,6 +100,7 @@ def create_user_command(
             organisation_id=organisation_id,
             password=password,
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            consultant_domains=accounts.consultant_domains(current_app.config),
         )
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None

@@ -43,8 +43,14 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_SSL_STRICT": True,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
+    # Failed logins: per account and address per LOGIN_LOCK_MINUTES, and per account over all
+    # addresses per day (the backstop); see accounts.LoginPolicy.
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_BACKSTOP_FAILURES": 100,
+    # E-mail domains of the wijkteams: a consulent account needs an address in one of them
+    # (a JSON list, or comma-separated). In production an empty list allows no consulent.
+    "CONSULTANT_EMAIL_DOMAINS": [],
     "TRUSTED_PROXIES": 0,
     "SHOW_EXAMPLE_NOTICE": True,
     # Optional: e-mail one-time password links when an SMTP server is configured.

@@ -82,6 +82,16 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class CodeForm(FlaskForm):
+    """The second login step, or the first code of a new authenticator app."""
+
+    code = StringField(
+        "Code",
+        description="De 6 cijfers uit uw app. Telefoon kwijt? Typ dan een van uw herstelcodes.",
+        validators=[DataRequired(REQUIRED), Length(max=20)],
+    )
+
+
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         "Nieuw wachtwoord",
@@ -291,6 +301,9 @@ class ReferralForm(FlaskForm):
         "Korte notitie voor de aanbieder",
         description=NO_PERSONAL_DATA,
         validators=[Optional(), Length(max=500)],
+    )
+    notitie_bevestigd = BooleanField(
+        "Ik schrijf een diagnose of medicijn bewust op: de aanbieder moet dit weten"
     )
 
 

@@ -1,4 +1,4 @@
-"""E-mail a set-password link through the gemeente's SMTP server, when one is configured.
+"""E-mail set-password links and account notices through the gemeente's SMTP server.
 
 Settings (``ACTIVATIE_SMTP_*`` in the environment): ``SMTP_HOST`` (no host: no e-mail),
 ``SMTP_PORT`` (587), ``SMTP_USER`` and ``SMTP_PASSWORD`` (optional), ``SMTP_FROM`` and
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from typing import Any
 
@@ -60,6 +60,22 @@ def password_link_message(
     return message
 
 
+def account_notice_message(sender: str, to: str, name: str, what: str) -> EmailMessage:
+    """Return the Dutch e-mail that tells the account holder what a beheerder changed."""
+    message = EmailMessage()
+    message["Subject"] = "Wijziging in uw account op Activatie Zwolle"
+    message["From"] = sender
+    message["To"] = to
+    message.set_content(
+        f"Beste {name},\n\n"
+        f"{what}\n\n"
+        "Wist u hier niets van? Neem dan meteen contact op met de beheerder bij de gemeente, "
+        "of met uw leidinggevende.\n\n"
+        "Met vriendelijke groet,\nGemeente Zwolle, Activatie\n"
+    )
+    return message
+
+
 def send_password_link(
     config: Mapping[str, Any],
     to: str,
@@ -70,13 +86,25 @@ def send_password_link(
     new_account: bool,
 ) -> None:
     """Send the link to ``to``; raise MailError when that does not work."""
+    _send(
+        config,
+        lambda sender: password_link_message(
+            sender, to, name, link, lifetime_days=lifetime_days, new_account=new_account
+        ),
+    )
+
+
+def send_account_notice(config: Mapping[str, Any], to: str, name: str, what: str) -> None:
+    """Tell ``to`` that their account was changed; raise MailError when that does not work."""
+    _send(config, lambda sender: account_notice_message(sender, to, name, what))
+
+
+def _send(config: Mapping[str, Any], build: Callable[[str], EmailMessage]) -> None:
     sender = config.get("SMTP_FROM") or config.get("SMTP_USER") or ""
     try:
         if "@" not in sender:
             raise ValueError("SMTP_FROM is not an e-mail address")
-        message = password_link_message(
-            sender, to, name, link, lifetime_days=lifetime_days, new_account=new_account
-        )
+        message = build(sender)
         port = int(config.get("SMTP_PORT") or 587)
         with smtplib.SMTP(config["SMTP_HOST"], port, timeout=TIMEOUT_SECONDS) as smtp:
             if _flag(config.get("SMTP_STARTTLS"), default=True):
@@ -86,5 +114,5 @@ def send_password_link(
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError, ValueError) as error:
         # Only the kind of error: the message text might quote the link or the address.
-        log.warning("password link e-mail not sent: %s", type(error).__name__)
+        log.warning("account e-mail not sent: %s", type(error).__name__)
         raise MailError(type(error).__name__) from None

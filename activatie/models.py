@@ -298,6 +298,12 @@ class User(SQLModel, table=True):
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
     version: int = Field(default=1)
+    #: The second factor (TOTP), encrypted with a key derived from SECRET_KEY (``mfa.py``);
+    #: ``totp_pending`` holds a secret during enrolment until its first code is confirmed.
+    totp_secret: str | None = Field(default=None, max_length=300)
+    totp_pending: str | None = Field(default=None, max_length=300)
+    #: The last TOTP time step used, so one code cannot be used twice.
+    totp_last_step: int = Field(default=0)
 
     organisation: Optional["Organisation"] = Relationship()
     team: Optional["Team"] = Relationship()
@@ -340,6 +346,17 @@ class PasswordToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
     token_hash: str = Field(max_length=64, unique=True)
     expires_at: datetime = _timestamp()
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use code for when the authenticator app is lost; only its hash is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    code_hash: str = Field(max_length=64)
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 

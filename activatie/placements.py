@@ -16,7 +16,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import audit, workflow
+from . import audit, personal_data, workflow
 from .audit import Actor
 from .models import (
     LOCAL_TIMEZONE,
@@ -64,6 +64,8 @@ class Referral:
     ladder_start: int = 3
     preferred_start: date | None = None
     note: str = ""
+    #: The consultant confirmed that the health words in the note are needed.
+    health_words_confirmed: bool = False
 
 
 def check_referral(referral: Referral) -> dict[str, str]:
@@ -74,12 +76,19 @@ def check_referral(referral: Referral) -> dict[str, str]:
         errors["kenmerk"] = "Kies een kenmerk, bijvoorbeeld ZW-2026-014."
     elif len(reference) > REFERENCE_MAX:
         errors["kenmerk"] = f"Gebruik hoogstens {REFERENCE_MAX} tekens."
-    elif problem := workflow.personal_data_problem(reference):
+    elif problem := personal_data.check_free_text(reference).problem:
         errors["kenmerk"] = problem
-    if problem := workflow.personal_data_problem(referral.note):
-        errors["notitie"] = problem
+    note = personal_data.check_free_text(referral.note)
+    if note.problem:
+        errors["notitie"] = note.problem
     elif len(referral.note) > 500:
         errors["notitie"] = "Gebruik hoogstens 500 tekens."
+    elif note.needs_confirmation and not referral.health_words_confirmed:
+        errors["notitie_bevestigd"] = (
+            f"Uw notitie noemt een diagnose of medicijn ({', '.join(note.health_words)}). "
+            "Laat dat weg, tenzij de aanbieder het echt moet weten. Is het nodig? "
+            "Vink dan aan dat u het bewust opschrijft."
+        )
     if referral.age_band not in AGE_BANDS:
         errors["leeftijdsgroep"] = "Kies een leeftijdsgroep."
     if not (len(referral.pc4) == 4 and referral.pc4.isdigit()):

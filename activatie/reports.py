@@ -2,7 +2,8 @@
 
 Definitions (our own choices, shown on the page in short):
 
-* **Period.** ``van``/``tot`` dates, both included, default the last twelve months. It selects
+* **Period.** A calendar month, quarter or year (``periode=2026-10``, ``2026-K3``, ``2026``),
+  default the last twelve calendar months; never arbitrary dates (see :class:`Period`). It selects
   aanmeldingen by the local date they were made (``created_at``) and unmet searches by their
   ``day``. What happened to those aanmeldingen afterwards counts up to today (a cohort view).
 * **District (wijk)** of an aanmelding = the CBS wijk of its PC4 in the postcode table (grouped
@@ -33,6 +34,8 @@ city is a few thousand rows, and medians and multi-valued facets stay simple on 
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -59,6 +62,7 @@ from .vocabulary import (
     ACTIVITY_TYPES,
     COMPLETED_OUTCOMES,
     DISTRICTS,
+    MONTHS,
     NEEDS,
     OUTCOMES,
     PARTICIPATION_STEPS,
@@ -70,16 +74,30 @@ NO_NEED = "-"  # UnmetSearch.need when the resident chose none
 # --- period -----------------------------------------------------------------------------------
 
 
+#: The period of the page when none is chosen: the last twelve calendar months, this one included.
+LAST_TWELVE_MONTHS = "12m"
+PERIOD_PROBLEM = "Kies een maand, kwartaal of jaar, zoals 2026-10, 2026-K3 of 2026."
+_PERIOD_KEY = re.compile(r"(\d{4})(?:-(?:([Kk][1-4])|(0[1-9]|1[0-2])))?", re.ASCII)
+
+
 @dataclass(frozen=True)
 class Period:
-    """From ``start`` up to and including ``end``, in local dates."""
+    """From ``start`` up to and including ``end``, in local dates.
+
+    Pages and CSV files offer whole calendar months, quarters and years only (``key``), plus the
+    last twelve whole months, so two reports can never differ by a single day: what subtracting
+    two of them reveals is a whole month at least, which is a report of its own with its own
+    small-number protection. A running period ends today.
+    """
 
     start: date
     end: date
+    key: str = ""
 
     @classmethod
     def last_year(cls, today: date) -> Period:
-        return cls(stats.months_before(today, 12) + timedelta(days=1), today)
+        first = stats.months_before(today.replace(day=1), 11)
+        return cls(first, today, LAST_TWELVE_MONTHS)
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """Return ``[from, until)`` in UTC for filtering timestamps by local date."""
@@ -88,32 +106,68 @@ class Period:
         return start, until.astimezone(UTC)
 
     def slug(self) -> str:
-        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+        return self.key or f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    def label(self) -> str:
+        """Return the period in Dutch words: "oktober 2026", "3e kwartaal 2026", "2026"."""
+        return period_label(self.key) if self.key else ""
 
 
-def parse_period(van: str | None, tot: str | None, today: date) -> tuple[Period, dict[str, str]]:
-    """Read the period from query values; on a mistake return the default and Dutch messages."""
+def calendar_period(key: str) -> tuple[date, date] | None:
+    """Return the first and last day of a month (2026-10), quarter (2026-K3) or year (2026).
+
+    None for anything else, and for years outside 2000–2100.
+    """
+    match = _PERIOD_KEY.fullmatch(key)
+    if match is None or not 2000 <= int(match.group(1)) <= 2100:
+        return None
+    year = int(match.group(1))
+    if match.group(2):
+        quarter = int(match.group(2)[1])
+        first, last = 3 * quarter - 2, 3 * quarter
+    elif match.group(3):
+        first = last = int(match.group(3))
+    else:
+        first, last = 1, 12
+    return date(year, first, 1), date(year, last, monthrange(year, last)[1])
+
+
+def period_label(key: str) -> str:
+    if key == LAST_TWELVE_MONTHS:
+        return "de laatste 12 maanden"
+    match = _PERIOD_KEY.fullmatch(key)
+    if match is None:
+        return key
+    if match.group(2):
+        return f"{match.group(2)[1]}e kwartaal {match.group(1)}"
+    if match.group(3):
+        return f"{MONTHS[int(match.group(3)) - 1]} {match.group(1)}"
+    return match.group(1)
+
+
+def parse_period(raw: str | None, today: date) -> tuple[Period, dict[str, str]]:
+    """Read the ``periode`` value; on a mistake return the default and a Dutch message."""
     default = Period.last_year(today)
-    errors: dict[str, str] = {}
-    dates = {}
-    for name, raw, fallback in (("van", van, default.start), ("tot", tot, default.end)):
-        if not raw:
-            dates[name] = fallback
-            continue
-        try:
-            value = date.fromisoformat(raw.strip())
-        except ValueError:
-            errors[name] = "Vul een datum in zoals 2026-01-31."
-            continue
-        if not 2000 <= value.year <= 2100:
-            errors[name] = "Kies een datum tussen 2000 en 2100."
-            continue
-        dates[name] = value
-    if errors:
-        return default, errors
-    if dates["van"] > dates["tot"]:
-        return default, {"tot": "De datum 'tot en met' ligt vóór de datum 'van'."}
-    return Period(dates["van"], dates["tot"]), {}
+    key = (raw or "").strip().upper().replace("K", "-K").replace("--", "-")
+    if not key or key == LAST_TWELVE_MONTHS.upper():
+        return default, {}
+    bounds = calendar_period(key)
+    if bounds is None:
+        return default, {"periode": PERIOD_PROBLEM}
+    if bounds[0] > today:
+        return default, {"periode": "Deze periode is nog niet begonnen. Kies een eerdere."}
+    return Period(bounds[0], min(bounds[1], today), key), {}
+
+
+def period_choices(today: date, years: int = 3) -> list[tuple[str, str]]:
+    """Return (key, label) of the periods to choose from, newest first."""
+    choices = [(LAST_TWELVE_MONTHS, period_label(LAST_TWELVE_MONTHS))]
+    for year in range(today.year, today.year - years, -1):
+        keys = [str(year)]
+        keys += [f"{year}-K{q}" for q in range(4, 0, -1)]
+        keys += [f"{year}-{m:02d}" for m in range(12, 0, -1)]
+        choices += [(k, period_label(k)) for k in keys if calendar_period(k)[0] <= today]  # type: ignore[index]
+    return choices
 
 
 # --- facts: what the database says, narrowed to what the figures need -------------------------

@@ -9,21 +9,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 
 from . import vocabulary
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
+from .vocabulary import MONTHS
 
 
 def nl_date(value: date | datetime | None) -> str:

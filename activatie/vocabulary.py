@@ -391,3 +391,20 @@ def age_band(age: int) -> str:
     if age <= 54:
         return "45_54"
     return "55_aow"
+
+
+#: Dutch month names, January first.
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]

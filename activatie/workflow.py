@@ -7,8 +7,9 @@ Statuses (``domain.md``): ``aangemeld`` → ``kennismaking`` → ``gestart`` →
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
+
+from .personal_data import check_free_text
 
 PROVIDER = "aanbieder"
 CONSULTANT = "consulent"
@@ -50,32 +51,9 @@ def next_steps(current: str, role: str) -> list[str]:
     return [to for (start, to), roles in TRANSITIONS.items() if start == current and role in roles]
 
 
-_DIGITS = re.compile(r"(?<!\d)(\d[\d .-]{6,12}\d)(?!\d)")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-
-
-def passes_elfproef(digits: str) -> bool:
-    """Return whether a 9-digit number passes the BSN eleven test (weights 9..2 and -1)."""
-    if len(digits) != 9 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
-    total -= int(digits[8])
-    return total % 11 == 0 and digits != "000000000"
-
-
 def personal_data_problem(text: str) -> str | None:
-    """Return a Dutch reason when ``text`` looks like it holds a BSN or an e-mail address."""
-    if _EMAIL.search(text or ""):
-        return "Schrijf geen e-mailadres op. Gebruik alleen een verzonnen kenmerk."
-    for match in _DIGITS.finditer(text or ""):
-        digits = re.sub(r"\D", "", match.group(1))
-        if len(digits) == 8:
-            digits = "0" + digits  # a BSN may be written without its leading zero
-        if passes_elfproef(digits):
-            return "Dit lijkt op een BSN. Schrijf nooit een BSN op."
-        if len(digits) >= 8:
-            return "Schrijf geen lange nummers op: het kan een BSN of telefoonnummer zijn."
-    return None
+    """Return a Dutch reason when ``text`` holds personal data (see :mod:`.personal_data`)."""
+    return check_free_text(text).problem
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -21,7 +21,7 @@ from activatie.config import database_url as normalise_url
 from activatie.db import make_engine
 from activatie.queries import make_geocoder
 
-from .factories import Factory
+from .factories import SECRET_KEY, Factory
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,7 @@ def empty_tables(engine: Engine) -> None:
 TEST_CONFIG = {
     "TESTING": True,
     "ENV_NAME": "testing",
-    "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    "SECRET_KEY": SECRET_KEY,
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # fast in tests; production uses OWASP's minimum
 }

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
+import pyotp
 from flask.testing import FlaskClient
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
+from activatie import mfa
 from activatie.models import Activity, Location, LocationFeature, Organisation, User, utcnow
 from activatie.services import set_terms
 
@@ -17,6 +19,16 @@ _numbers = count(1)
 
 PASSWORD = "een lang wachtwoord voor tests"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+#: Every consulent and beheerder of the factory has this second factor (their role needs one).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+_SEALED_TOTP = mfa.seal(SECRET_KEY, TOTP_SECRET)
+
+
+def totp_code(at: datetime | None = None, secret: str = TOTP_SECRET) -> str:
+    """Return the code an authenticator app shows at ``at`` (default now): no waiting."""
+    return pyotp.TOTP(secret).at(at or utcnow())
+
 
 # Grote Kerkplein, Binnenstad (PC4 8011).
 CENTRE = (52.5125, 6.0907)
@@ -89,7 +101,7 @@ class Factory:
         return activity
 
     def user(self, role: str = "beheerder", **overrides: Any) -> User:
-        """Create an account with password :data:`PASSWORD`."""
+        """Create an account with password :data:`PASSWORD`; a second factor where required."""
         n = next(_numbers)
         if role == "aanbieder" and "organisation_id" not in overrides:
             overrides["organisation_id"] = self.organisation().id
@@ -98,6 +110,7 @@ class Factory:
             "name": f"{role.title()} {n}",
             "role": role,
             "password_hash": _PASSWORD_HASH,
+            "totp_secret": _SEALED_TOTP if mfa.is_required(role) else None,
         } | overrides
         user = User(**values)
         self.session.add(user)
@@ -106,8 +119,13 @@ class Factory:
 
 
 def login_as(client: FlaskClient, user: User) -> FlaskClient:
-    """Log ``client`` in as ``user`` without the login form (that has its own tests)."""
+    """Log ``client`` in as ``user`` without the login form (that has its own tests).
+
+    The cookie says the second step was passed when the user has a second factor; a
+    consulent or beheerder without one is logged out by the app (as in real life).
+    """
     with client.session_transaction() as cookie:
         cookie["_user_id"] = user.get_id()
         cookie["_fresh"] = True
+        cookie["tweestaps"] = user.id if user.totp_secret else None
     return client

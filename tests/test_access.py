@@ -28,6 +28,8 @@ TOKEN = "token"  # the write API: a login cookie is no permission, only a token 
 LOGIN = "login"  # the log-in page itself
 LOGGED_IN = "logged_in"  # any logged-in account (log out)
 LINK = "link"  # one-time links: an unknown link is 404 for everyone
+SECOND_STEP = "second_step"  # only after the password step: everyone else back to the login
+ENROL = "enrol"  # setting up a second factor: who has none yet (here: the providers)
 
 ACCESS: dict[str, str] = {
     "public.home": PUBLIC,
@@ -49,6 +51,8 @@ ACCESS: dict[str, str] = {
     "auth.login": LOGIN,
     "auth.logout": LOGGED_IN,
     "auth.set_password": LINK,
+    "auth.second_factor": SECOND_STEP,
+    "auth.enrol": ENROL,
     "provider.dashboard": PROVIDER,
     "provider.change_places": PROVIDER,
     "provider.change_status": PROVIDER,
@@ -73,6 +77,7 @@ ACCESS: dict[str, str] = {
     "admin.account": ADMIN,
     "admin.set_account_active": ADMIN,
     "admin.password_link": ADMIN,
+    "admin.reset_second_factor": ADMIN,
     "admin.new_organisation": ADMIN,
     "admin.approvals": ADMIN,
     "admin.approve_activity": ADMIN,
@@ -107,6 +112,7 @@ OBJECT_OF = {
     "admin.account": "user",
     "admin.set_account_active": "user",
     "admin.password_link": "user",
+    "admin.reset_second_factor": "provider_user",
     "admin.approve_activity": "activity",
     "admin.approve_organisation": "organisation",
     "admin.audit_trail": "activity",
@@ -157,6 +163,7 @@ def world(factory: Factory, session: Session) -> World:
         "token": token.id,
         "placement": placement.id,
         "user": users["consulent"].id,
+        "provider_user": users["aanbieder"].id,
         "team": team.id,
     }
     return World(ids=ids, users=users)
@@ -171,6 +178,12 @@ def expected(policy: str, role: str, method: str, endpoint: str) -> set[int]:
         return {401}
     if policy == LINK:
         return {404}
+    if policy == SECOND_STEP:
+        return {302}
+    if policy == ENROL:
+        if role in ("aanbieder", "andere_aanbieder"):
+            return ACCEPTED_WRITE if writes else OK
+        return {302}  # anonymous: to the login; consulent and beheerder have one already
     if policy == LOGIN:
         if role == "anoniem":
             return ACCEPTED_WRITE if writes else OK

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from activatie import listings, mail
 from activatie.audit import Actor
-from activatie.models import Activity, AuditEvent, Organisation, Team, User
+from activatie.models import Activity, AuditEvent, Organisation, PasswordToken, Team, User
 
 from .factories import PASSWORD, Factory, login_as
 
@@ -414,6 +414,87 @@ def test_when_mailing_fails_the_link_is_still_shown(
     token = LINK.search(html).group(1)
     assert "Het lukte niet om de link te mailen." in html
     assert "SMTPRecipientsRefused" in caplog.text and token not in caplog.text
+
+
+# --- Need-to-know against a beheerder (production rules) --------------------------------------
+
+
+@pytest.fixture
+def production(app: Flask) -> Flask:
+    """The production rules for links and consulent domains, in the test app."""
+    app.config.update(ENV_NAME="production", CONSULTANT_EMAIL_DOMAINS=["wijkteam.zwolle.nl"])
+    return app
+
+
+def test_in_production_a_link_goes_only_by_mail_to_the_account(
+    production: Flask, admin: FlaskClient, smtp: type[FakeSMTP], session: Session
+) -> None:
+    data = new_account_data(role="consulent", email="Anna@Wijkteam.Zwolle.nl")
+    html = text(admin.post("/beheer/accounts/nieuw", data=data))
+    assert "Het account is gemaakt." in html
+    assert "We hebben de link gemaild naar anna@wijkteam.zwolle.nl." in html
+    assert not LINK.search(html) and "/wachtwoord/" not in html
+    [(_, message)] = smtp.sent
+    assert message["To"] == "anna@wijkteam.zwolle.nl" and LINK.search(message.get_content())
+    user = session.exec(select(User).where(User.email == "anna@wijkteam.zwolle.nl")).one()
+    again = text(admin.post(f"/beheer/accounts/{user.id}/wachtwoordlink"))
+    assert not LINK.search(again) and "We hebben de link gemaild naar" in again
+    assert len(smtp.sent) == 2 and smtp.sent[1][1]["To"] == "anna@wijkteam.zwolle.nl"
+    # Both are sensitive events in the audit trail: they open the door to aanmeldingen.
+    session.expire_all()
+    actions = {
+        e.action: e.changes
+        for e in session.exec(select(AuditEvent).where(AuditEvent.object_id == user.id))
+    }
+    assert actions["account_aangemaakt"]["gevoelig"] == "ja"
+    assert actions["wachtwoordlink_gemaakt"] == {"gevoelig": "ja"}
+    assert "gevoelige wijziging (toegang tot aanmeldingen)" in text(
+        admin.get(f"/beheer/accounts/{user.id}")
+    )
+
+
+def test_in_production_without_smtp_no_link_is_made(
+    production: Flask, admin: FlaskClient, factory: Factory, session: Session
+) -> None:
+    response = admin.post("/beheer/accounts/nieuw", data=new_account_data(role="beheerder"))
+    assert response.status_code == 503
+    assert "Er is geen e-mailserver ingesteld" in text(response)
+    assert session.exec(select(User).where(User.email == "anna@voorbeeld.nl")).first() is None
+    user = factory.user("aanbieder")
+    refused = admin.post(f"/beheer/accounts/{user.id}/wachtwoordlink")
+    assert refused.status_code == 503 and not LINK.search(text(refused))
+    assert (
+        session.exec(select(PasswordToken).where(PasswordToken.user_id == user.id)).first() is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("email", "domains", "status", "message"),
+    [
+        ("c@wijkteam.zwolle.nl", ["wijkteam.zwolle.nl"], 200, "Het account is gemaakt."),
+        ("c@gmail.com", ["wijkteam.zwolle.nl"], 422, "e-mailadres van een wijkteam nodig"),
+        ("c@zwolle.nl.evil.example", ["zwolle.nl"], 422, "e-mailadres van een wijkteam nodig"),
+        ("c@wijkteam.zwolle.nl", [], 422, "nog geen lijst van e-maildomeinen"),
+    ],
+)
+def test_a_consulent_needs_a_wijkteam_address(
+    production: Flask,
+    admin: FlaskClient,
+    smtp: type[FakeSMTP],
+    session: Session,
+    email: str,
+    domains: list[str],
+    status: int,
+    message: str,
+) -> None:
+    production.config["CONSULTANT_EMAIL_DOMAINS"] = domains
+    response = admin.post(
+        "/beheer/accounts/nieuw", data=new_account_data(role="consulent", email=email)
+    )
+    assert response.status_code == status
+    assert message in text(response)
+    created = session.exec(select(User).where(User.email == email)).first()
+    assert (created is not None) == (status == 200)
 
 
 # --- Organisations and approvals -------------------------------------------------------------

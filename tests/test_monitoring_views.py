@@ -27,6 +27,7 @@ from activatie.models import (
     utcnow,
 )
 from activatie.stats import SMALL, shown
+from activatie.stats import months_before as stats_months_before
 from activatie.templating import nl_date
 from activatie.vocabulary import ACTIVITY_TYPES, DISTRICTS, NEEDS
 
@@ -34,11 +35,9 @@ from .factories import Factory, login_as
 from .test_reports import add_placement
 
 TODAY = local_today()
-PERIOD = reports.Period(TODAY - timedelta(days=365), TODAY)
-ARGS = {"van": PERIOD.start.isoformat(), "tot": PERIOD.end.isoformat()}
+PERIOD = reports.Period.last_year(TODAY)
+ARGS = {"periode": "12m"}
 PAGE = "/beheer/resultaten/"
-BAD_DATE = "Vul een datum in zoals 2026-01-31."
-TOT_BEFORE_VAN = "De datum 'tot en met' ligt vóór de datum 'van'."
 FIRST_COLUMN = {
     "wijken": "Wijk",
     "aanbieders": "Aanbieder",
@@ -158,11 +157,13 @@ def test_page_shows_figures_with_small_numbers_hidden(
         html_code(page, "Soestweteringlanden") == "WK019352"
     )  # a CBS wijk without a PC4 of its own
     assert html_code(page, "9999") == ""
-    assert f"Periode:</strong> {nl_date(PERIOD.start)} tot en met {nl_date(TODAY)}." in page
+    assert (
+        f"Periode:</strong> de laatste 12 maanden, {nl_date(PERIOD.start)} tot en met "
+        f"{nl_date(TODAY)}." in page
+    )
+    assert PERIOD.start.day == 1 and PERIOD.start > TODAY - timedelta(days=366)
     for slug in reports.TABLES:
-        assert (
-            f'href="/beheer/resultaten/{slug}.csv?van={ARGS["van"]}&amp;tot={ARGS["tot"]}"' in page
-        )
+        assert f'href="/beheer/resultaten/{slug}.csv?periode=12m"' in page
     # A screen reader says what "–" means, and each download link names its table.
     assert (
         '<span aria-hidden="true">–</span><span class="visually-hidden">niet getoond</span>' in page
@@ -186,9 +187,9 @@ def test_page_draws_accessible_charts_without_small_numbers(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ({"van": "31-01-2026"}, f"Van: {BAD_DATE}"),
-        ({"van": "1999-12-31"}, "Van: Kies een datum tussen 2000 en 2100."),
-        ({"van": "2026-02-01", "tot": "2026-01-01"}, f"Tot en met: {TOT_BEFORE_VAN}"),
+        ({"periode": "2026-01-31"}, f"Periode: {reports.PERIOD_PROBLEM}"),
+        ({"periode": "1999"}, f"Periode: {reports.PERIOD_PROBLEM}"),
+        ({"van": "2026-01-01", "tot": "2026-01-15"}, "Periode: Kies een maand"),
     ],
 )
 def test_a_bad_period_is_a_400_with_a_dutch_summary(
@@ -201,7 +202,43 @@ def test_a_bad_period_is_a_400_with_a_dutch_summary(
     assert summary
     assert message in " ".join(html.unescape(summary.group(0)).split())
     default = reports.Period.last_year(TODAY)  # the figures fall back to the last twelve months
-    assert f"Periode:</strong> {nl_date(default.start)} tot en met" in page
+    assert f"Periode:</strong> de laatste 12 maanden, {nl_date(default.start)} tot en met" in page
+
+
+def test_the_differencing_attack_finds_nothing(
+    admin: FlaskClient, factory: Factory, session: Session
+) -> None:
+    """Two periods one day apart used to reveal single aanmeldingen (36 in 40 requests)."""
+    activity = factory.activity()
+    first_of_month = TODAY.replace(day=1)
+    base = stats_months_before(first_of_month, 3)  # a whole month that has ended
+    days = [base + timedelta(days=d) for d in range(28)]
+    for n, day in enumerate(days):  # every day one aanmelding, in a district of its own
+        pc4 = ("8011", "8031", "8042")[n % 3]
+        placement = add_placement(session, activity, pc4=pc4, days_ago=(TODAY - day).days)
+        placement.created_at = reports.Period(day, day).utc_bounds()[0] + timedelta(hours=12)
+    session.commit()
+
+    # 1. The attack of the issue: one start, the end moving a day at a time.
+    for d in range(40):
+        end = base + timedelta(days=d)
+        args = {"van": base.isoformat(), "tot": end.isoformat()}
+        response = admin.get("/beheer/resultaten/wijken.csv", query_string=args)
+        assert response.status_code == 400 and "Content-Disposition" not in response.headers
+
+    # 2. Every period the page offers, pairwise subtracted: the smallest difference in the
+    # number of aanmeldingen is a whole month of them (28 here), never one day (1).
+    totals = {}
+    for key, _ in reports.period_choices(TODAY):
+        response = admin.get("/beheer/resultaten/wijken.csv", query_string={"periode": key})
+        assert response.status_code == 200, key
+        period = reports.parse_period(key, TODAY)[0]
+        assert period.start.day == 1, key
+        assert period.end == TODAY or (period.end + timedelta(days=1)).day == 1, key
+        totals[key] = int(by_label(read_csv(response))["Totaal"][1])  # after the wijkcode
+    assert set(totals.values()) == {0, 28}
+    differences = {abs(a - b) for a in totals.values() for b in totals.values()}
+    assert differences == {0, 28}
 
 
 def test_retention_status_never_run(admin: FlaskClient) -> None:
@@ -242,7 +279,7 @@ def test_every_csv_is_an_excel_friendly_attachment(
         assert response.status_code == 200, slug
         assert response.mimetype == "text/csv"
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-        filename = f"resultaten-{slug}-{PERIOD.start.isoformat()}_{TODAY.isoformat()}.csv"
+        filename = f"resultaten-{slug}-12m.csv"
         assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
         rows = read_csv(response)
         assert rows[0][0] == first, slug
@@ -330,8 +367,12 @@ def test_csv_for_an_unknown_table_is_404(admin: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ({"van": "31-01-2026"}, BAD_DATE),
-        ({"van": "2026-02-01", "tot": "2026-01-01"}, TOT_BEFORE_VAN),
+        ({"periode": "31-01-2026"}, reports.PERIOD_PROBLEM),
+        ({"periode": "2026-13"}, reports.PERIOD_PROBLEM),
+        ({"periode": "２０２６"}, reports.PERIOD_PROBLEM),  # fullwidth digits
+        ({"periode": "9" * 400}, reports.PERIOD_PROBLEM),
+        ({"periode": "2100"}, "Deze periode is nog niet begonnen."),
+        ({"van": "2026-02-01", "tot": "2026-02-15"}, "Eigen datums kunnen niet."),
     ],
 )
 def test_csv_with_a_bad_period_is_400(

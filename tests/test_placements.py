@@ -352,6 +352,37 @@ def test_consultant_refers_from_the_match_results(
     assert "Aanmelding intrekken" in detail
 
 
+def test_a_note_naming_a_diagnosis_needs_the_consultants_confirmation(
+    app: Flask, consultant: User, activity: Activity, session: Session
+) -> None:
+    client = login_as(app.test_client(), consultant)
+    data = {
+        "activiteit": str(activity.id),
+        "kenmerk": "ZW-2026-002",
+        "leeftijdsgroep": "27_44",
+        "pc4": "8011",
+        "trede_start": "2",
+        "notitie": "Heeft een depressie, gebruikt sertraline.",
+    }
+    asked = client.post("/consulent/aanmeldingen/nieuw", data=data)
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 400
+    assert "Uw notitie noemt een diagnose of medicijn (depressie, sertraline)" in html
+    assert 'name="notitie_bevestigd"' in html
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 0
+    for variant in ("Jan de Vries, depressie", "mail jan(at)example.nl"):
+        refused = client.post(
+            "/consulent/aanmeldingen/nieuw",
+            data={**data, "notitie": variant, "notitie_bevestigd": "y"},
+        )
+        assert refused.status_code == 400  # confirming never lets personal data through
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 0
+    done = client.post("/consulent/aanmeldingen/nieuw", data={**data, "notitie_bevestigd": "y"})
+    assert done.location.startswith("/consulent/aanmeldingen/")
+    placement = session.exec(select(Placement)).one()
+    assert placement.note == "Heeft een depressie, gebruikt sertraline."
+
+
 def test_provider_sees_its_own_aanmeldingen_and_takes_the_steps(
     app: Flask, session, consultant, provider, activity, factory
 ) -> None:

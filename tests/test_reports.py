@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
 from activatie import reports
@@ -337,19 +339,47 @@ def test_stale_listings_are_catalogue_figures(factory: Factory, session: Session
     assert cells(table, "Oude Aanbieder") == {"activiteiten": "2", "verouderd": "1"}
 
 
-def test_parse_period() -> None:
+def test_parse_period_knows_only_whole_months_quarters_and_years() -> None:
     today = date(2026, 3, 10)
-    assert reports.parse_period(None, None, today) == (
-        reports.Period(date(2025, 3, 11), today),
+    default = reports.Period(date(2025, 4, 1), today, "12m")
+    assert reports.parse_period(None, today) == (default, {})
+    assert reports.parse_period("12m", today) == (default, {})
+    assert reports.parse_period("2026-01", today) == (
+        reports.Period(date(2026, 1, 1), date(2026, 1, 31), "2026-01"),
         {},
     )
-    assert reports.parse_period("2026-01-01", "2026-01-31", today)[0] == reports.Period(
-        date(2026, 1, 1), date(2026, 1, 31)
+    assert reports.parse_period("2025-k4", today)[0] == reports.Period(
+        date(2025, 10, 1), date(2025, 12, 31), "2025-K4"
     )
-    period, errors = reports.parse_period("31-01-2026", None, today)
-    assert "van" in errors and period == reports.Period.last_year(today)
-    assert "tot" in reports.parse_period("2026-02-01", "2026-01-01", today)[1]
-    assert "tot" in reports.parse_period(None, "9999-12-31", today)[1]
+    assert reports.parse_period("2024", today)[0].end == date(2024, 12, 31)
+    running = reports.parse_period("2026-K1", today)[0]
+    assert (running.start, running.end) == (date(2026, 1, 1), today)
+    for bad in ("2026-01-31", "31-01-2026", "2026-00", "2026-K5", "1999", "²⁰²⁶"):
+        period, errors = reports.parse_period(bad, today)
+        assert errors == {"periode": reports.PERIOD_PROBLEM} and period == default, bad
+    assert "nog niet begonnen" in reports.parse_period("2026-04", today)[1]["periode"]
+    assert reports.Period(date(2026, 1, 1), date(2026, 3, 31), "2026-K1").label() == (
+        "1e kwartaal 2026"
+    )
+    choices = dict(reports.period_choices(today))
+    assert choices["2026-03"] == "maart 2026" and "2026-04" not in choices
+    assert choices["2024"] == "2024" and "2023" not in choices
+
+
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.from_regex(r"\A[0-9]{4}(-([0-9]{2}|[Kk][0-9]))?\Z"),
+    ),
+    st.dates(min_value=date(2001, 1, 1), max_value=date(2099, 12, 31)),
+)
+def test_any_period_value_gives_whole_months_or_a_dutch_message(raw: str, today: date) -> None:
+    period, errors = reports.parse_period(raw, today)
+    if errors:
+        assert period == reports.Period.last_year(today) and errors["periode"]
+        return
+    assert period.start.day == 1 and period.start <= period.end <= today
+    assert period.end == today or (period.end + timedelta(days=1)).day == 1
 
 
 def test_last_job_run(session: Session, app: Flask) -> None:

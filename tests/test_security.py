@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
+from werkzeug.security import generate_password_hash
 
 from activatie import accounts, create_app, migrations
 from activatie.auth import is_safe_next
@@ -18,11 +21,19 @@ from activatie.db import get_engine
 from activatie.models import LoginAttempt
 
 from .conftest import TEST_CONFIG
-from .factories import PASSWORD, Factory, login_as
+from .factories import PASSWORD, Factory, login_as, totp_code
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra):
-    return client.post("/inloggen", data={"email": email, "password": password, **extra})
+def login(client: FlaskClient, email: str, password: str = PASSWORD, later: int = 0, **extra):
+    """Log in through the form, with the second step when the account has one.
+
+    :param later: use the code of that many 30-second steps ahead (a code works once).
+    """
+    response = client.post("/inloggen", data={"email": email, "password": password, **extra})
+    if response.location == "/inloggen/code":
+        code = totp_code(datetime.now(UTC) + timedelta(seconds=30 * later))
+        response = client.post("/inloggen/code", data={"code": code})
+    return response
 
 
 # 1. Logout must end a copied cookie too.
@@ -58,27 +69,91 @@ def test_wrong_password_and_unknown_address_say_the_same(client: FlaskClient, fa
     assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
 
 
-def test_repeated_failures_are_throttled_per_account(
+def from_address(app: Flask, address: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failures_lock_one_account_from_one_address_only(
     app: Flask, factory: Factory, session: Session
 ) -> None:
-    user = factory.user("beheerder")
-    for n in range(5):
-        # Rotating X-Forwarded-For does not help: the per-account count is the primary control.
-        client = app.test_client()
-        response = login(client, user.email, "fout", headers={"X-Forwarded-For": f"10.0.0.{n}"})
-        assert response.status_code == 400
-    blocked = login(app.test_client(), user.email)  # even the right password now waits
+    user = factory.user("aanbieder")
+    attacker = from_address(app, "10.0.0.66")
+    for _ in range(5):
+        assert login(attacker, user.email, "fout").status_code == 400
+    blocked = login(attacker, user.email)  # even the right password now waits
     assert blocked.status_code == 429
-    assert "Probeer het over 15 minuten opnieuw" in blocked.get_data(as_text=True)
+    assert "Probeer het later opnieuw" in blocked.get_data(as_text=True)
+    # The real user, elsewhere, is not locked out by someone else's guesses.
+    assert login(from_address(app, "10.0.0.1"), user.email).location == "/aanbieder/"
     # An unknown address is throttled the same way: no account enumeration.
     for _ in range(5):
-        login(app.test_client(), "niemand@voorbeeld.nl", "fout")
-    assert login(app.test_client(), "niemand@voorbeeld.nl", "fout").status_code == 429
+        login(attacker, "niemand@voorbeeld.nl", "fout")
+    assert login(attacker, "niemand@voorbeeld.nl", "fout").status_code == 429
     # Nothing personal is stored: only keyed hashes.
     stored = " ".join(
         f"{a.account_hash} {a.address_hash}" for a in session.exec(select(LoginAttempt))
     )
-    assert user.email not in stored and "niemand" not in stored and "127.0.0.1" not in stored
+    assert user.email not in stored and "niemand" not in stored and "10.0.0.66" not in stored
+
+
+def test_rotating_addresses_meet_the_slower_backstop(app: Flask, factory: Factory) -> None:
+    app.config["LOGIN_BACKSTOP_FAILURES"] = 12
+    user = factory.user("aanbieder")
+    for n in range(12):  # three guesses each from four addresses: no pair is locked
+        assert login(from_address(app, f"10.0.1.{n // 3}"), user.email, "fout").status_code == 400
+    assert login(from_address(app, "10.0.2.1"), user.email, "fout").status_code == 429
+    # Refused attempts are not counted, so hammering a lock does not keep it going for ever.
+    for _ in range(20):
+        assert login(from_address(app, "10.0.2.2"), user.email, "fout").status_code == 429
+
+
+def test_parallel_guesses_never_get_more_than_the_limit_checked(engine, factory: Factory) -> None:
+    user = factory.user("aanbieder")
+    policy = accounts.LoginPolicy(secret="s" * 40, hash_method="scrypt:1024:8:1")
+    start = threading.Barrier(40)
+    outcomes: list[str] = []
+
+    def guess(n: int) -> None:
+        with Session(engine) as own:
+            start.wait()
+            try:
+                accounts.authenticate(own, user.email, f"gok {n}", "10.9.9.9", policy)
+            except accounts.LoginThrottled:
+                outcomes.append("geweigerd")
+            except accounts.AccountError:
+                outcomes.append("gecontroleerd")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 40
+    assert 1 <= outcomes.count("gecontroleerd") <= policy.max_failures
+    with Session(engine) as own:  # exactly the checked guesses are counted
+        counted = own.exec(select(func.count()).select_from(LoginAttempt)).one()
+    assert counted == outcomes.count("gecontroleerd")
+
+
+def test_unknown_accounts_cost_the_same_hash_work(monkeypatch, factory: Factory, session) -> None:
+    """The dummy hash uses the policy's parameters, not cheaper ones."""
+    checked: list[str] = []
+    real = accounts.check_password_hash
+
+    def spy(stored: str, password: str) -> bool:
+        checked.append(stored.split("$")[0])
+        return real(stored, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", spy)
+    method = "scrypt:2048:8:1"
+    user = factory.user("aanbieder", password_hash=generate_password_hash("x" * 12, method))
+    policy = accounts.LoginPolicy(secret="s" * 40, hash_method=method)
+    for email in (user.email, "niemand@voorbeeld.nl"):
+        with pytest.raises(accounts.AccountError):
+            accounts.authenticate(session, email, "fout wachtwoord", "10.0.0.5", policy)
+    assert checked == [method, method]
 
 
 def test_failures_from_one_address_are_throttled(app: Flask, factory: Factory) -> None:
@@ -96,7 +171,7 @@ def test_a_successful_login_clears_the_account_count(
     for _ in range(4):
         login(app.test_client(), user.email, "fout")
     assert login(app.test_client(), user.email).status_code == 302
-    session.expire_all()
+    session.expire_all()  # the count of this account from this address is cleared
     assert session.exec(select(func.count()).select_from(LoginAttempt)).one() == 0
 
 
@@ -123,7 +198,7 @@ def test_next_brings_you_back_on_this_site(client: FlaskClient, factory: Factory
     user = factory.user("consulent")
     response = login(client, user.email, next="/consulent/matchen?x=1")
     assert response.location == "/consulent/matchen?x=1"
-    other = login(client.application.test_client(), user.email, next="//evil.example")
+    other = login(client.application.test_client(), user.email, later=1, next="//evil.example")
     assert other.location == "/consulent/matchen"
 
 

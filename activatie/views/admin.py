@@ -170,6 +170,8 @@ def new_account() -> tuple[str, int]:
         if organisation_id.isdigit() and session.get(Organisation, int(organisation_id)):
             form.role.data = UserRole.PROVIDER
             form.organisation_id.data = int(organisation_id)
+    elif form.validate_on_submit() and (problem := _links_cannot_be_sent()):
+        status = 503
     elif form.validate_on_submit():
         email = accounts.normalise_email(form.email.data)
         try:
@@ -181,6 +183,7 @@ def new_account() -> tuple[str, int]:
                 role=form.role.data,
                 organisation_id=form.organisation_id.data or None,
                 team_id=form.team_id.data or None,
+                consultant_domains=accounts.consultant_domains(current_app.config),
             )
         except (accounts.AccountError, IntegrityError) as error:
             session.rollback()
@@ -228,23 +231,71 @@ def set_account_active(raw_id: str) -> Response | tuple[str, int]:
 @bp.post("/accounts/<raw_id>/wachtwoordlink")
 def password_link(raw_id: str) -> tuple[str, int]:
     user = _user(raw_id)
+    if problem := _links_cannot_be_sent():
+        return _render_account(user, problem=problem, status=503)
     raw = accounts.create_password_token(get_session(), _actor(), user)
     link, mailed = _send_link(user, raw, new_account=False)
     return _render_account(user, link=link, mailed=mailed)
+
+
+@bp.post("/accounts/<raw_id>/tweestaps-herstellen")
+def reset_second_factor(raw_id: str) -> Response:
+    """Remove an account's second factor (lost phone); the person sets up a new one."""
+    user = _user(raw_id)
+    accounts.reset_second_factor(get_session(), _actor(), user)
+    announced = _announce(
+        user,
+        "Een beheerder heeft de tweestapsverificatie van uw account uitgezet. Bij de volgende "
+        "keer inloggen stelt u die opnieuw in met de app op uw telefoon.",
+    )
+    flash(
+        f"De tweestapsverificatie van {user.name} is uitgezet. Bij de volgende keer inloggen "
+        "stelt deze persoon een nieuwe in."
+        + (" We hebben dit ook gemaild naar de persoon zelf." if announced else ""),
+        "info",
+    )
+    return redirect(url_for("admin.account", raw_id=user.id))
+
+
+def _shows_links() -> bool:
+    """Outside production the beheerder may see one-time links (development, tests)."""
+    return current_app.config["ENV_NAME"] != "production"
+
+
+def _links_cannot_be_sent() -> str | None:
+    if _shows_links() or mail.is_configured(current_app.config):
+        return None
+    return (
+        "Er is geen e-mailserver ingesteld (ACTIVATIE_SMTP_HOST). Een wachtwoordlink gaat "
+        "alleen per e-mail naar de persoon zelf, dus dit kan nu niet."
+    )
+
+
+def _announce(user: User, what: str) -> bool:
+    """E-mail the account holder about a change a beheerder made; True when it went out."""
+    if not mail.is_configured(current_app.config):
+        return False
+    try:
+        mail.send_account_notice(current_app.config, user.email, user.name, what)
+    except mail.MailError:
+        return False
+    return True
 
 
 def _user(raw_id: str) -> User:
     return _get(User, raw_id, "Account", "Dit account bestaat niet.")
 
 
-def _send_link(user: User, raw: str, *, new_account: bool) -> tuple[str, bool | None]:
+def _send_link(user: User, raw: str, *, new_account: bool) -> tuple[str | None, bool | None]:
     """Build the one-time link and, when an SMTP server is set, e-mail it; never log it.
 
-    Return the link and whether the e-mail went out (None: no e-mail server configured).
+    Return the link to show (never in production: there it goes only by e-mail to the account's
+    own address) and whether the e-mail went out (None: no e-mail server configured).
     """
     link = url_for("auth.set_password", token=raw, _external=True)
+    shown = link if _shows_links() else None
     if not mail.is_configured(current_app.config):
-        return link, None
+        return shown, None
     try:
         mail.send_password_link(
             current_app.config,
@@ -255,8 +306,8 @@ def _send_link(user: User, raw: str, *, new_account: bool) -> tuple[str, bool | 
             new_account=new_account,
         )
     except mail.MailError:
-        return link, False
-    return link, True
+        return shown, False
+    return shown, True
 
 
 def _render_account(
@@ -278,6 +329,7 @@ def _render_account(
         problem=problem,
         is_self=user.id == current_user.id,
         link_days=accounts.TOKEN_LIFETIME.days,
+        show_links=_shows_links(),
         rows=audit_rows(get_session(), events),
     ), status
 
@@ -433,6 +485,7 @@ FIELD_LABELS = {
     "aantal": "aantal",
     "sleutel": "sleutel",
     "naam": "naam",
+    "gevoelig": "gevoelige wijziging (toegang tot aanmeldingen)",
 }
 
 ACTION_LABELS = {
@@ -449,6 +502,9 @@ ACTION_LABELS = {
     "wachtwoord_gezet": "wachtwoord gekozen",
     "api_sleutel_gemaakt": "API-sleutel gemaakt",
     "api_sleutel_ingetrokken": "API-sleutel ingetrokken",
+    "tweestaps_aangezet": "tweestapsverificatie ingesteld",
+    "tweestaps_hersteld": "tweestapsverificatie uitgezet door beheerder",
+    "herstelcode_gebruikt": "ingelogd met een herstelcode",
 }
 
 #: Fields whose values are vocabulary keys, shown with their Dutch label.

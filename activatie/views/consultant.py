@@ -62,6 +62,7 @@ def new_placement() -> Response | tuple[str, int]:
         ladder_start=int(form.trede_start.data),
         preferred_start=form.voorkeur_start.data,
         note=form.notitie.data or "",
+        health_words_confirmed=bool(form.notitie_bevestigd.data),
     )
     try:
         placement = placements.refer(session, current_user, referral)

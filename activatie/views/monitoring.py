@@ -50,9 +50,10 @@ def _only_admins() -> None:
 
 
 def _report() -> tuple[reports.Report, dict[str, str]]:
-    period, errors = reports.parse_period(
-        request.args.get("van"), request.args.get("tot"), local_today()
-    )
+    period, errors = reports.parse_period(request.args.get("periode"), local_today())
+    if "van" in request.args or "tot" in request.args:
+        # Free dates would let two reports differ by one day (security.md, point 19).
+        errors = {"periode": reports.PERIOD_PROBLEM + " Eigen datums kunnen niet."}
     report = reports.report(get_session(), period, utcnow(), current_app.config["STALE_AFTER_DAYS"])
     return report, errors
 
@@ -66,13 +67,12 @@ def overview() -> tuple[str, int]:
         report=report,
         charts=_charts(report),
         errors=errors,
-        van=request.args.get("van") or report.period.start.isoformat(),
-        tot=request.args.get("tot") or report.period.end.isoformat(),
+        period_choices=reports.period_choices(local_today()),
         run=run,
         run_at=run.ran_at.astimezone(LOCAL_TIMEZONE) if run else None,
         run_late=run is None or utcnow() - run.ran_at > JOB_LATE_AFTER,
         retention_months=current_app.config["RETENTION_MONTHS"],
-        period_args={"van": report.period.start.isoformat(), "tot": report.period.end.isoformat()},
+        period_args={"periode": report.period.key},
     ), (400 if errors else 200)
 
 
