@@ -110,6 +110,12 @@ def _list_param(name: str, vocabulary: Vocabulary, description: str, example: li
 
 
 NUMBER = {"type": "number"}
+POSTCODE = {"type": "string", "pattern": "^[1-9][0-9]{3} ?([A-Za-z]{2})?$", "examples": ["8011"]}
+BIRTH_DATE = {
+    "type": "string",
+    "pattern": "^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4})$",
+    "examples": ["1980-12-31"],
+}
 WHOLE = {"type": "integer"}
 YES_NO = {"type": "boolean"}
 
@@ -148,7 +154,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "programma": query("programma", keys(PROGRAMMES), "Programma.", example="sah"),
     "postcode": query(
         "postcode",
-        text(maxLength=10),
+        POSTCODE,
         "Postcode, `8011` of `8011 AB`; de resultaten staan dan dichtstbij eerst.",
         example="8011",
     ),
@@ -162,9 +168,9 @@ PARAMETERS: dict[str, dict[str, Any]] = {
 }
 
 MATCH_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
-    "postcode": (text(maxLength=10), "Postcode van de inwoner, `8011` of `8011 AB`."),
+    "postcode": (POSTCODE, "Postcode van de inwoner, `8011` of `8011 AB`."),
     "geboortedatum": (
-        text(maxLength=10, examples=["1980-12-31"]),
+        BIRTH_DATE,
         "Geboortedatum, `1980-12-31` of `31-12-1980` (of geef `leeftijd`).",
     ),
     "leeftijd": ({**WHOLE, "minimum": 0, "maximum": MAX_AGE}, "Leeftijd in jaren."),
@@ -371,6 +377,7 @@ def schemas() -> dict[str, Any]:
         {name: {**schema, "description": d} for name, (schema, d) in MATCH_FIELDS.items()},
         ["postcode"],
         additionalProperties=False,
+        anyOf=[{"required": ["leeftijd"]}, {"required": ["geboortedatum"]}],
         description="Geef `leeftijd` of `geboortedatum`.",
         example={"postcode": "8011", "geboortedatum": "1980-12-31", "behoeften": ["herstel"]},
     )
