@@ -49,10 +49,10 @@ def to_internal(pairs: Iterable[tuple[str, str]]) -> tuple[MultiDict[str, str], 
     return internal, deprecated
 
 
-def public_names(errors: Mapping[str, str], as_sent: Iterable[str] = ()) -> dict[str, str]:
-    """Return ``errors`` keyed by the public (camelCase) names, or as sent for ``as_sent``."""
-    kept = set(as_sent)
-    return {name if name in kept else camel(name): message for name, message in errors.items()}
+def public_names(errors: Mapping[str, str], sent: Iterable[str]) -> dict[str, str]:
+    """Return ``errors`` keyed by the parameter names as ``sent`` (``maxAfstandKm``)."""
+    as_sent = {snake(name): name for name in sent}
+    return {as_sent.get(name, name): message for name, message in errors.items()}
 
 
 def body_pairs(body: Mapping[str, Any]) -> tuple[list[tuple[str, str]], dict[str, str]]:

@@ -50,9 +50,9 @@ def version_header(response: Response) -> Response:
 
 def query_args(pairs: Any = None) -> MultiDict[str, str]:
     """Return the query (or ``pairs``) under internal names; note deprecated names used."""
-    args, deprecated = params.to_internal(
-        request.args.items(multi=True) if pairs is None else pairs
-    )
+    pairs = list(request.args.items(multi=True) if pairs is None else pairs)
+    args, deprecated = params.to_internal(pairs)
+    g.sent_names = [*g.get("sent_names", []), *(name for name, _ in pairs)]
     if deprecated:
         g.deprecated_params = [*g.get("deprecated_params", []), *deprecated]
     return args
@@ -64,9 +64,7 @@ def invalid(error: InvalidInput) -> Response:
         "Een of meer parameters kloppen niet.",
         invalid_params=[
             {"name": name, "reason": reason}
-            for name, reason in params.public_names(
-                error.errors, g.get("deprecated_params", ())
-            ).items()
+            for name, reason in params.public_names(error.errors, g.get("sent_names", ())).items()
         ],
     )
 
