@@ -223,7 +223,11 @@ def match_query_parameters() -> list[dict[str, Any]]:
 
 # --- schemas -----------------------------------------------------------------------------------
 
-LINK = obj({"href": text("Pad van de gekoppelde bron.")}, ["href"])
+LINK = obj(
+    {"href": text("Pad van de gekoppelde bron.")},
+    ["href"],
+    example={"href": "/api/v1/activiteiten/12"},
+)
 LINKS = obj(
     {"self": ref("Link"), "next": ref("Link"), "prev": ref("Link"), "html": ref("Link")},
     ["self"],
@@ -323,6 +327,7 @@ def schemas() -> dict[str, Any]:
             "paginas": {**WHOLE, "minimum": 1},
         },
         ["pagina", "per_pagina", "totaal", "paginas"],
+        example={"pagina": 2, "per_pagina": 20, "totaal": 47, "paginas": 3},
     )
     brief_activity = obj(
         {
@@ -354,7 +359,11 @@ def schemas() -> dict[str, Any]:
         },
         ["activiteit", "regel", "reden"],
     )
-    signpost = obj({"sleutel": text(), "tekst": text()}, ["sleutel", "tekst"])
+    signpost = obj(
+        {"sleutel": text(), "tekst": text()},
+        ["sleutel", "tekst"],
+        example={"sleutel": "goede_dagen", "tekst": "U heeft de AOW-leeftijd. ..."},
+    )
     result = obj(
         {
             "max_afstand_km": NUMBER,
@@ -410,6 +419,15 @@ def schemas() -> dict[str, Any]:
         },
         ["title", "status"],
         description="RFC 9457 problem details, in het Nederlands.",
+        example={
+            "type": "about:blank",
+            "title": "Dat klopt niet helemaal",
+            "status": 400,
+            "detail": "Een of meer parameters kloppen niet.",
+            "invalid_params": [
+                {"name": "maxAfstandKm", "reason": "De afstand moet 0 of meer zijn."}
+            ],
+        },
     )
     return {
         "Link": LINK,
