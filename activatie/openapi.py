@@ -280,7 +280,7 @@ def schemas() -> dict[str, Any]:
             "laatst_bijgewerkt": text(format="date-time"),
             "laatst_bevestigd": text("Wanneer de aanbieder zei dat alles klopt.", format="date"),
             "laatst_gecontroleerd": text(
-                "Optioneel (release 1.2): laatste controle van de gegevens.", format="date"
+                "Optioneel (release 1.2): laatste controle van de gegevens."
             ),
             "verouderd": {
                 "type": "boolean",
@@ -372,9 +372,7 @@ def schemas() -> dict[str, Any]:
                 "items": ref("Verwijzing"),
                 "description": "Andere voorzieningen die beter passen (Goede dagen, ...).",
             },
-            "aow_datum": nullable(
-                text("Optioneel (release 1.2): de AOW-datum van de inwoner.", format="date")
-            ),
+            "aow_datum": nullable(text("Optioneel (release 1.2): de AOW-datum van de inwoner.")),
             "dagen_tot_aow": nullable({**WHOLE, "description": "Optioneel (release 1.2)."}),
             "totaal": {**WHOLE, "minimum": 0},
             "matches": {"type": "array", "items": ref("Match")},

@@ -92,6 +92,15 @@ def test_every_record_of_the_seeded_catalogue_is_valid_hsds(
     print("HSDS records validated per table:", counts)
 
 
+def test_the_validator_refuses_a_broken_record(validators, factory: Factory) -> None:
+    record = hsds.service(factory.activity())
+    assert problems(validators["services"], record) == []
+    broken = {**record, "status": "open", "schedules": [{"id": "geen-uuid"}]}
+    del broken["name"]
+    found = problems(validators["services"], broken)
+    assert len(found) == 3 and any("'name' is a required property" in p for p in found)
+
+
 def test_ids_are_stable_and_unique(app, seeded, session: Session) -> None:
     activities = queries.feed_activities(session, local_today(), app.config["HIDE_AFTER_DAYS"])
     first = hsds.feed(activities).tables
