@@ -40,10 +40,12 @@ VERSION = "1.1.0"
 #: deprecated since 27 November 2026 (release 1.1.0); they go in 2.0.0.
 DEPRECATED_SINCE = "@1795737600"
 
+#: The contact the document names unless ``API_CONTACT`` is configured: the e-mail address is a
+#: placeholder (``voorbeeld.nl``, like the example data) until the gemeente names a real one.
 CONTACT = {
-    "name": "Gemeente Zwolle, team Activatie",
+    "name": "Gemeente Zwolle, Activatie",
     "url": "https://www.zwolle.nl",
-    "email": "activatie@zwolle.nl",
+    "email": "api@voorbeeld.nl",
 }
 
 SCHEMA = "#/components/schemas/"
@@ -693,8 +695,8 @@ def paths() -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
-    """Return the OpenAPI document of the API."""
+def document(contact: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the OpenAPI document of the API, naming ``contact`` (name, url, email)."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -705,7 +707,7 @@ def document() -> dict[str, Any]:
             "inclusief sporten in Zwolle, en matchen zonder dat er iets bewaard wordt. "
             "Fouten zijn `application/problem+json`. Open data in Open Referral HSDS 3.0 staat "
             "onder `/hsds/`.",
-            "contact": CONTACT,
+            "contact": contact or CONTACT,
         },
         "servers": [{"url": "/api/v1", "description": "Deze server, versie 1."}],
         "tags": [

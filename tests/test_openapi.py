@@ -290,3 +290,11 @@ def test_the_documentation_page_lists_every_operation(client: FlaskClient) -> No
                 assert f"<code>{method.upper()} {BASE}{path}</code>" in page
     assert "maxAfstandKm" in page and "(verouderd)" in page
     assert "<script" not in page.split("</header>")[-1]
+
+
+def test_the_served_document_names_the_configured_contact(app: Flask, client: FlaskClient) -> None:
+    assert client.get(f"{BASE}/openapi.json").get_json() == DOC
+    app.config["API_CONTACT"] = {"name": "Team", "url": "https://team.example", "email": "t@x.nl"}
+    served = client.get(f"{BASE}/openapi.json").get_json()
+    assert served["info"]["contact"]["email"] == "t@x.nl"
+    assert "t@x.nl" in client.get("/api").get_data(as_text=True)

@@ -293,7 +293,7 @@ def catalogue() -> Response:
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """Return the OpenAPI 3 document that describes this API."""
-    return jsonify(openapi.document())
+    return jsonify(openapi.document(current_app.config["API_CONTACT"]))
 
 
 @bp.get("/aanbieders/<raw_id>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from .. import openapi
 
@@ -11,7 +11,7 @@ bp = Blueprint("docs", __name__)
 
 @bp.get("/api")
 def api() -> str:
-    doc = openapi.document()
+    doc = openapi.document(current_app.config["API_CONTACT"])
     return render_template(
         "docs/api.html",
         doc=doc,
