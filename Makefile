@@ -1,6 +1,7 @@
 # Two commands for a newcomer (see README):
 #   make run    install, migrate, seed the example data, serve on http://127.0.0.1:5000 (SQLite)
-#   make test   install, lint, and run the whole suite on SQLite and on PostgreSQL
+#   make test   install, lint (code and the API document), and run the whole suite on SQLite
+#               and on PostgreSQL
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,10 @@ PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 TEST_PG_URL ?= postgresql+psycopg://postgres@$(PG_HOST):$(PG_PORT)/test
 
-.PHONY: run test lint test-sqlite test-postgres postgres bench install
+SPECTRAL := tools/node_modules/.bin/spectral
+FUZZ_EXAMPLES ?= 1000
+
+.PHONY: run test lint lint-api fuzz-api test-sqlite test-postgres postgres bench install
 
 install: $(VENV)/.installed
 
@@ -22,11 +26,26 @@ run: install
 	ACTIVATIE_ENV=development $(BIN)/flask --app activatie seed
 	ACTIVATIE_ENV=development $(BIN)/flask --app activatie run --host 127.0.0.1 --port 5000
 
-test: lint test-sqlite test-postgres
+test: lint lint-api test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The NL API Design Rules 2.1 (Spectral, from npm into tools/node_modules) over the OpenAPI
+# document: fails on any error; the remaining warnings are explained in the README.
+lint-api: install $(SPECTRAL)
+	@mkdir -p build
+	$(BIN)/python -m activatie.openapi > build/openapi.json
+	$(SPECTRAL) lint --fail-severity error -r docs/standards/adr-2.1/ruleset.yaml build/openapi.json
+
+$(SPECTRAL): tools/package.json tools/package-lock.json
+	cd tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel error
+	touch $@
+
+# Fuzz the API against its own document for longer than the suite does (schemathesis).
+fuzz-api: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s tests/test_fuzz_api.py
 
 test-sqlite: install
 	$(BIN)/pytest

@@ -16,8 +16,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
-    from . import auth, cli, config, db, errors, security, templating
-    from .views import admin, api, consultant, monitoring, provider, public
+    from . import auth, cli, config, cors, db, errors, security, templating
+    from .views import admin, api, consultant, docs, hsds, monitoring, provider, public
     from .views import auth as auth_views
 
     config.load(app, test_config)
@@ -31,8 +31,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
+    cors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(hsds.bp)
+    app.register_blueprint(docs.bp)
     app.register_blueprint(consultant.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(provider.bp)

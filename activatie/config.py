@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": True,
     # Months after the end of an aanmelding before its pseudonym and note are erased.
     "RETENTION_MONTHS": 24,
+    # Contact named in the OpenAPI document: {"name": ..., "url": ..., "email": ...}; None for
+    # openapi.CONTACT, whose e-mail address is a placeholder.
+    "API_CONTACT": None,
 }
 
 _INSECURE_KEYS = {"", "dev", "change-me", "secret"}

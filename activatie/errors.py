@@ -39,7 +39,7 @@ DEFAULT_DETAILS = {
 
 
 def wants_problem_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/hsds/"))
 
 
 def problem(status: int, detail: str, **extra: object) -> Response:

@@ -191,7 +191,7 @@ def read_number(
         return None
     try:
         value = float(int(raw)) if whole else float(raw.replace(",", "."))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a 400-digit whole number
         errors[name] = f"{what} moet een {'heel ' if whole else ''}getal zijn."
         return None
     if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite

@@ -700,3 +700,34 @@ def find_matches(
         # free places): rather than a false "nothing found", look at every one in reach.
         result = matching.match(intake, read(None), today, options)
     return result
+
+
+def feed_activities(session: Session, today: date, hide_after_days: int) -> list[Activity]:
+    """Return the listings open data may publish: approved, not ended, recently confirmed.
+
+    Paused listings stay in (open data says they are paused); stale ones, unapproved ones and
+    those of unapproved organisations stay out.
+    """
+    confirmed_since = datetime.combine(today - timedelta(days=hide_after_days), time(), UTC)
+    stmt = (
+        select(Activity)
+        .join(Organisation, Organisation.id == Activity.organisation_id)  # type: ignore[arg-type]
+        .where(
+            Activity.is_approved.is_(True),  # type: ignore[attr-defined]
+            Organisation.is_approved.is_(True),  # type: ignore[attr-defined]
+            Activity.status != "beeindigd",
+            Activity.confirmed_at >= confirmed_since,
+        )
+        .options(selectinload(Activity.organisation), selectinload(Activity.location))  # type: ignore[arg-type]
+        .order_by(Activity.id)
+    )
+    return list(session.exec(stmt))
+
+
+def all_activities(session: Session) -> list[Activity]:
+    """Return every activity, hidden ones included, with its provider and location loaded."""
+    stmt = select(Activity).options(
+        selectinload(Activity.organisation),  # type: ignore[arg-type]
+        selectinload(Activity.location),  # type: ignore[arg-type]
+    )
+    return list(session.exec(stmt.order_by(Activity.id)))

@@ -100,6 +100,8 @@ REQUIRED_COLUMNS = [
 LIST_FIELDS = {"toegankelijkheid", "soorten", "behoeften", "doelgroepen", "dagdelen"}
 _LIST_SEPARATORS = re.compile(r"[\s,;|]+")
 _YES_NO = {"ja": "true", "nee": "false", "j": "true", "n": "false"}
+#: A spreadsheet runs a cell that starts with one of these; exports put a ``'`` in front.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_postcodes(path: Path | None = None) -> list[PostcodeArea]:
@@ -271,6 +273,8 @@ def _pick(row: dict[str, str | None], columns: dict[str, str]) -> dict[str, Any]
         if column not in row:
             continue
         value = (row[column] or "").strip()
+        if value.startswith("'") and value[1:].startswith(FORMULA_START):
+            value = value[1:]  # neutralised by an export (catalogue_csv.neutralise)
         if name in LIST_FIELDS:
             result[name] = [part for part in _LIST_SEPARATORS.split(value) if part]
         elif value == "":

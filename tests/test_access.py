@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, url_for
 from sqlmodel import Session, func, select
 
-from activatie import accounts, placements
+from activatie import accounts, hsds, placements
 from activatie.audit import Actor
 from activatie.models import Activity, AuditEvent, Team, User
 
@@ -47,6 +47,14 @@ ACCESS: dict[str, str] = {
     "api.vocabularies": PUBLIC,
     "api.matches": PUBLIC,
     "api.update_activity": TOKEN,
+    "api.match_body": PUBLIC,
+    "api.catalogue": PUBLIC,
+    "api.openapi_document": PUBLIC,
+    "hsds.about": PUBLIC,
+    "hsds.records": PUBLIC,
+    "hsds.record": PUBLIC,
+    "hsds.export": PUBLIC,
+    "docs.api": PUBLIC,
     "consultant.match": CONSULTANT,
     "auth.login": LOGIN,
     "auth.logout": LOGGED_IN,
@@ -83,6 +91,7 @@ ACCESS: dict[str, str] = {
     "admin.approve_activity": ADMIN,
     "admin.approve_organisation": ADMIN,
     "admin.stale": ADMIN,
+    "admin.catalogue_export": ADMIN,
     "admin.audit_trail": ADMIN,
     "admin.teams": ADMIN,
     "admin.new_team": ADMIN,
@@ -212,6 +221,10 @@ def url_for_rule(app: Flask, rule, world: World) -> str:
         values[argument] = world.ids[kind] if kind else 1
     if rule.endpoint == "auth.set_password":
         values = {"token": "onbekende-link"}
+    if rule.endpoint.startswith("hsds.") and "table" in rule.arguments:
+        values = {"table": "taxonomies"}
+        if "record_id" in rule.arguments:  # a record that exists whatever the catalogue holds
+            values["record_id"] = hsds.taxonomy_id("behoeften")
     if rule.endpoint == "admin.audit_trail":
         values["object_type"] = "activiteit"
     if rule.endpoint == "admin.edit_signpost":

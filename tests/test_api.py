@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from activatie import openapi
+
 from . import catalogue
 from .factories import Factory
 
@@ -21,7 +23,7 @@ def titles(body: dict) -> list[str]:
 def test_activity_list_has_paging_links_and_full_items(client: FlaskClient, small) -> None:
     response = client.get("/api/v1/activiteiten")
     assert response.status_code == 200
-    assert response.headers["API-Version"] == "1.0.0"
+    assert response.headers["API-Version"] == openapi.VERSION == "1.1.0"
     body = response.get_json()
     assert body["paginering"] == {"pagina": 1, "per_pagina": 20, "totaal": 3, "paginas": 1}
     bikes = next(a for a in body["activiteiten"] if a["titel"] == "Fietsen repareren")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, current_app
+from flask import Response, abort, current_app
 
 from .. import queries
 from ..models import local_today
@@ -30,3 +30,14 @@ def parse_id(raw: str, what: str) -> int:
             404, description=f"{what} '{raw[:20]}' bestaat niet. Een nummer is een getal, zoals 12."
         )
     return int(raw)
+
+
+def csv_download(text: str, filename: str) -> Response:
+    """Answer ``text`` as a CSV file to save under ``filename``."""
+    return Response(
+        text.encode("utf-8"),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )

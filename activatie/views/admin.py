@@ -18,7 +18,17 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from werkzeug.wrappers import Response
 
-from .. import accounts, audit, listings, mail, queries, services, signposts, vocabulary
+from .. import (
+    accounts,
+    audit,
+    catalogue_csv,
+    listings,
+    mail,
+    queries,
+    services,
+    signposts,
+    vocabulary,
+)
 from ..audit import Actor
 from ..auth import roles_required
 from ..db import get_session
@@ -45,7 +55,7 @@ from ..models import (
     utcnow,
 )
 from ..templating import nl_date
-from . import parse_id
+from . import csv_download, parse_id
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -419,6 +429,13 @@ class StaleRow:
     activity: Activity
     days: int
     hidden: bool
+
+
+@bp.get("/catalogus.csv")
+def catalogue_export() -> Response:
+    """Download the whole catalogue, hidden listings included, in the import format."""
+    activities = queries.all_activities(get_session())
+    return csv_download(catalogue_csv.to_csv(activities), "activatie-catalogus-volledig.csv")
 
 
 @bp.get("/verouderd")

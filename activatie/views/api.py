@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
 
-from .. import accounts, listings, matching, queries
+from .. import accounts, catalogue_csv, listings, matching, openapi, params, queries
 from ..audit import Actor
 from ..db import get_session
 from ..errors import problem
-from ..filters import InvalidInput, parse_activity_filters
+from ..filters import InvalidInput, parse_activity_filters, read_number
 from ..models import Activity, ApiToken, Location, Organisation, local_today
 from ..security import csrf
 from ..signposts import SignpostInfo
@@ -28,26 +29,44 @@ from ..vocabulary import (
     TRAVEL_MODES,
     Vocabulary,
 )
-from . import is_stale, parse_id, public_since
+from . import csv_download, is_stale, parse_id, public_since
 from .matching import run_match
 from .public import locate
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-API_VERSION = "1.0.0"
+API_VERSION = openapi.VERSION
 
 
-@bp.after_request
+@bp.after_app_request
 def version_header(response: Response) -> Response:
-    response.headers["API-Version"] = API_VERSION
+    """Name the version on every /api/v1 answer, errors and unknown paths included."""
+    if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
+        response.headers["API-Version"] = API_VERSION
+        if g.get("deprecated_params"):
+            response.headers["Deprecation"] = openapi.DEPRECATED_SINCE
+            response.headers["Link"] = f'<{url_for("api.openapi_document")}>; rel="deprecation"'
     return response
+
+
+def query_args(pairs: Any = None) -> MultiDict[str, str]:
+    """Return the query (or ``pairs``) under internal names; note deprecated names used."""
+    pairs = list(request.args.items(multi=True) if pairs is None else pairs)
+    args, deprecated = params.to_internal(pairs)
+    g.sent_names = [*g.get("sent_names", []), *(name for name, _ in pairs)]
+    if deprecated:
+        g.deprecated_params = [*g.get("deprecated_params", []), *deprecated]
+    return args
 
 
 def invalid(error: InvalidInput) -> Response:
     return problem(
         error.status,
         "Een of meer parameters kloppen niet.",
-        invalid_params=[{"name": name, "reason": reason} for name, reason in error.errors.items()],
+        invalid_params=[
+            {"name": name, "reason": reason}
+            for name, reason in params.public_names(error.errors, g.get("sent_names", ())).items()
+        ],
     )
 
 
@@ -56,46 +75,83 @@ def activities() -> Response:
     config = current_app.config
     session = get_session()
     try:
-        filters = parse_activity_filters(request.args, max_page=config["MAX_PAGE"], strict=True)
+        filters = parse_activity_filters(query_args(), max_page=config["MAX_PAGE"], strict=True)
         centre = locate(session, filters.postcode)
     except InvalidInput as error:
         return invalid(error)
     page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre, public_since())
-    if filters.page > page.pages:
-        return problem(404, f"Pagina {filters.page} bestaat niet; er zijn {page.pages} pagina's.")
-    links = {"self": {"href": _page_url(filters.page)}}
-    if filters.page < page.pages:
-        links["next"] = {"href": _page_url(filters.page + 1)}
-    if filters.page > 1:
-        links["prev"] = {"href": _page_url(filters.page - 1)}
-    return jsonify(
-        {
-            "_links": links,
-            "paginering": {
-                "pagina": page.page,
-                "per_pagina": page.size,
-                "totaal": page.total,
-                "paginas": page.pages,
-            },
-            "activiteiten": [activity_json(hit.activity, hit.distance_km) for hit in page.items],
-        }
-    )
+    items = [activity_json(hit.activity, hit.distance_km) for hit in page.items]
+    return paged("activiteiten", items, page.page, page.size, page.total)
+
+
+def paged(name: str, items: list[Any], number: int, size: int, total: int) -> Response:
+    """Answer one page of a list with HAL links to itself and its neighbours, or 404."""
+    pages = max(1, -(-total // size))
+    if number > pages:
+        return problem(404, f"Pagina {number} bestaat niet; er zijn {pages} pagina's.")
+    links = {"self": {"href": _page_url(number)}}
+    if number < pages:
+        links["next"] = {"href": _page_url(number + 1)}
+    if number > 1:
+        links["prev"] = {"href": _page_url(number - 1)}
+    paging = {"pagina": number, "per_pagina": size, "totaal": total, "paginas": pages}
+    return jsonify({"_links": links, "paginering": paging, name: items})
 
 
 def _page_url(number: int) -> str:
-    args = request.args.to_dict(flat=False)
+    args = {params.camel(k): v for k, v in query_args().to_dict(flat=False).items()}
     args["pagina"] = [str(number)]
-    return url_for("api.activities", _external=False, **args)
+    return url_for(request.endpoint or "api.activities", _external=False, **args)
 
 
 @bp.get("/matches")
 def matches() -> Response:
     """Match a resident's situation, given as query parameters; nothing is stored.
 
-    ``matches`` holds the best ``limiet`` (1-200, default 50) matches; ``totaal`` counts them all.
+    Deprecated for a date of birth: that belongs in the body of ``POST /matches``, not in a URL
+    that proxies log.
     """
+    if "geboortedatum" in request.args:
+        g.deprecated_params = ["geboortedatum"]
+    return match_response(query_args())
+
+
+#: Largest JSON body the API reads (the deepest nesting fits easily below Python's recursion limit).
+MAX_JSON_BYTES = 16 * 1024
+
+
+@bp.post("/matches")
+@csrf.exempt
+def match_body() -> Response:
+    """Match a resident's situation given as a JSON object with the query's fields."""
+    body = json_object()
+    if isinstance(body, Response):
+        return body
+    pairs, errors = params.body_pairs(body)
+    if errors:
+        return invalid(InvalidInput(errors))
+    return match_response(query_args(pairs))
+
+
+def json_object() -> dict[str, Any] | Response:
+    """Return the request's JSON object, or the problem answer that explains why not."""
+    if not request.is_json:
+        return problem(415, "Stuur JSON met Content-Type: application/json.")
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        return problem(413, f"Stuur hoogstens {MAX_JSON_BYTES // 1024} kB JSON.")
     try:
-        outcome = run_match(request.args, local_today(), strict=True)
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
+    if not isinstance(body, dict):
+        return problem(400, 'Stuur een JSON-object, bijvoorbeeld {"postcode": "8011"}.')
+    return body
+
+
+def match_response(args: MultiDict[str, str]) -> Response:
+    """Match ``args`` and answer the best ``limiet`` (1-200, default 50) matches and ``totaal``."""
+    try:
+        outcome = run_match(args, local_today(), strict=True)
     except InvalidInput as error:
         return invalid(error)
     result = outcome.result
@@ -227,10 +283,38 @@ def _bearer_token() -> ApiToken | None:
 
 @bp.get("/aanbieders")
 def organisations() -> Response:
+    number = page_number(query_args())
+    if isinstance(number, Response):
+        return number
     rows = queries.list_organisations(get_session(), confirmed_since=public_since())
-    return jsonify(
-        {"aanbieders": [organisation_json(org) | {"aantal_activiteiten": n} for org, n in rows]}
-    )
+    size = current_app.config["PAGE_SIZE"]
+    shown = rows[(number - 1) * size : number * size]
+    items = [organisation_json(org) | {"aantal_activiteiten": n} for org, n in shown]
+    return paged("aanbieders", items, number, size, len(rows))
+
+
+def page_number(args: MultiDict[str, str]) -> int | Response:
+    """Return ``pagina`` of a list that takes no other parameter, or the problem answer."""
+    errors = {name: f"'{name}' is geen bekende zoekterm" for name in args if name != "pagina"}
+    maximum = current_app.config["MAX_PAGE"]
+    number = read_number(args, "pagina", errors, 1, maximum, "Het paginanummer", whole=True)
+    if errors:
+        return invalid(InvalidInput(errors))
+    return int(number or 1)
+
+
+@bp.get("/catalogus")
+def catalogue() -> Response:
+    """Return the public catalogue as CSV in the import format."""
+    config = current_app.config
+    rows = queries.feed_activities(get_session(), local_today(), config["HIDE_AFTER_DAYS"])
+    return csv_download(catalogue_csv.to_csv(rows), "activatie-catalogus.csv")
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """Return the OpenAPI 3 document that describes this API."""
+    return jsonify(openapi.document(current_app.config["API_CONTACT"]))
 
 
 @bp.get("/aanbieders/<raw_id>")
