@@ -6,11 +6,12 @@ set (new pseudonyms ``VB<yy>-<n>``); with the same ``--seed`` the plan is the sa
 differ a little because earlier demo aanmeldingen now hold places.
 
 Everything goes through the real write services (``placements.refer`` and ``placements.move``),
-replayed day by day in date order, so statuses, events, waiting lists and free places stay
-consistent: a start only happens when a place is free at that moment; an aanmelding whose start
-finds no place waits at "kennismaking" or is declined later with "er is geen plek". Afterwards
-the timestamps of the aanmeldingen and their status events are moved back to the simulated days
-(the audit trail keeps the real time and says the demo accounts did it).
+replayed day by day in date order with the simulated moment as their clock (``now=``), so
+statuses, events, dates, waiting lists and free places stay consistent and pass the same date
+checks as a person's input: an aanmelding is made in the past and each step follows later. A
+start only happens when a place is free at that moment; an aanmelding whose start finds no place
+waits at "kennismaking" or is declined later with "er is geen plek". (The audit trail keeps the
+real time and says the demo accounts did it.)
 
 The demo accounts are clearly examples: five teams named "Voorbeeld: wijkteam …", two consultants
 per team and one account per example provider, all ``@voorbeeld.nl`` and without a password, so
@@ -28,7 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from . import geo, placements, stats
@@ -39,18 +40,19 @@ from .models import (
     Location,
     Organisation,
     Placement,
-    PlacementEvent,
     PostcodeArea,
     Team,
     User,
     UserRole,
     local_today,
+    utcnow,
 )
 from .vocabulary import COMPLETED_OUTCOMES, NEEDS
 
 MONTHS_BACK = 24
 FULL = 1000  # the step number of "declined: no place" after a start that found none
 REFERENCE_PREFIX = "VB"
+UNMET_PER_REFERRAL = 1  # example searches without a result per example aanmelding
 
 #: Example team areas (the real ones are data the beheerder keeps).
 TEAMS = {
@@ -116,7 +118,7 @@ class _Plan:
     created: date
     steps: list[tuple[date, str, dict]] = field(default_factory=list)
     placement_id: int | None = None
-    done: list[date] = field(default_factory=list)
+    last: datetime | None = None  # when its latest step happened
     broken: bool = False
 
 
@@ -264,9 +266,9 @@ def _plan(
             elif outcome == "vrijwilligerswerk":
                 ladder_end = max(ladder_start, 4)
             elif completed:
-                ladder_end = ladder_start + rng.choice((0, 1, 1, 1, 2))
+                ladder_end = ladder_start + rng.choice((-1, 0, 0, 1, 1, 1, 2))
             else:
-                ladder_end = ladder_start + rng.choice((-1, -1, 0, 0, 0, 1))
+                ladder_end = ladder_start + rng.choice((-1, -1, -1, 0, 0, 1))
             plan.steps.append(
                 (
                     end,
@@ -283,12 +285,13 @@ def _refer(
     rng: random.Random,
     plan: _Plan,
     candidates: list[tuple[Activity, Location]],
+    moment: datetime,
 ) -> int:
     """Refer; when the activity is full without a waiting list, pick one that takes people."""
     referral = plan.referral
     for _ in range(20):
         try:
-            return placements.refer(session, plan.consultant, referral).id  # type: ignore[return-value]
+            return placements.refer(session, plan.consultant, referral, now=moment).id  # type: ignore[return-value]
         except placements.PlacementError as error:
             if error.status != 409:
                 raise
@@ -305,8 +308,9 @@ def _refer(
 
 
 def _at(day: date, rng: random.Random) -> datetime:
+    """Return a moment in office hours on ``day``, never in the future."""
     moment = time(rng.randint(8, 16), rng.randint(0, 59))
-    return datetime.combine(day, moment, LOCAL_TIMEZONE).astimezone(UTC)
+    return min(datetime.combine(day, moment, LOCAL_TIMEZONE).astimezone(UTC), utcnow())
 
 
 def generate(session: Session, count: int, seed: int, today: date) -> Counter[str]:
@@ -356,9 +360,13 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
     while queue:
         day, i, k = heapq.heappop(queue)
         plan = plans[i]
+        # Each step happens later on its day than the one before: the services check the order.
+        moment = (
+            max(_at(day, rng), plan.last + timedelta(minutes=1)) if plan.last else _at(day, rng)
+        )
         if k == -1:
-            plan.placement_id = _refer(session, rng, plan, candidates)
-            plan.done.append(day)
+            plan.placement_id = _refer(session, rng, plan, candidates, moment)
+            plan.last = moment
             continue
         if plan.broken and k != FULL:
             continue
@@ -374,36 +382,19 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         )
         step = placements.Step(target=target, seen_version=placement.version, **details)
         try:
-            placements.move(session, actor, placement, step)
-        except placements.PlacementError:
+            placements.move(session, actor, placement, step, now=moment)
+        except placements.PlacementError as error:
+            if error.status != 409:
+                raise  # a plan the services refuse is a bug in this module, not bad luck
             # No free place at that moment: the aanmelding waits, or the provider declines it.
             plan.broken = True
             later = day + timedelta(days=rng.randint(7, 21))
             if target == "gestart" and rng.random() < 0.5 and later <= today:
                 heapq.heappush(queue, (later, i, FULL))
             continue
-        plan.done.append(day)
+        plan.last = moment
 
-    for plan in plans:  # move the timestamps back to the simulated days
-        stamps = [_at(day, rng) for day in plan.done]
-        stamps = [max(stamps[: j + 1]) for j in range(len(stamps))]  # never back in time
-        events = session.exec(
-            select(PlacementEvent.id)
-            .where(PlacementEvent.placement_id == plan.placement_id)
-            .order_by(col(PlacementEvent.id))
-        ).all()
-        for event_id, stamp in zip(events, stamps, strict=True):
-            session.exec(  # type: ignore[call-overload]
-                update(PlacementEvent).where(col(PlacementEvent.id) == event_id).values(at=stamp)
-            )
-        session.exec(  # type: ignore[call-overload]
-            update(Placement)
-            .where(col(Placement.id) == plan.placement_id)
-            .values(created_at=stamps[0], updated_at=stamps[-1])
-        )
-    session.commit()
-
-    for _ in range(count // 3):
+    for _ in range(count * UNMET_PER_REFERRAL):
         day = first + timedelta(days=rng.randint(0, span))
         need = str(_pick(rng, UNMET_NEEDS))
         placements.count_unmet_search(
@@ -414,7 +405,7 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         session.get(Placement, plan.placement_id).status  # type: ignore[union-attr]
         for plan in plans
     )
-    statuses["zoekvragen zonder aanbod"] = count // 3
+    statuses["zoekvragen zonder aanbod"] = count * UNMET_PER_REFERRAL
     return statuses
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +28,6 @@ from .models import (
     UnmetSearch,
     User,
     UserRole,
-    local_today,
     utcnow,
 )
 from .vocabulary import (
@@ -92,8 +91,14 @@ def check_referral(referral: Referral) -> dict[str, str]:
     return errors
 
 
-def refer(session: Session, consultant: User, referral: Referral) -> Placement:
-    """Create an aanmelding for a public, running activity; on a full one, join its waiting list."""
+def refer(
+    session: Session, consultant: User, referral: Referral, *, now: datetime | None = None
+) -> Placement:
+    """Create an aanmelding for a public, running activity; on a full one, join its waiting list.
+
+    :param now: when it happens (default: now); the demo replays the past through this.
+    """
+    now = now or utcnow()
     errors = check_referral(referral)
     if errors:
         raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
@@ -119,11 +124,13 @@ def refer(session: Session, consultant: User, referral: Referral) -> Placement:
         note=referral.note.strip() or None,
         ladder_start=referral.ladder_start,
         on_waiting_list=full,
+        created_at=now,
+        updated_at=now,
     )
     placement.needs_rows = [PlacementNeed(need=need) for need in sorted(referral.needs)]
     session.add(placement)
     session.flush()
-    _event(session, placement, consultant, None, "aangemeld")
+    _event(session, placement, consultant, None, "aangemeld", now)
     audit.record(
         session,
         Actor.of(consultant),
@@ -180,8 +187,14 @@ def check_step(step: Step, made_on: date, started_on: date | None, today: date) 
     return errors
 
 
-def move(session: Session, user: User, placement: Placement, step: Step) -> None:
-    """Move an aanmelding one allowed step, with its capacity change, in one transaction."""
+def move(
+    session: Session, user: User, placement: Placement, step: Step, *, now: datetime | None = None
+) -> None:
+    """Move an aanmelding one allowed step, with its capacity change, in one transaction.
+
+    :param now: when it happens (default: now); the demo replays the past through this.
+    """
+    now = now or utcnow()
     if not can_handle(user, placement):
         raise PlacementError("Deze aanmelding is niet van u.", status=404)
     try:
@@ -192,12 +205,12 @@ def move(session: Session, user: User, placement: Placement, step: Step) -> None
         step,
         placement.created_at.astimezone(LOCAL_TIMEZONE).date(),
         placement.start_date,
-        local_today(),
+        now.astimezone(LOCAL_TIMEZONE).date(),
     )
     if errors:
         raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
     current = placement.status
-    values: dict[str, object] = {"status": step.target, "updated_at": utcnow()}
+    values: dict[str, object] = {"status": step.target, "updated_at": now}
     if step.target == "kennismaking":
         values["intro_date"] = step.on
     elif step.target == "afgewezen":
@@ -242,7 +255,7 @@ def move(session: Session, user: User, placement: Placement, step: Step) -> None
             .where(Activity.id == placement.activity_id, Activity.free_places < Activity.capacity)
             .values(free_places=Activity.free_places + 1, version=Activity.version + 1)
         )
-    _event(session, placement, user, current, step.target)
+    _event(session, placement, user, current, step.target, now)
     audit.record(
         session,
         Actor.of(user),
@@ -255,10 +268,18 @@ def move(session: Session, user: User, placement: Placement, step: Step) -> None
     session.expire(placement)
 
 
-def _event(session: Session, placement: Placement, user: User, old: str | None, new: str) -> None:
+def _event(
+    session: Session,
+    placement: Placement,
+    user: User,
+    old: str | None,
+    new: str,
+    at: datetime,
+) -> None:
     session.add(
         PlacementEvent(
             placement_id=placement.id,
+            at=at,
             actor_id=user.id,
             actor_role=user.role,
             from_status=old,
