@@ -2,8 +2,8 @@
 
 It refuses to run unless the database holds only the example catalogue (``flask --app activatie
 seed``), so no invented aanmelding can ever mix with real ones. Running it again *adds* another
-set (new pseudonyms ``VB<yy>-<n>``); with the same ``--seed`` the plan is the same, the outcome may
-differ a little because earlier demo aanmeldingen now hold places.
+set; with the same ``--seed`` the plan is the same, the outcome may differ a little because
+earlier demo aanmeldingen now hold places. The kenmerken are made by the service, as for real ones.
 
 Everything goes through the real write services (``placements.refer`` and ``placements.move``),
 replayed day by day in date order with the simulated moment as their clock (``now=``), so
@@ -51,7 +51,6 @@ from .vocabulary import COMPLETED_OUTCOMES, NEEDS
 
 MONTHS_BACK = 24
 FULL = 1000  # the step number of "declined: no place" after a start that found none
-REFERENCE_PREFIX = "VB"
 UNMET_PER_REFERRAL = 1  # example searches without a result per example aanmelding
 
 #: Example team areas (the real ones are data the beheerder keeps).
@@ -209,7 +208,6 @@ def _candidates(session: Session) -> list[tuple[Activity, Location]]:
 
 def _plan(
     rng: random.Random,
-    number: int,
     created: date,
     pc4: str,
     point: geo.Point,
@@ -230,8 +228,6 @@ def _plan(
     ladder_start = int(_pick(rng, LADDER_START))  # type: ignore[call-overload]
     referral = placements.Referral(
         activity_id=activity.id,  # type: ignore[arg-type]
-        # Short digit groups: longer numbers are refused as a possible BSN or phone number.
-        reference=f"{REFERENCE_PREFIX}{created.year % 100:02d}-{number:04d}",
         age_band=str(_pick(rng, AGE_BANDS)),
         pc4=pc4,
         needs=frozenset(needs),
@@ -327,14 +323,8 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
     }
     first = stats.months_before(today, MONTHS_BACK)
     span = (today - first).days
-    already = session.exec(
-        select(func.count())
-        .select_from(Placement)
-        .where(col(Placement.reference).startswith(REFERENCE_PREFIX))
-    ).one()
-
     plans = []
-    for n in range(count):
+    for _ in range(count):
         # More aanmeldingen lately: the programme is growing (an example, not a fact).
         created = first + timedelta(days=int(span * rng.random() ** 0.8))
         pc4 = str(_pick(rng, pc4_weights))
@@ -342,7 +332,6 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         plans.append(
             _plan(
                 rng,
-                already + n + 1,
                 created,
                 pc4,
                 geo.Point(area.latitude, area.longitude),

@@ -260,15 +260,9 @@ NO_PERSONAL_DATA = (
 
 
 class ReferralForm(FlaskForm):
-    """An aanmelding: a pseudonym and coded facts, never a name or BSN."""
+    """An aanmelding: coded facts, never a name or BSN; the service makes the kenmerk."""
 
     activiteit = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
-    kenmerk = StringField(
-        "Kenmerk (verzonnen)",
-        description="Een kenmerk dat u zelf kiest en terugvindt in uw eigen dossier, "
-        "bijvoorbeeld ZW-2026-014. Geen naam en geen BSN.",
-        validators=[DataRequired(REQUIRED), Length(max=40)],
-    )
     leeftijdsgroep = RadioField(
         "Leeftijd", choices=options(AGE_BANDS), validators=[InputRequired(REQUIRED)]
     )

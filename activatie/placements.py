@@ -39,7 +39,8 @@ from .vocabulary import (
     PARTICIPATION_STEPS,
 )
 
-REFERENCE_MAX = 40
+#: Tries to find a kenmerk nobody holds yet; with 614,656 codes a clash is already rare.
+REFERENCE_TRIES = 50
 
 
 class PlacementError(ValueError):
@@ -56,7 +57,6 @@ class PlacementError(ValueError):
 @dataclass(frozen=True)
 class Referral:
     activity_id: int
-    reference: str
     age_band: str
     pc4: str
     needs: frozenset[str] = field(default_factory=frozenset)
@@ -68,13 +68,6 @@ class Referral:
 def check_referral(referral: Referral) -> dict[str, str]:
     """Return Dutch messages per field; empty when the referral may be saved."""
     errors: dict[str, str] = {}
-    reference = referral.reference.strip()
-    if not reference:
-        errors["kenmerk"] = "Kies een kenmerk, bijvoorbeeld ZW-2026-014."
-    elif len(reference) > REFERENCE_MAX:
-        errors["kenmerk"] = f"Gebruik hoogstens {REFERENCE_MAX} tekens."
-    elif problem := workflow.personal_data_problem(reference):
-        errors["kenmerk"] = problem
     if problem := workflow.personal_data_problem(referral.note):
         errors["notitie"] = problem
     elif len(referral.note) > 500:
@@ -117,7 +110,7 @@ def refer(
         activity_id=activity.id,
         consultant_id=consultant.id,
         team_id=consultant.team_id,
-        reference=referral.reference.strip(),
+        reference=_free_reference(session),
         age_band=referral.age_band,
         pc4=referral.pc4,
         preferred_start=referral.preferred_start,
@@ -141,6 +134,20 @@ def refer(
     )
     session.commit()
     return placement
+
+
+def _free_reference(session: Session) -> str:
+    """Return a random kenmerk that no aanmelding holds (erased ones hold none)."""
+    for _ in range(REFERENCE_TRIES):
+        reference = workflow.make_reference()
+        if (
+            session.exec(select(Placement.id).where(Placement.reference == reference)).first()
+            is None
+        ):
+            return reference
+    raise PlacementError(
+        "Er is nu geen vrij kenmerk te maken. Probeer het later nog eens.", status=503
+    )
 
 
 @dataclass(frozen=True)

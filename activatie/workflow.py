@@ -8,6 +8,8 @@ Statuses (``domain.md``): ``aangemeld`` → ``kennismaking`` → ``gestart`` →
 from __future__ import annotations
 
 import re
+import secrets
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 PROVIDER = "aanbieder"
@@ -48,6 +50,18 @@ def check_transition(current: str, target: str, role: str) -> None:
 def next_steps(current: str, role: str) -> list[str]:
     """Return the statuses ``role`` may move to from ``current``, in a stable order."""
     return [to for (start, to), roles in TRANSITIONS.items() if start == current and role in roles]
+
+
+#: Letters and digits nobody mixes up when copying by hand: no 0/O, 1/I/L, 5/S, U/V.
+REFERENCE_ALPHABET = "2346789ABCDEFGHJKMNPQRTVWXYZ"
+REFERENCE_PREFIX = "ZW-"
+REFERENCE_LENGTH = 4  # 28**4 = 614,656 kenmerken
+REFERENCE_PATTERN = re.compile(rf"^{REFERENCE_PREFIX}[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}$")
+
+
+def make_reference(choice: Callable[[Sequence[str]], str] = secrets.choice) -> str:
+    """Return a new random kenmerk such as ``ZW-7K3P``: short, unambiguous, never a name."""
+    return REFERENCE_PREFIX + "".join(choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 _DIGITS = re.compile(r"(?<!\d)(\d[\d .-]{6,12}\d)(?!\d)")

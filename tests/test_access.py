@@ -146,7 +146,7 @@ def world(factory: Factory, session: Session) -> World:
     placement = placements.refer(
         session,
         users["consulent"],
-        placements.Referral(activity_id=activity.id, reference="T-1", age_band="27_44", pc4="8011"),
+        placements.Referral(activity_id=activity.id, age_band="27_44", pc4="8011"),
     )
     ids = {
         "activity": activity.id,

@@ -55,7 +55,6 @@ def new_placement() -> Response | tuple[str, int]:
         return render_template("referrals/new.html", form=form, activity=activity), status
     referral = placements.Referral(
         activity_id=activity.id,  # type: ignore[arg-type]
-        reference=form.kenmerk.data,
         age_band=form.leeftijdsgroep.data,
         pc4=form.pc4.data,
         needs=frozenset(form.behoeften.data or []),
@@ -71,7 +70,11 @@ def new_placement() -> Response | tuple[str, int]:
         return render_template(
             "referrals/new.html", form=form, activity=activity, problem=str(error)
         ), error.status
-    flash("De aanmelding is verstuurd naar de aanbieder.", "info")
+    flash(
+        f"De aanmelding is verstuurd naar de aanbieder. Het kenmerk is {placement.reference}: "
+        "neem het over in uw eigen dossier.",
+        "info",
+    )
     return redirect(url_for("consultant.placement", raw_id=placement.id))
 
 
