@@ -365,6 +365,11 @@ class TeamForm(FlaskForm):
         "Bijvoorbeeld: 8011 8012 8013.",
         validators=[Length(max=2000)],
     )
+    phone = StringField(
+        "Telefoonnummer van het wijkteam",
+        description="Hierop bellen aanbieders het wijkteam terug over een aanmelding.",
+        validators=[Optional(), Length(max=40)],
+    )
 
     def validate_pc4_codes(self, field: TextAreaField) -> None:
         typed = (field.data or "").replace(",", " ").split()

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from . import audit, workflow
 from .audit import Actor
@@ -148,6 +148,14 @@ def _free_reference(session: Session) -> str:
     raise PlacementError(
         "Er is nu geen vrij kenmerk te maken. Probeer het later nog eens.", status=503
     )
+
+
+def record_notice(session: Session, user: User, placement: Placement, sent: bool) -> None:
+    """Record whether the provider was e-mailed about a new aanmelding (the address is not kept)."""
+    audit.record(
+        session, Actor.of(user), "e-mail aanbieder", "placement", placement.id, {"verstuurd": sent}
+    )
+    session.commit()
 
 
 @dataclass(frozen=True)
@@ -330,6 +338,16 @@ def visible_query(user: User):
     else:
         query = query.where(Placement.id.is_(None))  # type: ignore[union-attr]
     return query.order_by(Placement.created_at.desc(), Placement.id.desc())  # type: ignore[attr-defined]
+
+
+def count_new(session: Session, organisation_id: int) -> int:
+    """Return how many aanmeldingen for the organisation's activities wait for a first answer."""
+    return session.exec(
+        select(func.count())
+        .select_from(Placement)
+        .join(Activity, Activity.id == Placement.activity_id)
+        .where(Activity.organisation_id == organisation_id, Placement.status == "aangemeld")
+    ).one()
 
 
 def waiting_position(session: Session, placement: Placement) -> int | None:

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from .. import accounts, geo, listings
+from .. import accounts, geo, listings, placements
 from ..audit import Actor
 from ..auth import roles_required
 from ..db import get_session
@@ -84,6 +84,7 @@ def dashboard() -> str:
         organisation=organisation,
         activities=organisation.activities,
         stale_count=listings.count_stale(get_session(), organisation.id, now, stale_days),
+        new_count=placements.count_new(get_session(), organisation.id),
         is_stale=lambda a: (now - a.confirmed_at).days > stale_days,
         tokens=tokens,
         form=ReasonForm(),

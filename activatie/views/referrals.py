@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from .. import placements, workflow
 from ..db import get_session
 from ..forms import StepForm
-from ..models import Placement, PlacementEvent, local_today
+from ..models import Placement, PlacementEvent, Team, User, local_today
 from . import parse_id
 
 STEP_LABELS = {
@@ -46,9 +46,12 @@ def render_detail(
         .order_by(PlacementEvent.at, PlacementEvent.id)  # type: ignore[arg-type]
     ).all()
     steps = workflow.next_steps(placement.status, current_user.role)
+    consultant = session.get(User, placement.consultant_id) if placement.consultant_id else None
     return render_template(
         "referrals/detail.html",
         placement=placement,
+        consultant=consultant,
+        team=session.get(Team, placement.team_id) if placement.team_id else None,
         events=events,
         steps=[(step, STEP_LABELS[step]) for step in steps],
         form=form or StepForm(formdata=None),
