@@ -162,9 +162,9 @@ def test_the_provider_dashboard_counts_new_aanmeldingen_and_shows_whom_to_call(
 ) -> None:
     provider = factory.user("aanbieder", organisation_id=activity.organisation_id)
     client = login_as(app.test_client(), provider)
-    assert "Er wachten geen nieuwe aanmeldingen op uw antwoord." in client.get("/aanbieder/").get_data(
-        as_text=True
-    )
+    assert "Er wachten geen nieuwe aanmeldingen op uw antwoord." in client.get(
+        "/aanbieder/"
+    ).get_data(as_text=True)
 
     referral = placements.Referral(activity_id=activity.id, age_band="27_44", pc4="8011")
     first = placements.refer(session, consultant, referral)
