@@ -56,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": True,
     # Months after the end of an aanmelding before its pseudonym and note are erased.
     "RETENTION_MONTHS": 24,
+    # Months without a status change before an open or running aanmelding is "vervallen".
+    "EXPIRE_MONTHS": 12,
 }
 
 _INSECURE_KEYS = {"", "dev", "change-me", "secret"}

@@ -265,11 +265,7 @@ def move(
                 status=409,
             )
     elif current == "gestart":
-        session.exec(  # type: ignore[call-overload]
-            update(Activity)
-            .where(Activity.id == placement.activity_id, Activity.free_places < Activity.capacity)
-            .values(free_places=Activity.free_places + 1, version=Activity.version + 1)
-        )
+        give_back_place(session, placement.activity_id)
     _event(session, placement, user, current, step.target, now)
     audit.record(
         session,
@@ -281,6 +277,15 @@ def move(
     )
     session.commit()
     session.expire(placement)
+
+
+def give_back_place(session: Session, activity_id: int) -> None:
+    """Free the place a started aanmelding held (never above the capacity); no commit."""
+    session.exec(  # type: ignore[call-overload]
+        update(Activity)
+        .where(Activity.id == activity_id, Activity.free_places < Activity.capacity)
+        .values(free_places=Activity.free_places + 1, version=Activity.version + 1)
+    )
 
 
 def _event(

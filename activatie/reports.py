@@ -161,6 +161,11 @@ class Facts:
     unmet: dict[tuple[str, str], int]  # (pc4, need) → count
 
 
+def wait_days(created: date, start_date: date | None) -> int | None:
+    """Return the days from the aanmelding (its day in Zwolle) to the start, if it started."""
+    return (start_date - created).days if start_date is not None else None
+
+
 def collect(session: Session, period: Period, now: datetime, stale_days: int) -> Facts:
     """Read the facts for ``period`` from the database (a handful of narrow queries)."""
     start, until = period.utc_bounds()
@@ -229,9 +234,10 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
             Placement.outcome,
             Placement.ladder_start,
             Placement.ladder_end,
+            Placement.days_to_start,
         ).where(in_period)
     ):
-        pid, activity_id, pc4, status, created_at, start_date, outcome, l_start, l_end = row
+        pid, activity_id, pc4, status, created_at, start_date, outcome, l_start, l_end, kept = row
         created = created_at.astimezone(LOCAL_TIMEZONE).date()
         placements.append(
             PlacementFact(
@@ -240,7 +246,8 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
                 types=frozenset(terms[activity_id]["soorten"]),
                 needs=frozenset(needs[pid]),
                 accepted=pid in accepted,
-                days_to_start=(start_date - created).days if start_date else None,
+                # Erased rows keep the days; their dates are only months (retention.py).
+                days_to_start=kept if kept is not None else wait_days(created, start_date),
                 status=status,
                 outcome=outcome,
                 ladder_start=l_start,

@@ -248,6 +248,7 @@ PLACEMENT_STATUSES = Vocabulary(
         ("gestopt", "gestopt"),
         ("afgewezen", "afgewezen"),
         ("ingetrokken", "ingetrokken"),
+        ("vervallen", "vervallen (12 maanden niets veranderd)"),
     ],
 )
 

@@ -2,7 +2,8 @@
 
 Statuses (``domain.md``): ``aangemeld`` → ``kennismaking`` → ``gestart`` → ``afgerond`` or
 ``gestopt``; the provider may decline (``afgewezen``) and the consultant withdraw
-(``ingetrokken``) before the start.
+(``ingetrokken``) before the start. The retention run closes an aanmelding that has not changed
+for a year as ``vervallen``; no person makes that move.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 OPEN_STATUSES = frozenset({"aangemeld", "kennismaking"})
-FINAL_STATUSES = frozenset({"afgerond", "gestopt", "afgewezen", "ingetrokken"})
+FINAL_STATUSES = frozenset({"afgerond", "gestopt", "afgewezen", "ingetrokken", "vervallen"})
+#: Set by the daily retention run, never by a person: no status change for a year.
+EXPIRED = "vervallen"
 
 #: A provider that has not answered an aanmelding within this many working days is late.
 RESPONSE_WORKING_DAYS = 5

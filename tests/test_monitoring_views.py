@@ -188,6 +188,8 @@ def test_a_bad_period_is_a_400_with_a_dutch_summary(
 def test_retention_status_never_run(admin: FlaskClient) -> None:
     page = text_of(admin.get(PAGE))
     assert "Het kenmerk en de notitie van een aanmelding wissen we 24 maanden na het einde." in page
+    assert "ronden we de datums af op de maand" in page
+    assert "Een aanmelding die 12 maanden niet verandert, sluiten we als vervallen." in page
     assert "Het wissen is nog nooit uitgevoerd." in page
     assert "flask --app activatie retention" in page
     assert "laatst uitgevoerd" not in page
