@@ -7,9 +7,11 @@ receives is read back from the wire.
 from __future__ import annotations
 
 import email
+import re
 import socket
 from collections.abc import Iterator
 from email.message import Message
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -187,3 +189,58 @@ def test_the_provider_dashboard_counts_new_aanmeldingen_and_shows_whom_to_call(
     assert "<dt>Consulent</dt><dd>Fatima Consulent</dd>" in detail
     assert "<dt>Wijkteam</dt><dd>Wijkteam Zuid</dd>" in detail
     assert '<a href="tel:0384989999">038 498 9999</a>' in detail
+
+
+def test_the_resident_sheet_says_what_where_when_and_whom_to_call_without_a_name(
+    app: Flask, session: Session, factory: Factory, postcodes: None, consultant: User
+) -> None:
+    organisation = factory.organisation(
+        name="De Groene Hof", phone="038 123 4567", email="info@groenehof.test"
+    )
+    location = factory.location(
+        organisation, name="Tuin aan de Rieteweg", street="Rieteweg", house_number="12",
+        postcode="8011AB", pc4="8011", accessibility=["ov_dichtbij", "rolstoel"],
+    )  # fmt: skip
+    activity = factory.activity(
+        location=location, title="Stadsmoestuin", summary="Samen groente kweken.",
+        schedule_note="Dinsdag en donderdag, 9:30 tot 12:00.",
+    )  # fmt: skip
+    client = login_as(app.test_client(), consultant)
+    response = refer_by_form(client, activity)
+    placement = session.exec(select(Placement)).one()
+    detail = client.get(response.location).get_data(as_text=True)
+    assert f'href="/consulent/aanmeldingen/{placement.id}/blad"' in detail
+
+    sheet = client.get(f"/consulent/aanmeldingen/{placement.id}/blad")
+    page = sheet.get_data(as_text=True)
+    assert sheet.status_code == 200
+    assert '<h1 id="blad-kop">U bent aangemeld bij Stadsmoestuin</h1>' in page
+    assert f"Uw kenmerk: <strong>{placement.reference}</strong>" in page
+    assert "Samen groente kweken." in page
+    assert "Dinsdag en donderdag, 9:30 tot 12:00." in page
+    assert "Tuin aan de Rieteweg<br>Rieteweg 12, 8011 AB Zwolle" in page
+    assert re.search(
+        r"Vanaf postcode 8011 is het ongeveer \d+,\d km\.\s+Fietsen: ongeveer \d+ minu(ut|ten)\. "
+        r"Lopen: ongeveer \d+ minuten\.",
+        page,
+    )
+    assert "Er is een bushalte binnen 400 meter." in page
+    assert (
+        "Telefoon: 038 123 4567" in page and "Vraag naar de begeleider van Stadsmoestuin." in page
+    )
+    assert "Bel uw wijkteam: Wijkteam Zuid, telefoon 038 498 9999." in page
+    assert "De aanbieder belt of mailt u of uw consulent" in page
+    # Never a name: not the consultant's, and the note stays between professionals.
+    assert "Fatima" not in page and "Vindt drukte lastig." not in page
+    assert "data-print hidden>Print dit blad</button>" in page
+    # The printout drops the site chrome and the tools.
+    css = (Path(app.static_folder) / "css" / "site.css").read_text(encoding="utf-8")
+    assert re.search(r"@media print \{\s*@page \{ size: A4;", css)
+    assert ".sheet-tools, .flashes { display: none; }" in css
+    # The read is recorded like every read of an aanmelding.
+    reads = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "gelezen", AuditEvent.object_id == placement.id
+        )
+    ).all()
+    assert len(reads) == 2  # the detail page and the sheet

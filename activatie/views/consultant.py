@@ -140,6 +140,13 @@ def placement(raw_id: str) -> tuple[str, int]:
     return referrals.render_detail(referrals.load(raw_id))
 
 
+@bp.get("/aanmeldingen/<raw_id>/blad")
+@roles_required(UserRole.CONSULTANT)
+def placement_sheet(raw_id: str) -> str:
+    """The printable sheet for the resident (print CSS; no PDF library)."""
+    return referrals.render_sheet(referrals.load(raw_id))
+
+
 @bp.post("/aanmeldingen/<raw_id>/stap")
 @roles_required(UserRole.CONSULTANT)
 def placement_step(raw_id: str) -> Response | tuple[str, int]:
