@@ -32,7 +32,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from . import geo, placements, stats
+from . import dropins, geo, placements, stats
+from .audit import Actor
 from .db import get_session
 from .models import (
     LOCAL_TIMEZONE,
@@ -395,7 +396,36 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         for plan in plans
     )
     statuses["zoekvragen zonder aanbod"] = count * UNMET_PER_REFERRAL
+    statuses["inloop-tellingen"] = _drop_ins(session, rng, providers, today)
     return statuses
+
+
+def _drop_ins(session: Session, rng: random.Random, providers: dict[int, User], today: date) -> int:
+    """Count example drop-ins per month at the walk-in activities; return how many months."""
+    walk_ins = session.exec(
+        select(Activity)
+        .where(Activity.access_route == "vrij_inlopen", Activity.status == "actief")
+        .order_by(Activity.id)
+    ).all()
+    months = dropins.recordable_months(today)[:MONTHS_BACK][::-1]  # oldest first
+    recorded = 0
+    for activity in walk_ins:
+        regulars = rng.randint(3, 12)
+        for month in months:
+            new = rng.randint(0, 4)
+            regulars = max(0, regulars + new - rng.randint(0, 3))
+            people = regulars + rng.randint(0, 3)
+            dropins.record(
+                session,
+                Actor.of(providers[activity.organisation_id]),
+                activity,
+                month,
+                max(people, new),
+                new,
+                today,
+            )
+            recorded += 1
+    return recorded
 
 
 @click.command("demo-placements")
@@ -419,8 +449,10 @@ def demo_placements_command(count: int, seed: int) -> None:
     """Add example aanmeldingen over the example catalogue (run ``seed`` first)."""
     statuses = generate(get_session(), count, seed, local_today())
     unmet = statuses.pop("zoekvragen zonder aanbod")
+    drop_ins = statuses.pop("inloop-tellingen")
     click.echo(f"{count} voorbeeldaanmeldingen gemaakt over de afgelopen {MONTHS_BACK} maanden:")
     for status, number in sorted(statuses.items(), key=lambda item: -item[1]):
         click.echo(f"- {status}: {number}")
     click.echo(f"Ook {unmet} voorbeeldzoekvragen zonder aanbod geteld.")
+    click.echo(f"En {drop_ins} maanden inloop bij activiteiten waar u gewoon langs kunt komen.")
     click.echo("Bekijk de cijfers als beheerder op /beheer/resultaten/.")

@@ -288,6 +288,23 @@ class ReferralForm(FlaskForm):
     )
 
 
+class DropInForm(FlaskForm):
+    """A month's count of people who came without an aanmelding; choices are set by the view."""
+
+    activiteit = SelectField("Activiteit", validators=[InputRequired(REQUIRED)])
+    maand = SelectField("Maand", validators=[InputRequired(REQUIRED)])
+    aantal = IntegerField(
+        "Hoeveel mensen deden mee zonder aanmelding via het wijkteam?",
+        description="Vrije inloop en mensen die zich zelf bij u aanmeldden. Tel iedereen één "
+        "keer per maand, ook als iemand vaker kwam.",
+        validators=[InputRequired(REQUIRED), NumberRange(0, 10_000, "Vul 0 tot en met 10000 in.")],
+    )
+    nieuw = IntegerField(
+        "Hoeveel van hen kwamen die maand voor het eerst?",
+        validators=[InputRequired(REQUIRED), NumberRange(0, 10_000, "Vul 0 tot en met 10000 in.")],
+    )
+
+
 class StepForm(FlaskForm):
     """Move an aanmelding one step; which fields count depends on the step."""
 

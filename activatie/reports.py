@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from . import stats
+from . import dropins, stats
 from .models import (
     LOCAL_TIMEZONE,
     Activity,
@@ -159,6 +159,8 @@ class Facts:
     districts: list[str]  # every known district, sorted
     pc4_districts: dict[str, str]
     unmet: dict[tuple[str, str], int]  # (pc4, need) → count
+    # organisation id → people who came without an aanmelding (dropins.py), months in the period
+    drop_ins: dict[int, dropins.OrganisationDropIns] = field(default_factory=dict)
 
 
 def wait_days(created: date, start_date: date | None) -> int | None:
@@ -268,7 +270,15 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
         | {p.district for p in placements}
         | {a.district for a in activities}
     )
-    return Facts(placements, activities, organisations, districts, pc4_districts, unmet)
+    return Facts(
+        placements,
+        activities,
+        organisations,
+        districts,
+        pc4_districts,
+        unmet,
+        dropins.totals(session, period.start, period.end),
+    )
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -366,6 +376,7 @@ TABLES = {
     "uitkomsten": "Uitkomsten",
     "ladder": "Participatieladder: trede bij de start en aan het eind",
     "zoekvragen": "Zoekvragen zonder aanbod, per postcode en behoefte",
+    "inloop": "Zonder aanmelding: inloop en zelf aangemeld, per aanbieder",
     "verouderd": "Verouderde activiteiten per aanbieder",
 }
 
@@ -573,6 +584,13 @@ def build(facts: Facts, period: Period) -> Report:
     b.knows([("zoek_pc4", p) for p in pc4s], ("zoek_totaal",))
     b.knows([("zoek_behoefte", n) for n in need_keys], ("zoek_totaal",))
 
+    drop_in_orgs = sorted(facts.drop_ins, key=lambda i: facts.organisations.get(i, "").casefold())
+    for name in DROP_IN_COUNTS:
+        for org_id in drop_in_orgs:
+            b.count(("inloop", org_id, name), getattr(facts.drop_ins[org_id], name))
+        b.count(("inloop_totaal", name), sum(getattr(d, name) for d in facts.drop_ins.values()))
+        b.knows([("inloop", o, name) for o in drop_in_orgs], ("inloop_totaal", name))
+
     b.protect()
 
     report = Report(period, _figures(b, facts))
@@ -581,6 +599,7 @@ def build(facts: Facts, period: Period) -> Report:
     report.tables["uitkomsten"] = _outcome_table(b)
     report.tables["ladder"] = _ladder_table(b, steps)
     report.tables["zoekvragen"] = _unmet_table(b, pc4s, need_keys, facts.pc4_districts)
+    report.tables["inloop"] = _drop_in_table(b, facts, drop_in_orgs)
     report.tables["verouderd"] = _stale_table(facts)
     return report
 
@@ -619,6 +638,13 @@ def _figures(b: _Builder, facts: Facts) -> list[Figure]:
     figures.append(
         Figure(
             "Zoekvragen zonder aanbod", b.cell(("zoek_totaal",)), "een vraag per behoefte geteld"
+        )
+    )
+    figures.append(
+        Figure(
+            "Nieuw zonder aanmelding",
+            b.cell(("inloop_totaal", "new_people")),
+            "inloop en zelf aangemeld, geteld door de aanbieders",
         )
     )
     figures.append(
@@ -733,6 +759,49 @@ def _unmet_table(
         columns,
         rows,
         total if pc4s else None,
+    )
+
+
+#: The drop-in counts of people, by field of ``dropins.OrganisationDropIns``.
+DROP_IN_COUNTS = ("people", "new_people")
+
+
+def _drop_in_table(b: _Builder, facts: Facts, org_ids: list[int]) -> Table:
+    def months(count: int) -> Cell:
+        return Cell(str(count), str(count), count)
+
+    rows = tuple(
+        Row(
+            facts.organisations.get(org_id, str(org_id)),
+            (
+                *(b.cell(("inloop", org_id, name)) for name in DROP_IN_COUNTS),
+                months(facts.drop_ins[org_id].months),
+            ),
+        )
+        for org_id in org_ids
+    )
+    total = Row(
+        "Totaal",
+        (
+            *(b.cell(("inloop_totaal", name)) for name in DROP_IN_COUNTS),
+            months(sum(d.months for d in facts.drop_ins.values())),
+        ),
+    )
+    return Table(
+        "inloop",
+        TABLES["inloop"],
+        "Mensen die meededen zonder aanmelding via het wijkteam, zoals de aanbieders ze per "
+        "maand tellen. 'Mensen' telt iedereen één keer per maand; wie drie maanden kwam, telt "
+        "drie keer. 'Nieuw' telt wie die maand voor het eerst kwam. Alleen maanden die in de "
+        "periode beginnen.",
+        (
+            Column("aanbieder", "Aanbieder", numeric=False),
+            Column("mensen", "Mensen (per maand opgeteld)"),
+            Column("nieuw", "Nieuw"),
+            Column("maanden", "Activiteit-maanden geteld"),
+        ),
+        rows,
+        total if rows else None,
     )
 
 

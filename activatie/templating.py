@@ -33,6 +33,11 @@ def nl_date(value: date | datetime | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def month_label(value: date) -> str:
+    """Return ``november 2026`` for any day in that month."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
 def nl_number(value: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
@@ -65,7 +70,9 @@ def selected_list(args: Any, name: str) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(nl_date=nl_date, km=km, euro=euro, nl_number=nl_number)
+    app.jinja_env.filters.update(
+        nl_date=nl_date, km=km, euro=euro, nl_number=nl_number, month_label=month_label
+    )
     app.jinja_env.globals.update(vocab=vocabulary, url_with=url_with, selected_list=selected_list)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

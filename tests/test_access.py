@@ -63,6 +63,7 @@ ACCESS: dict[str, str] = {
     "provider.placements_list": PROVIDER,
     "provider.placement": PROVIDER,
     "provider.placement_step": PROVIDER,
+    "provider.drop_ins": PROVIDER,
     "consultant.new_placement": CONSULENT_ONLY,
     "consultant.placements_list": CONSULENT_ONLY,
     "consultant.placement": CONSULENT_ONLY,

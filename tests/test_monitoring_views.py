@@ -15,7 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from activatie import reports
+from activatie import dropins, reports
+from activatie.audit import SYSTEM
 from activatie.models import (
     LOCAL_TIMEZONE,
     Activity,
@@ -47,6 +48,7 @@ FIRST_COLUMN = {
     "uitkomsten": "Uitkomst",
     "ladder": "Trede bij de start",
     "zoekvragen": "Postcode (4 cijfers)",
+    "inloop": "Aanbieder",
     "verouderd": "Aanbieder",
 }
 
@@ -73,6 +75,7 @@ def world(factory: Factory, session: Session) -> tuple[Activity, Activity]:
     session.add(UnmetSearch(day=TODAY - timedelta(days=3), pc4="8026", need="herstel", count=7))
     session.add(UnmetSearch(day=TODAY - timedelta(days=500), pc4="8026", need="herstel", count=9))
     session.commit()
+    dropins.record(session, SYSTEM, centre, TODAY.replace(day=1), 11, 6, TODAY)
     return centre, north
 
 
