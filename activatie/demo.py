@@ -54,13 +54,13 @@ MONTHS_BACK = 24
 FULL = 1000  # the step number of "declined: no place" after a start that found none
 UNMET_PER_REFERRAL = 1  # example searches without a result per example aanmelding
 
-#: Example team areas (the real ones are data the beheerder keeps).
+#: Example team areas and invented phone numbers (the real ones are data the beheerder keeps).
 TEAMS = {
-    "Voorbeeld: wijkteam Centrum": "8011 8012 8013 8014 8015 8019",
-    "Voorbeeld: wijkteam Noord": "8021 8022 8031 8032 8033 8034",
-    "Voorbeeld: wijkteam Oost": "8016 8028 8035",
-    "Voorbeeld: wijkteam Zuid": "8017 8023 8024 8025 8026",
-    "Voorbeeld: wijkteam West": "8041 8042 8043 8044 8045",
+    "Voorbeeld: wijkteam Centrum": ("8011 8012 8013 8014 8015 8019", "038 555 01 01"),
+    "Voorbeeld: wijkteam Noord": ("8021 8022 8031 8032 8033 8034", "038 555 01 02"),
+    "Voorbeeld: wijkteam Oost": ("8016 8028 8035", "038 555 01 03"),
+    "Voorbeeld: wijkteam Zuid": ("8017 8023 8024 8025 8026", "038 555 01 04"),
+    "Voorbeeld: wijkteam West": ("8041 8042 8043 8044 8045", "038 555 01 05"),
 }
 
 #: How often residents of a PC4 are referred, relative (our own guess for an example).
@@ -156,10 +156,10 @@ def _demo_user(session: Session, email: str, name: str, **fields: object) -> Use
 def _demo_accounts(session: Session) -> tuple[dict[str, list[User]], dict[int, User]]:
     """Return the example consultants by PC4 and one example account per provider."""
     by_pc4: dict[str, list[User]] = {}
-    for number, (name, area) in enumerate(TEAMS.items(), start=1):
+    for number, (name, (area, phone)) in enumerate(TEAMS.items(), start=1):
         team = session.exec(select(Team).where(Team.name == name)).first()
         if team is None:
-            team = Team(name=name, pc4_codes=area)
+            team = Team(name=name, pc4_codes=area, phone=phone)
             session.add(team)
             session.flush()
         consultants = [
