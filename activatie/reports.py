@@ -399,7 +399,7 @@ class _Builder:
         self.sums.append(stats.sum_of(parts, *totals))
 
     def protect(self) -> None:
-        self.text = stats.protect(self.values, self.sums)
+        self.text = stats.protect_cached(self.values, self.sums)
 
     def cell(self, key: CellKey) -> Cell:
         text = self.text[key]
