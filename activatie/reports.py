@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from . import dropins, stats
+from . import dropins, stats, trends
 from .models import (
     LOCAL_TIMEZONE,
     Activity,
@@ -53,10 +53,12 @@ from .models import (
 )
 from .vocabulary import (
     ACTIVITY_TYPES,
+    BUDGET_GOALS,
     COMPLETED_OUTCOMES,
     NEEDS,
     OUTCOMES,
     PARTICIPATION_STEPS,
+    goals_of,
 )
 
 ENDED = ("afgerond", "gestopt")
@@ -161,6 +163,8 @@ class Facts:
     unmet: dict[tuple[str, str], int]  # (pc4, need) → count
     # organisation id → people who came without an aanmelding (dropins.py), months in the period
     drop_ins: dict[int, dropins.OrganisationDropIns] = field(default_factory=dict)
+    trend: trends.Trend | None = None  # the last 24 months, whatever the period
+    today: date | None = None
 
 
 def wait_days(created: date, start_date: date | None) -> int | None:
@@ -278,6 +282,8 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
         pc4_districts,
         unmet,
         dropins.totals(session, period.start, period.end),
+        trends.collect(session, now.astimezone(LOCAL_TIMEZONE).date()),
+        now.astimezone(LOCAL_TIMEZONE).date(),
     )
 
 
@@ -377,6 +383,8 @@ TABLES = {
     "ladder": "Participatieladder: trede bij de start en aan het eind",
     "zoekvragen": "Zoekvragen zonder aanbod, per postcode en behoefte",
     "inloop": "Zonder aanmelding: inloop en zelf aangemeld, per aanbieder",
+    "doelen": "Aanmeldingen per begrotingsdoel",
+    "trend": "Per maand, de laatste 24 maanden",
     "verouderd": "Verouderde activiteiten per aanbieder",
 }
 
@@ -525,6 +533,16 @@ def build(facts: Facts, period: Period) -> Report:
             _groups(NEEDS.choices(), facts, lambda p, k: k in p.needs, lambda a, k: k in a.needs),
             False,
         ),
+        "doelen": (
+            "Begrotingsdoel",
+            _groups(
+                BUDGET_GOALS.choices(),
+                facts,
+                lambda p, k: k in goals_of(p.needs),
+                lambda a, k: k in goals_of(a.needs),
+            ),
+            False,
+        ),
     }
     for slug, (_, groups, partition) in dimensions.items():
         for group in groups:
@@ -591,6 +609,9 @@ def build(facts: Facts, period: Period) -> Report:
         b.count(("inloop_totaal", name), sum(getattr(d, name) for d in facts.drop_ins.values()))
         b.knows([("inloop", o, name) for o in drop_in_orgs], ("inloop_totaal", name))
 
+    if facts.trend is not None:
+        _count_trend(b, facts.trend, period, facts.today or period.end)
+
     b.protect()
 
     report = Report(period, _figures(b, facts))
@@ -600,6 +621,8 @@ def build(facts: Facts, period: Period) -> Report:
     report.tables["ladder"] = _ladder_table(b, steps)
     report.tables["zoekvragen"] = _unmet_table(b, pc4s, need_keys, facts.pc4_districts)
     report.tables["inloop"] = _drop_in_table(b, facts, drop_in_orgs)
+    if facts.trend is not None:
+        report.tables["trend"] = _trend_table(b, facts.trend)
     report.tables["verouderd"] = _stale_table(facts)
     return report
 
@@ -759,6 +782,37 @@ def _unmet_table(
         columns,
         rows,
         total if pc4s else None,
+    )
+
+
+def _count_trend(b: _Builder, trend: trends.Trend, period: Period, today: date) -> None:
+    """Count the monthly series; where the period is whole months, say they add up to it."""
+    for month in trend.months:
+        for series in trends.SERIES:
+            b.count(("trend", month, series), trend.counts.get((month, series), 0))
+    months = trends.months_in(period.start, period.end, trend.months, today)
+    if months:
+        b.knows([("trend", m, "aanmeldingen") for m in months], ("totaal", "aanmeldingen"))
+        for series, name in (("inloop", "people"), ("inloop_nieuw", "new_people")):
+            b.knows([("trend", m, series) for m in months], ("inloop_totaal", name))
+
+
+def _trend_table(b: _Builder, trend: trends.Trend) -> Table:
+    rows = tuple(
+        Row(stats.month_label(month), tuple(b.cell(("trend", month, s)) for s in trends.SERIES))
+        for month in reversed(trend.months)
+    )
+    return Table(
+        "trend",
+        TABLES["trend"],
+        "Aanmeldingen per maand van aanmelden; gestart, afgerond en gestopt per maand van de "
+        "start of het einde; mensen zonder aanmelding zoals de aanbieders ze tellen. De laatste "
+        "maand loopt nog. Bezetting kennen we alleen voor vandaag.",
+        (
+            Column("maand", "Maand", numeric=False),
+            *(Column(key, label) for key, label in trends.SERIES.items()),
+        ),
+        rows,
     )
 
 

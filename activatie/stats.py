@@ -362,6 +362,17 @@ def nl_decimal(value: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def month_label(value: date) -> str:
+    """Return ``november 2026`` for any day in that month."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
 def months_before(day: date, months: int) -> date:
     """Return the same day ``months`` calendar months earlier, clamped to the month's end."""
     index = day.year * 12 + day.month - 1 - months

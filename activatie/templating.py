@@ -9,21 +9,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 
 from . import vocabulary
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
+from .stats import MONTHS, month_label
 
 
 def nl_date(value: date | datetime | None) -> str:
@@ -31,11 +17,6 @@ def nl_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def month_label(value: date) -> str:
-    """Return ``november 2026`` for any day in that month."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
 
 
 def nl_number(value: float, decimals: int = 1) -> str:

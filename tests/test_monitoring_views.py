@@ -49,6 +49,8 @@ FIRST_COLUMN = {
     "ladder": "Trede bij de start",
     "zoekvragen": "Postcode (4 cijfers)",
     "inloop": "Aanbieder",
+    "doelen": "Begrotingsdoel",
+    "trend": "Maand",
     "verouderd": "Aanbieder",
 }
 
@@ -160,7 +162,8 @@ def test_page_draws_accessible_charts_without_small_numbers(
     page = admin.get(PAGE, query_string=ARGS).get_data(as_text=True)
 
     svgs = re.findall(r"<svg [^>]*>", page)
-    assert len(svgs) == 6 and all('role="img"' in svg for svg in svgs)
+    assert len(svgs) == 8 and all('role="img"' in svg for svg in svgs)
+    assert '<title id="grafiek-trend-title">Aanmeldingen per maand, de laatste 24 maanden' in page
     assert '<title id="grafiek-wijken-title">Aanmeldingen per wijk</title>' in page
     desc = re.search(r'<desc id="grafiek-wijken-desc">([^<]*)</desc>', page)
     assert desc and "Binnenstad: 7" in desc.group(1)

@@ -40,7 +40,7 @@ from ..models import (
     utcnow,
 )
 from ..queries import make_geocoder
-from ..templating import month_label
+from ..stats import month_label
 from . import parse_id, referrals
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
