@@ -65,6 +65,8 @@ DEFAULTS: dict[str, Any] = {
     # Contact named in the OpenAPI document: {"name": ..., "url": ..., "email": ...}; None for
     # openapi.CONTACT, whose e-mail address is a placeholder.
     "API_CONTACT": None,
+    # Months without a status change before an open or running aanmelding is "vervallen".
+    "EXPIRE_MONTHS": 12,
 }
 
 _INSECURE_KEYS = {"", "dev", "change-me", "secret"}

@@ -2,15 +2,16 @@
 
 It refuses to run unless the database holds only the example catalogue (``flask --app activatie
 seed``), so no invented aanmelding can ever mix with real ones. Running it again *adds* another
-set (new pseudonyms ``VB<yy>-<n>``); with the same ``--seed`` the plan is the same, the outcome may
-differ a little because earlier demo aanmeldingen now hold places.
+set; with the same ``--seed`` the plan is the same, the outcome may differ a little because
+earlier demo aanmeldingen now hold places. The kenmerken are made by the service, as for real ones.
 
 Everything goes through the real write services (``placements.refer`` and ``placements.move``),
-replayed day by day in date order, so statuses, events, waiting lists and free places stay
-consistent: a start only happens when a place is free at that moment; an aanmelding whose start
-finds no place waits at "kennismaking" or is declined later with "er is geen plek". Afterwards
-the timestamps of the aanmeldingen and their status events are moved back to the simulated days
-(the audit trail keeps the real time and says the demo accounts did it).
+replayed day by day in date order with the simulated moment as their clock (``now=``), so
+statuses, events, dates, waiting lists and free places stay consistent and pass the same date
+checks as a person's input: an aanmelding is made in the past and each step follows later. A
+start only happens when a place is free at that moment; an aanmelding whose start finds no place
+waits at "kennismaking" or is declined later with "er is geen plek". (The audit trail keeps the
+real time and says the demo accounts did it.)
 
 The demo accounts are clearly examples: five teams named "Voorbeeld: wijkteam …", two consultants
 per team and one account per example provider, all ``@voorbeeld.nl`` and without a password, so
@@ -28,10 +29,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from . import geo, placements, stats
+from . import dropins, geo, placements, stats
+from .audit import Actor
 from .db import get_session
 from .models import (
     LOCAL_TIMEZONE,
@@ -39,30 +41,30 @@ from .models import (
     Location,
     Organisation,
     Placement,
-    PlacementEvent,
     PostcodeArea,
     Team,
     User,
     UserRole,
     local_today,
+    utcnow,
 )
 from .vocabulary import COMPLETED_OUTCOMES, NEEDS
 
 MONTHS_BACK = 24
 FULL = 1000  # the step number of "declined: no place" after a start that found none
-REFERENCE_PREFIX = "VB"
+UNMET_PER_REFERRAL = 1  # example searches without a result per example aanmelding
 
-#: Example team areas (the real ones are data the beheerder keeps).
+#: Example team areas and invented phone numbers (the real ones are data the beheerder keeps).
 #: Grouped by the CBS wijken of the PC4s (seeds/zwolle-pc4.csv): Centrum = Binnenstad, Assendorp,
 #: Kamperpoort-Veerallee; Noord = Diezerpoort, Holtenbroek, Aa-landen, Vechtlanden (8034); Oost =
 #: Wipstrik, Berkum, Marsweteringlanden, Haerst (8035); Zuid = Ittersum and Schelle; West = Poort
 #: van Zwolle, Westenholte, Stadshagen.
 TEAMS = {
-    "Voorbeeld: wijkteam Centrum": "8011 8012 8013 8019",
-    "Voorbeeld: wijkteam Noord": "8021 8022 8031 8032 8033 8034",
-    "Voorbeeld: wijkteam Oost": "8023 8024 8025 8026 8028 8035",
-    "Voorbeeld: wijkteam Zuid": "8014 8015 8016 8017",
-    "Voorbeeld: wijkteam West": "8041 8042 8043 8044 8045",
+    "Voorbeeld: wijkteam Centrum": ("8011 8012 8013 8019", "038 555 01 01"),
+    "Voorbeeld: wijkteam Noord": ("8021 8022 8031 8032 8033 8034", "038 555 01 02"),
+    "Voorbeeld: wijkteam Oost": ("8023 8024 8025 8026 8028 8035", "038 555 01 03"),
+    "Voorbeeld: wijkteam Zuid": ("8014 8015 8016 8017", "038 555 01 04"),
+    "Voorbeeld: wijkteam West": ("8041 8042 8043 8044 8045", "038 555 01 05"),
 }
 
 #: How often residents of a PC4 are referred, relative (our own guess for an example).
@@ -87,7 +89,7 @@ UNMET_NEEDS = {
 }  # fmt: skip
 
 AGE_BANDS = {"18_26": 2, "27_44": 4, "45_54": 3, "55_aow": 2}
-LADDER_START = {1: 3, 2: 4, 3: 3, 4: 1}
+LADDER_START = {1: 2, 2: 5, 3: 4}
 DECLINE = {"vol": 3, "past_niet": 3, "te_veel_begeleiding": 2, "geen_contact": 2, "anders": 1}
 COMPLETED = {
     "doet_nog_mee": 4,
@@ -121,7 +123,7 @@ class _Plan:
     created: date
     steps: list[tuple[date, str, dict]] = field(default_factory=list)
     placement_id: int | None = None
-    done: list[date] = field(default_factory=list)
+    last: datetime | None = None  # when its latest step happened
     broken: bool = False
 
 
@@ -159,10 +161,10 @@ def _demo_user(session: Session, email: str, name: str, **fields: object) -> Use
 def _demo_accounts(session: Session) -> tuple[dict[str, list[User]], dict[int, User]]:
     """Return the example consultants by PC4 and one example account per provider."""
     by_pc4: dict[str, list[User]] = {}
-    for number, (name, area) in enumerate(TEAMS.items(), start=1):
+    for number, (name, (area, phone)) in enumerate(TEAMS.items(), start=1):
         team = session.exec(select(Team).where(Team.name == name)).first()
         if team is None:
-            team = Team(name=name, pc4_codes=area)
+            team = Team(name=name, pc4_codes=area, phone=phone)
             session.add(team)
             session.flush()
         consultants = [
@@ -212,7 +214,6 @@ def _candidates(session: Session) -> list[tuple[Activity, Location]]:
 
 def _plan(
     rng: random.Random,
-    number: int,
     created: date,
     pc4: str,
     point: geo.Point,
@@ -233,8 +234,6 @@ def _plan(
     ladder_start = int(_pick(rng, LADDER_START))  # type: ignore[call-overload]
     referral = placements.Referral(
         activity_id=activity.id,  # type: ignore[arg-type]
-        # Short digit groups: longer numbers are refused as a possible BSN or phone number.
-        reference=f"{REFERENCE_PREFIX}{created.year % 100:02d}-{number:04d}",
         age_band=str(_pick(rng, AGE_BANDS)),
         pc4=pc4,
         needs=frozenset(needs),
@@ -264,14 +263,13 @@ def _plan(
             end = start + timedelta(days=rng.randint(45, 300))
             completed = rng.random() < 0.62
             outcome = str(_pick(rng, COMPLETED if completed else STOPPED))
-            if outcome == "werk":
-                ladder_end = max(ladder_start + 1, 5)
-            elif outcome == "vrijwilligerswerk":
-                ladder_end = max(ladder_start, 4)
+            # Mostly one step at a time, so the start x end table has few cells under 5.
+            if outcome in ("werk", "vrijwilligerswerk"):
+                ladder_end = ladder_start + 1
             elif completed:
-                ladder_end = ladder_start + rng.choice((0, 1, 1, 1, 2))
+                ladder_end = ladder_start + rng.choice((-1, 0, 0, 1, 1, 1))
             else:
-                ladder_end = ladder_start + rng.choice((-1, -1, 0, 0, 0, 1))
+                ladder_end = ladder_start + rng.choice((-1, -1, -1, 0, 0, 1))
             plan.steps.append(
                 (
                     end,
@@ -288,12 +286,13 @@ def _refer(
     rng: random.Random,
     plan: _Plan,
     candidates: list[tuple[Activity, Location]],
+    moment: datetime,
 ) -> int:
     """Refer; when the activity is full without a waiting list, pick one that takes people."""
     referral = plan.referral
     for _ in range(20):
         try:
-            return placements.refer(session, plan.consultant, referral).id  # type: ignore[return-value]
+            return placements.refer(session, plan.consultant, referral, now=moment).id  # type: ignore[return-value]
         except placements.PlacementError as error:
             if error.status != 409:
                 raise
@@ -310,8 +309,9 @@ def _refer(
 
 
 def _at(day: date, rng: random.Random) -> datetime:
+    """Return a moment in office hours on ``day``, never in the future."""
     moment = time(rng.randint(8, 16), rng.randint(0, 59))
-    return datetime.combine(day, moment, LOCAL_TIMEZONE).astimezone(UTC)
+    return min(datetime.combine(day, moment, LOCAL_TIMEZONE).astimezone(UTC), utcnow())
 
 
 def generate(session: Session, count: int, seed: int, today: date) -> Counter[str]:
@@ -328,14 +328,8 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
     }
     first = stats.months_before(today, MONTHS_BACK)
     span = (today - first).days
-    already = session.exec(
-        select(func.count())
-        .select_from(Placement)
-        .where(col(Placement.reference).startswith(REFERENCE_PREFIX))
-    ).one()
-
     plans = []
-    for n in range(count):
+    for _ in range(count):
         # More aanmeldingen lately: the programme is growing (an example, not a fact).
         created = first + timedelta(days=int(span * rng.random() ** 0.8))
         pc4 = str(_pick(rng, pc4_weights))
@@ -343,7 +337,6 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         plans.append(
             _plan(
                 rng,
-                already + n + 1,
                 created,
                 pc4,
                 geo.Point(area.latitude, area.longitude),
@@ -361,9 +354,13 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
     while queue:
         day, i, k = heapq.heappop(queue)
         plan = plans[i]
+        # Each step happens later on its day than the one before: the services check the order.
+        moment = (
+            max(_at(day, rng), plan.last + timedelta(minutes=1)) if plan.last else _at(day, rng)
+        )
         if k == -1:
-            plan.placement_id = _refer(session, rng, plan, candidates)
-            plan.done.append(day)
+            plan.placement_id = _refer(session, rng, plan, candidates, moment)
+            plan.last = moment
             continue
         if plan.broken and k != FULL:
             continue
@@ -379,36 +376,19 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         )
         step = placements.Step(target=target, seen_version=placement.version, **details)
         try:
-            placements.move(session, actor, placement, step)
-        except placements.PlacementError:
+            placements.move(session, actor, placement, step, now=moment)
+        except placements.PlacementError as error:
+            if error.status != 409:
+                raise  # a plan the services refuse is a bug in this module, not bad luck
             # No free place at that moment: the aanmelding waits, or the provider declines it.
             plan.broken = True
             later = day + timedelta(days=rng.randint(7, 21))
             if target == "gestart" and rng.random() < 0.5 and later <= today:
                 heapq.heappush(queue, (later, i, FULL))
             continue
-        plan.done.append(day)
+        plan.last = moment
 
-    for plan in plans:  # move the timestamps back to the simulated days
-        stamps = [_at(day, rng) for day in plan.done]
-        stamps = [max(stamps[: j + 1]) for j in range(len(stamps))]  # never back in time
-        events = session.exec(
-            select(PlacementEvent.id)
-            .where(PlacementEvent.placement_id == plan.placement_id)
-            .order_by(col(PlacementEvent.id))
-        ).all()
-        for event_id, stamp in zip(events, stamps, strict=True):
-            session.exec(  # type: ignore[call-overload]
-                update(PlacementEvent).where(col(PlacementEvent.id) == event_id).values(at=stamp)
-            )
-        session.exec(  # type: ignore[call-overload]
-            update(Placement)
-            .where(col(Placement.id) == plan.placement_id)
-            .values(created_at=stamps[0], updated_at=stamps[-1])
-        )
-    session.commit()
-
-    for _ in range(count // 3):
+    for _ in range(count * UNMET_PER_REFERRAL):
         day = first + timedelta(days=rng.randint(0, span))
         need = str(_pick(rng, UNMET_NEEDS))
         placements.count_unmet_search(
@@ -419,14 +399,43 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         session.get(Placement, plan.placement_id).status  # type: ignore[union-attr]
         for plan in plans
     )
-    statuses["zoekvragen zonder aanbod"] = count // 3
+    statuses["zoekvragen zonder aanbod"] = count * UNMET_PER_REFERRAL
+    statuses["inloop-tellingen"] = _drop_ins(session, rng, providers, today)
     return statuses
+
+
+def _drop_ins(session: Session, rng: random.Random, providers: dict[int, User], today: date) -> int:
+    """Count example drop-ins per month at the walk-in activities; return how many months."""
+    walk_ins = session.exec(
+        select(Activity)
+        .where(Activity.access_route == "vrij_inlopen", Activity.status == "actief")
+        .order_by(Activity.id)
+    ).all()
+    months = dropins.recordable_months(today)[:MONTHS_BACK][::-1]  # oldest first
+    recorded = 0
+    for activity in walk_ins:
+        regulars = rng.randint(3, 12)
+        for month in months:
+            new = rng.randint(0, 4)
+            regulars = max(0, regulars + new - rng.randint(0, 3))
+            people = regulars + rng.randint(0, 3)
+            dropins.record(
+                session,
+                Actor.of(providers[activity.organisation_id]),
+                activity,
+                month,
+                max(people, new),
+                new,
+                today,
+            )
+            recorded += 1
+    return recorded
 
 
 @click.command("demo-placements")
 @click.option(
     "--count",
-    default=400,
+    default=600,
     show_default=True,
     type=click.IntRange(1, 5000),
     help="How many example aanmeldingen to add.",
@@ -444,8 +453,10 @@ def demo_placements_command(count: int, seed: int) -> None:
     """Add example aanmeldingen over the example catalogue (run ``seed`` first)."""
     statuses = generate(get_session(), count, seed, local_today())
     unmet = statuses.pop("zoekvragen zonder aanbod")
+    drop_ins = statuses.pop("inloop-tellingen")
     click.echo(f"{count} voorbeeldaanmeldingen gemaakt over de afgelopen {MONTHS_BACK} maanden:")
     for status, number in sorted(statuses.items(), key=lambda item: -item[1]):
         click.echo(f"- {status}: {number}")
     click.echo(f"Ook {unmet} voorbeeldzoekvragen zonder aanbod geteld.")
+    click.echo(f"En {drop_ins} maanden inloop bij activiteiten waar u gewoon langs kunt komen.")
     click.echo("Bekijk de cijfers als beheerder op /beheer/resultaten/.")

@@ -270,15 +270,9 @@ NO_PERSONAL_DATA = (
 
 
 class ReferralForm(FlaskForm):
-    """An aanmelding: a pseudonym and coded facts, never a name or BSN."""
+    """An aanmelding: coded facts, never a name or BSN; the service makes the kenmerk."""
 
     activiteit = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
-    kenmerk = StringField(
-        "Kenmerk (verzonnen)",
-        description="Een kenmerk dat u zelf kiest en terugvindt in uw eigen dossier, "
-        "bijvoorbeeld ZW-2026-014. Geen naam en geen BSN.",
-        validators=[DataRequired(REQUIRED), Length(max=40)],
-    )
     leeftijdsgroep = RadioField(
         "Leeftijd", choices=options(AGE_BANDS), validators=[InputRequired(REQUIRED)]
     )
@@ -304,6 +298,23 @@ class ReferralForm(FlaskForm):
     )
     notitie_bevestigd = BooleanField(
         "Ik schrijf een diagnose of medicijn bewust op: de aanbieder moet dit weten"
+    )
+
+
+class DropInForm(FlaskForm):
+    """A month's count of people who came without an aanmelding; choices are set by the view."""
+
+    activiteit = SelectField("Activiteit", validators=[InputRequired(REQUIRED)])
+    maand = SelectField("Maand", validators=[InputRequired(REQUIRED)])
+    aantal = IntegerField(
+        "Hoeveel mensen deden mee zonder aanmelding via het wijkteam?",
+        description="Vrije inloop en mensen die zich zelf bij u aanmeldden. Tel iedereen één "
+        "keer per maand, ook als iemand vaker kwam.",
+        validators=[InputRequired(REQUIRED), NumberRange(0, 10_000, "Vul 0 tot en met 10000 in.")],
+    )
+    nieuw = IntegerField(
+        "Hoeveel van hen kwamen die maand voor het eerst?",
+        validators=[InputRequired(REQUIRED), NumberRange(0, 10_000, "Vul 0 tot en met 10000 in.")],
     )
 
 
@@ -383,6 +394,11 @@ class TeamForm(FlaskForm):
         description="Alleen de 4 cijfers van elke postcode, met een spatie of komma ertussen. "
         "Bijvoorbeeld: 8011 8012 8013.",
         validators=[Length(max=2000)],
+    )
+    phone = StringField(
+        "Telefoonnummer van het wijkteam",
+        description="Hierop bellen aanbieders het wijkteam terug over een aanmelding.",
+        validators=[Optional(), Length(max=40)],
     )
 
     def validate_pc4_codes(self, field: TextAreaField) -> None:

@@ -1,8 +1,11 @@
-"""E-mail set-password links and account notices through the gemeente's SMTP server.
+"""E-mail through the gemeente's SMTP server, when one is configured.
 
-Settings (``ACTIVATIE_SMTP_*`` in the environment): ``SMTP_HOST`` (no host: no e-mail),
-``SMTP_PORT`` (587), ``SMTP_USER`` and ``SMTP_PASSWORD`` (optional), ``SMTP_FROM`` and
-``SMTP_STARTTLS`` (on). The link is a secret: it is never logged, not even when sending fails.
+Three messages: a set-password link for a new or reset account, a notice to an account holder of
+a change a beheerder made, and the notice to a provider that an aanmelding arrived. Settings
+(``ACTIVATIE_SMTP_*`` in the environment): ``SMTP_HOST`` (no host: no e-mail), ``SMTP_PORT``
+(587), ``SMTP_USER`` and ``SMTP_PASSWORD`` (optional), ``SMTP_FROM`` and ``SMTP_STARTTLS`` (on).
+Nothing of a message is logged, not even when sending fails: a link is a secret, and an address
+is personal data.
 """
 
 from __future__ import annotations
@@ -76,6 +79,41 @@ def account_notice_message(sender: str, to: str, name: str, what: str) -> EmailM
     return message
 
 
+def new_placement_message(
+    sender: str, to: str, *, reference: str, activity_title: str, link: str
+) -> EmailMessage:
+    """Return the Dutch notice of a new aanmelding: the kenmerk, the activity and a link only.
+
+    No age, postcode, needs or note: those are read in Activatie, after logging in.
+    """
+    message = EmailMessage()
+    message["Subject"] = f"Nieuwe aanmelding {reference} voor {activity_title}"
+    message["From"] = sender
+    message["To"] = to
+    message.set_content(
+        "Goedendag,\n\n"
+        f"Er is een nieuwe aanmelding voor {activity_title}. Het kenmerk is {reference}.\n\n"
+        f"Bekijk de aanmelding en neem contact op met het wijkteam:\n{link}\n\n"
+        "U moet eerst inloggen. In deze e-mail staan met opzet geen gegevens over de inwoner.\n"
+        "Reageer graag binnen 5 werkdagen.\n\n"
+        "Met vriendelijke groet,\nGemeente Zwolle, Activatie\n"
+    )
+    return message
+
+
+def send_new_placement(
+    config: Mapping[str, Any], to: str, *, reference: str, activity_title: str, link: str
+) -> None:
+    """Tell a provider at ``to`` that an aanmelding arrived; raise MailError when that fails."""
+    _send(
+        config,
+        lambda sender: new_placement_message(
+            sender, to, reference=reference, activity_title=activity_title, link=link
+        ),
+        "new aanmelding",
+    )
+
+
 def send_password_link(
     config: Mapping[str, Any],
     to: str,
@@ -91,15 +129,17 @@ def send_password_link(
         lambda sender: password_link_message(
             sender, to, name, link, lifetime_days=lifetime_days, new_account=new_account
         ),
+        "password link",
     )
 
 
 def send_account_notice(config: Mapping[str, Any], to: str, name: str, what: str) -> None:
     """Tell ``to`` that their account was changed; raise MailError when that does not work."""
-    _send(config, lambda sender: account_notice_message(sender, to, name, what))
+    _send(config, lambda sender: account_notice_message(sender, to, name, what), "account")
 
 
-def _send(config: Mapping[str, Any], build: Callable[[str], EmailMessage]) -> None:
+def _send(config: Mapping[str, Any], build: Callable[[str], EmailMessage], kind: str) -> None:
+    """Build the message with the configured sender and hand it to the SMTP server."""
     sender = config.get("SMTP_FROM") or config.get("SMTP_USER") or ""
     try:
         if "@" not in sender:
@@ -114,5 +154,5 @@ def _send(config: Mapping[str, Any], build: Callable[[str], EmailMessage]) -> No
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError, ValueError) as error:
         # Only the kind of error: the message text might quote the link or the address.
-        log.warning("account e-mail not sent: %s", type(error).__name__)
+        log.warning("%s e-mail not sent: %s", kind, type(error).__name__)
         raise MailError(type(error).__name__) from None

@@ -259,6 +259,7 @@ class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
     pc4_codes: str = Field(default="", max_length=400)  # space-separated PC4 codes
+    phone: str = Field(default="", max_length=40)  # where a provider calls the team back
     version: int = Field(default=1)  # optimistic locking: two beheerders editing one team
 
     @property
@@ -406,7 +407,7 @@ class Placement(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint(
             "status IN ('aangemeld', 'kennismaking', 'gestart', 'afgerond', 'gestopt', "
-            "'afgewezen', 'ingetrokken')",
+            "'afgewezen', 'ingetrokken', 'vervallen')",
             name="placement_status_known",
         ),
         sa.CheckConstraint("ladder_start BETWEEN 1 AND 6", name="ladder_start_range"),
@@ -436,6 +437,8 @@ class Placement(SQLModel, table=True):
     end_date: date | None = Field(default=None)
     decline_reason: str | None = Field(default=None, max_length=40)
     outcome: str | None = Field(default=None, max_length=40)
+    # Kept when the dates are coarsened to the month on erasure, so the median stays the same.
+    days_to_start: int | None = Field(default=None)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
     erased_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
@@ -481,6 +484,31 @@ class UnmetSearch(SQLModel, table=True):
     pc4: str = Field(max_length=4, primary_key=True)
     need: str = Field(max_length=40, primary_key=True)  # "-" when no need was given
     count: int = Field(default=0)
+
+
+class DropInCount(SQLModel, table=True):
+    """How many people came to an activity in a month without an aanmelding: no person in it.
+
+    Vrije inloop and "zelf aangemeld" (signed up with the provider): the provider counts the
+    people who took part that month and how many of them were new.
+    """
+
+    __tablename__ = "drop_in_count"
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "month"),
+        sa.CheckConstraint("people >= 0", name="drop_in_people_not_negative"),
+        sa.CheckConstraint(
+            "new_people >= 0 AND new_people <= people", name="drop_in_new_within_people"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", ondelete="RESTRICT")
+    month: date = Field(index=True)  # the first day of the month
+    people: int = Field()
+    new_people: int = Field()
+    updated_at: datetime = _timestamp()
+    version: int = Field(default=1)
 
 
 class JobRun(SQLModel, table=True):

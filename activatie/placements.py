@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from . import audit, personal_data, workflow
 from .audit import Actor
@@ -28,7 +28,6 @@ from .models import (
     UnmetSearch,
     User,
     UserRole,
-    local_today,
     utcnow,
 )
 from .vocabulary import (
@@ -40,7 +39,8 @@ from .vocabulary import (
     PARTICIPATION_STEPS,
 )
 
-REFERENCE_MAX = 40
+#: Tries to find a kenmerk nobody holds yet; with 614,656 codes a clash is already rare.
+REFERENCE_TRIES = 50
 
 
 class PlacementError(ValueError):
@@ -57,7 +57,6 @@ class PlacementError(ValueError):
 @dataclass(frozen=True)
 class Referral:
     activity_id: int
-    reference: str
     age_band: str
     pc4: str
     needs: frozenset[str] = field(default_factory=frozenset)
@@ -71,13 +70,6 @@ class Referral:
 def check_referral(referral: Referral) -> dict[str, str]:
     """Return Dutch messages per field; empty when the referral may be saved."""
     errors: dict[str, str] = {}
-    reference = referral.reference.strip()
-    if not reference:
-        errors["kenmerk"] = "Kies een kenmerk, bijvoorbeeld ZW-2026-014."
-    elif len(reference) > REFERENCE_MAX:
-        errors["kenmerk"] = f"Gebruik hoogstens {REFERENCE_MAX} tekens."
-    elif problem := personal_data.check_free_text(reference).problem:
-        errors["kenmerk"] = problem
     note = personal_data.check_free_text(referral.note)
     if note.problem:
         errors["notitie"] = note.problem
@@ -101,8 +93,14 @@ def check_referral(referral: Referral) -> dict[str, str]:
     return errors
 
 
-def refer(session: Session, consultant: User, referral: Referral) -> Placement:
-    """Create an aanmelding for a public, running activity; on a full one, join its waiting list."""
+def refer(
+    session: Session, consultant: User, referral: Referral, *, now: datetime | None = None
+) -> Placement:
+    """Create an aanmelding for a public, running activity; on a full one, join its waiting list.
+
+    :param now: when it happens (default: now); the demo replays the past through this.
+    """
+    now = now or utcnow()
     errors = check_referral(referral)
     if errors:
         raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
@@ -121,18 +119,20 @@ def refer(session: Session, consultant: User, referral: Referral) -> Placement:
         activity_id=activity.id,
         consultant_id=consultant.id,
         team_id=consultant.team_id,
-        reference=referral.reference.strip(),
+        reference=_free_reference(session),
         age_band=referral.age_band,
         pc4=referral.pc4,
         preferred_start=referral.preferred_start,
         note=referral.note.strip() or None,
         ladder_start=referral.ladder_start,
         on_waiting_list=full,
+        created_at=now,
+        updated_at=now,
     )
     placement.needs_rows = [PlacementNeed(need=need) for need in sorted(referral.needs)]
     session.add(placement)
     session.flush()
-    _event(session, placement, consultant, None, "aangemeld")
+    _event(session, placement, consultant, None, "aangemeld", now)
     audit.record(
         session,
         Actor.of(consultant),
@@ -143,6 +143,28 @@ def refer(session: Session, consultant: User, referral: Referral) -> Placement:
     )
     session.commit()
     return placement
+
+
+def _free_reference(session: Session) -> str:
+    """Return a random kenmerk that no aanmelding holds (erased ones hold none)."""
+    for _ in range(REFERENCE_TRIES):
+        reference = workflow.make_reference()
+        if (
+            session.exec(select(Placement.id).where(Placement.reference == reference)).first()
+            is None
+        ):
+            return reference
+    raise PlacementError(
+        "Er is nu geen vrij kenmerk te maken. Probeer het later nog eens.", status=503
+    )
+
+
+def record_notice(session: Session, user: User, placement: Placement, sent: bool) -> None:
+    """Record whether the provider was e-mailed about a new aanmelding (the address is not kept)."""
+    audit.record(
+        session, Actor.of(user), "e-mail aanbieder", "placement", placement.id, {"verstuurd": sent}
+    )
+    session.commit()
 
 
 @dataclass(frozen=True)
@@ -189,8 +211,14 @@ def check_step(step: Step, made_on: date, started_on: date | None, today: date) 
     return errors
 
 
-def move(session: Session, user: User, placement: Placement, step: Step) -> None:
-    """Move an aanmelding one allowed step, with its capacity change, in one transaction."""
+def move(
+    session: Session, user: User, placement: Placement, step: Step, *, now: datetime | None = None
+) -> None:
+    """Move an aanmelding one allowed step, with its capacity change, in one transaction.
+
+    :param now: when it happens (default: now); the demo replays the past through this.
+    """
+    now = now or utcnow()
     if not can_handle(user, placement):
         raise PlacementError("Deze aanmelding is niet van u.", status=404)
     try:
@@ -201,12 +229,12 @@ def move(session: Session, user: User, placement: Placement, step: Step) -> None
         step,
         placement.created_at.astimezone(LOCAL_TIMEZONE).date(),
         placement.start_date,
-        local_today(),
+        now.astimezone(LOCAL_TIMEZONE).date(),
     )
     if errors:
         raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
     current = placement.status
-    values: dict[str, object] = {"status": step.target, "updated_at": utcnow()}
+    values: dict[str, object] = {"status": step.target, "updated_at": now}
     if step.target == "kennismaking":
         values["intro_date"] = step.on
     elif step.target == "afgewezen":
@@ -246,12 +274,8 @@ def move(session: Session, user: User, placement: Placement, step: Step) -> None
                 status=409,
             )
     elif current == "gestart":
-        session.exec(  # type: ignore[call-overload]
-            update(Activity)
-            .where(Activity.id == placement.activity_id, Activity.free_places < Activity.capacity)
-            .values(free_places=Activity.free_places + 1, version=Activity.version + 1)
-        )
-    _event(session, placement, user, current, step.target)
+        give_back_place(session, placement.activity_id)
+    _event(session, placement, user, current, step.target, now)
     audit.record(
         session,
         Actor.of(user),
@@ -264,10 +288,27 @@ def move(session: Session, user: User, placement: Placement, step: Step) -> None
     session.expire(placement)
 
 
-def _event(session: Session, placement: Placement, user: User, old: str | None, new: str) -> None:
+def give_back_place(session: Session, activity_id: int) -> None:
+    """Free the place a started aanmelding held (never above the capacity); no commit."""
+    session.exec(  # type: ignore[call-overload]
+        update(Activity)
+        .where(Activity.id == activity_id, Activity.free_places < Activity.capacity)
+        .values(free_places=Activity.free_places + 1, version=Activity.version + 1)
+    )
+
+
+def _event(
+    session: Session,
+    placement: Placement,
+    user: User,
+    old: str | None,
+    new: str,
+    at: datetime,
+) -> None:
     session.add(
         PlacementEvent(
             placement_id=placement.id,
+            at=at,
             actor_id=user.id,
             actor_role=user.role,
             from_status=old,
@@ -311,6 +352,16 @@ def visible_query(user: User):
     else:
         query = query.where(Placement.id.is_(None))  # type: ignore[union-attr]
     return query.order_by(Placement.created_at.desc(), Placement.id.desc())  # type: ignore[attr-defined]
+
+
+def count_new(session: Session, organisation_id: int) -> int:
+    """Return how many aanmeldingen for the organisation's activities wait for a first answer."""
+    return session.exec(
+        select(func.count())
+        .select_from(Placement)
+        .join(Activity, Activity.id == Placement.activity_id)
+        .where(Activity.organisation_id == organisation_id, Placement.status == "aangemeld")
+    ).one()
 
 
 def waiting_position(session: Session, placement: Placement) -> int | None:

@@ -44,7 +44,7 @@ from itertools import chain
 
 from sqlmodel import Session, col, func, select
 
-from . import stats
+from . import dropins, stats, trends
 from .models import (
     LOCAL_TIMEZONE,
     Activity,
@@ -60,12 +60,14 @@ from .models import (
 )
 from .vocabulary import (
     ACTIVITY_TYPES,
+    BUDGET_GOALS,
     COMPLETED_OUTCOMES,
     DISTRICTS,
     MONTHS,
     NEEDS,
     OUTCOMES,
     PARTICIPATION_STEPS,
+    goals_of,
 )
 
 ENDED = ("afgerond", "gestopt")
@@ -234,6 +236,15 @@ class Facts:
     districts: list[District]  # every known district, in the order of the CBS codes
     pc4_districts: dict[str, District]
     unmet: dict[tuple[str, str], int]  # (pc4, need) → count
+    # organisation id → people who came without an aanmelding (dropins.py), months in the period
+    drop_ins: dict[int, dropins.OrganisationDropIns] = field(default_factory=dict)
+    trend: trends.Trend | None = None  # the last 24 months, whatever the period
+    today: date | None = None
+
+
+def wait_days(created: date, start_date: date | None) -> int | None:
+    """Return the days from the aanmelding (its day in Zwolle) to the start, if it started."""
+    return (start_date - created).days if start_date is not None else None
 
 
 def collect(session: Session, period: Period, now: datetime, stale_days: int) -> Facts:
@@ -309,9 +320,10 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
             Placement.outcome,
             Placement.ladder_start,
             Placement.ladder_end,
+            Placement.days_to_start,
         ).where(in_period)
     ):
-        pid, activity_id, pc4, status, created_at, start_date, outcome, l_start, l_end = row
+        pid, activity_id, pc4, status, created_at, start_date, outcome, l_start, l_end, kept = row
         created = created_at.astimezone(LOCAL_TIMEZONE).date()
         placements.append(
             PlacementFact(
@@ -320,7 +332,8 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
                 types=frozenset(terms[activity_id]["soorten"]),
                 needs=frozenset(needs[pid]),
                 accepted=pid in accepted,
-                days_to_start=(start_date - created).days if start_date else None,
+                # Erased rows keep the days; their dates are only months (retention.py).
+                days_to_start=kept if kept is not None else wait_days(created, start_date),
                 status=status,
                 outcome=outcome,
                 ladder_start=l_start,
@@ -345,7 +358,17 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
     ):
         by_key.setdefault(district.key, district)
     districts = sorted(by_key.values(), key=lambda d: d.sort_key)
-    return Facts(placements, activities, organisations, districts, pc4_districts, unmet)
+    return Facts(
+        placements,
+        activities,
+        organisations,
+        districts,
+        pc4_districts,
+        unmet,
+        dropins.totals(session, period.start, period.end),
+        trends.collect(session, now.astimezone(LOCAL_TIMEZONE).date()),
+        now.astimezone(LOCAL_TIMEZONE).date(),
+    )
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -456,6 +479,9 @@ TABLES = {
     "uitkomsten": "Uitkomsten",
     "ladder": "Participatieladder: trede bij de start en aan het eind",
     "zoekvragen": "Zoekvragen zonder aanbod, per postcode en behoefte",
+    "inloop": "Zonder aanmelding: inloop en zelf aangemeld, per aanbieder",
+    "doelen": "Aanmeldingen per begrotingsdoel",
+    "trend": "Per maand, de laatste 24 maanden",
     "verouderd": "Verouderde activiteiten per aanbieder",
 }
 
@@ -481,7 +507,7 @@ class _Builder:
         self.sums.append(stats.sum_of(parts, *totals))
 
     def protect(self) -> None:
-        self.text = stats.protect(self.values, self.sums)
+        self.text = stats.protect_cached(self.values, self.sums)
 
     def cell(self, key: CellKey) -> Cell:
         text = self.text[key]
@@ -611,6 +637,16 @@ def build(facts: Facts, period: Period) -> Report:
             _groups(NEEDS.choices(), facts, lambda p, k: k in p.needs, lambda a, k: k in a.needs),
             False,
         ),
+        "doelen": (
+            "Begrotingsdoel",
+            _groups(
+                BUDGET_GOALS.choices(),
+                facts,
+                lambda p, k: k in goals_of(p.needs),
+                lambda a, k: k in goals_of(a.needs),
+            ),
+            False,
+        ),
     }
     for slug, (_, groups, partition) in dimensions.items():
         for group in groups:
@@ -670,6 +706,16 @@ def build(facts: Facts, period: Period) -> Report:
     b.knows([("zoek_pc4", p) for p in pc4s], ("zoek_totaal",))
     b.knows([("zoek_behoefte", n) for n in need_keys], ("zoek_totaal",))
 
+    drop_in_orgs = sorted(facts.drop_ins, key=lambda i: facts.organisations.get(i, "").casefold())
+    for name in DROP_IN_COUNTS:
+        for org_id in drop_in_orgs:
+            b.count(("inloop", org_id, name), getattr(facts.drop_ins[org_id], name))
+        b.count(("inloop_totaal", name), sum(getattr(d, name) for d in facts.drop_ins.values()))
+        b.knows([("inloop", o, name) for o in drop_in_orgs], ("inloop_totaal", name))
+
+    if facts.trend is not None:
+        _count_trend(b, facts.trend, period, facts.today or period.end)
+
     b.protect()
 
     report = Report(period, _figures(b, facts))
@@ -678,6 +724,9 @@ def build(facts: Facts, period: Period) -> Report:
     report.tables["uitkomsten"] = _outcome_table(b)
     report.tables["ladder"] = _ladder_table(b, steps)
     report.tables["zoekvragen"] = _unmet_table(b, pc4s, need_keys, facts.pc4_districts)
+    report.tables["inloop"] = _drop_in_table(b, facts, drop_in_orgs)
+    if facts.trend is not None:
+        report.tables["trend"] = _trend_table(b, facts.trend)
     report.tables["verouderd"] = _stale_table(facts)
     return report
 
@@ -716,6 +765,13 @@ def _figures(b: _Builder, facts: Facts) -> list[Figure]:
     figures.append(
         Figure(
             "Zoekvragen zonder aanbod", b.cell(("zoek_totaal",)), "een vraag per behoefte geteld"
+        )
+    )
+    figures.append(
+        Figure(
+            "Nieuw zonder aanmelding",
+            b.cell(("inloop_totaal", "new_people")),
+            "inloop en zelf aangemeld, geteld door de aanbieders",
         )
     )
     figures.append(
@@ -841,6 +897,80 @@ def _unmet_table(
         rows,
         total if pc4s else None,
         WIJKCODE,
+    )
+
+
+def _count_trend(b: _Builder, trend: trends.Trend, period: Period, today: date) -> None:
+    """Count the monthly series; where the period is whole months, say they add up to it."""
+    for month in trend.months:
+        for series in trends.SERIES:
+            b.count(("trend", month, series), trend.counts.get((month, series), 0))
+    months = trends.months_in(period.start, period.end, trend.months, today)
+    if months:
+        b.knows([("trend", m, "aanmeldingen") for m in months], ("totaal", "aanmeldingen"))
+        for series, name in (("inloop", "people"), ("inloop_nieuw", "new_people")):
+            b.knows([("trend", m, series) for m in months], ("inloop_totaal", name))
+
+
+def _trend_table(b: _Builder, trend: trends.Trend) -> Table:
+    rows = tuple(
+        Row(stats.month_label(month), tuple(b.cell(("trend", month, s)) for s in trends.SERIES))
+        for month in reversed(trend.months)
+    )
+    return Table(
+        "trend",
+        TABLES["trend"],
+        "Aanmeldingen per maand van aanmelden; gestart, afgerond en gestopt per maand van de "
+        "start of het einde; mensen zonder aanmelding zoals de aanbieders ze tellen. De laatste "
+        "maand loopt nog. Bezetting kennen we alleen voor vandaag.",
+        (
+            Column("maand", "Maand", numeric=False),
+            *(Column(key, label) for key, label in trends.SERIES.items()),
+        ),
+        rows,
+    )
+
+
+#: The drop-in counts of people, by field of ``dropins.OrganisationDropIns``.
+DROP_IN_COUNTS = ("people", "new_people")
+
+
+def _drop_in_table(b: _Builder, facts: Facts, org_ids: list[int]) -> Table:
+    def months(count: int) -> Cell:
+        return Cell(str(count), str(count), count)
+
+    rows = tuple(
+        Row(
+            facts.organisations.get(org_id, str(org_id)),
+            (
+                *(b.cell(("inloop", org_id, name)) for name in DROP_IN_COUNTS),
+                months(facts.drop_ins[org_id].months),
+            ),
+        )
+        for org_id in org_ids
+    )
+    total = Row(
+        "Totaal",
+        (
+            *(b.cell(("inloop_totaal", name)) for name in DROP_IN_COUNTS),
+            months(sum(d.months for d in facts.drop_ins.values())),
+        ),
+    )
+    return Table(
+        "inloop",
+        TABLES["inloop"],
+        "Mensen die meededen zonder aanmelding via het wijkteam, zoals de aanbieders ze per "
+        "maand tellen. 'Mensen' telt iedereen één keer per maand; wie drie maanden kwam, telt "
+        "drie keer. 'Nieuw' telt wie die maand voor het eerst kwam. Alleen maanden die in de "
+        "periode beginnen.",
+        (
+            Column("aanbieder", "Aanbieder", numeric=False),
+            Column("mensen", "Mensen (per maand opgeteld)"),
+            Column("nieuw", "Nieuw"),
+            Column("maanden", "Activiteit-maanden geteld"),
+        ),
+        rows,
+        total if rows else None,
     )
 
 

@@ -25,6 +25,7 @@ through :func:`protect` before it is shown or exported:
 
 from __future__ import annotations
 
+import functools
 import math
 from calendar import monthrange
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -32,6 +33,8 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median as _median
 from typing import TypeVar
+
+from .vocabulary import MONTHS
 
 #: Counts below this (and above 0) are never shown exactly.
 THRESHOLD = 5
@@ -96,6 +99,25 @@ def protect(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
             HIDDEN
         )
     return text
+
+
+#: How many distinct inputs :func:`protect_cached` remembers (periods times versions of the data).
+CACHE_SIZE = 64
+
+
+def protect_cached(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
+    """Return :func:`protect` of the same input, remembered while the input stays the same.
+
+    Protection depends only on the counts and the sums, so the result for an input seen before
+    is the same: a page, its CSV files and the next visitor reuse it (per process). Any changed
+    count, in any table, is a new input and is protected afresh, so nothing stale is shown.
+    """
+    return dict(_protect_memo(tuple(values.items()), tuple(sums)))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _protect_memo(items: tuple[tuple[Hashable, int], ...], sums: tuple[Sum, ...]) -> dict:
+    return protect(dict(items), sums)
 
 
 def _frees(key: K, cell: K, values: Mapping[K, int], text: Mapping[K, str], facts) -> bool:
@@ -340,6 +362,11 @@ def nl_decimal(value: float, decimals: int = 1) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def month_label(value: date) -> str:
+    """Return ``november 2026`` for any day in that month."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
 
 
 def months_before(day: date, months: int) -> date:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 
 from . import vocabulary
+from .stats import month_label
 from .vocabulary import MONTHS
 
 
@@ -51,7 +52,9 @@ def selected_list(args: Any, name: str) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(nl_date=nl_date, km=km, euro=euro, nl_number=nl_number)
+    app.jinja_env.filters.update(
+        nl_date=nl_date, km=km, euro=euro, nl_number=nl_number, month_label=month_label
+    )
     from .views import is_stale  # the views package imports this module's app at run time
 
     app.jinja_env.globals.update(

@@ -7,7 +7,7 @@ Dutch words a person reads and may be reworded here without touching anything el
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -75,6 +75,35 @@ ORGANISATION_KINDS = Vocabulary(
         ("vrijwilligers", "vrijwilligersorganisatie"),
     ],
 )
+
+#: The municipal budget goals (programme 1.1) the monitoring reports on (domain.md).
+BUDGET_GOALS = Vocabulary(
+    "begrotingsdoelen",
+    "begrotingsdoel",
+    [
+        ("1_1_1", "1.1.1 Betekenisvolle sociale contacten en daginvulling"),
+        ("1_1_2", "1.1.2 Vitaal en gezond"),
+        ("1_1_3", "1.1.3 Gelijke kansen"),
+    ],
+)
+
+#: Each need serves one budget goal (our own choice; change it here when the gemeente asks).
+NEED_GOAL = {
+    "sociale_contacten": "1_1_1",
+    "daginvulling": "1_1_1",
+    "dagritme": "1_1_1",
+    "meedoen": "1_1_1",
+    "herstel": "1_1_2",
+    "bewegen": "1_1_2",
+    "zelfredzaamheid": "1_1_3",
+    "werkvaardigheden": "1_1_3",
+}
+
+
+def goals_of(needs: Iterable[str]) -> frozenset[str]:
+    """Return the budget goals that ``needs`` serve."""
+    return frozenset(NEED_GOAL[n] for n in needs if n in NEED_GOAL)
+
 
 NEEDS = Vocabulary(
     "behoeften",
@@ -296,6 +325,7 @@ PLACEMENT_STATUSES = Vocabulary(
         ("gestopt", "gestopt"),
         ("afgewezen", "afgewezen"),
         ("ingetrokken", "ingetrokken"),
+        ("vervallen", "vervallen (12 maanden niets veranderd)"),
     ],
 )
 

@@ -2,11 +2,15 @@
 
 Statuses (``domain.md``): ``aangemeld`` → ``kennismaking`` → ``gestart`` → ``afgerond`` or
 ``gestopt``; the provider may decline (``afgewezen``) and the consultant withdraw
-(``ingetrokken``) before the start.
+(``ingetrokken``) before the start. The retention run closes an aanmelding that has not changed
+for a year as ``vervallen``; no person makes that move.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from .personal_data import check_free_text
@@ -27,7 +31,9 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 }
 
 OPEN_STATUSES = frozenset({"aangemeld", "kennismaking"})
-FINAL_STATUSES = frozenset({"afgerond", "gestopt", "afgewezen", "ingetrokken"})
+FINAL_STATUSES = frozenset({"afgerond", "gestopt", "afgewezen", "ingetrokken", "vervallen"})
+#: Set by the daily retention run, never by a person: no status change for a year.
+EXPIRED = "vervallen"
 
 #: A provider that has not answered an aanmelding within this many working days is late.
 RESPONSE_WORKING_DAYS = 5
@@ -49,6 +55,18 @@ def check_transition(current: str, target: str, role: str) -> None:
 def next_steps(current: str, role: str) -> list[str]:
     """Return the statuses ``role`` may move to from ``current``, in a stable order."""
     return [to for (start, to), roles in TRANSITIONS.items() if start == current and role in roles]
+
+
+#: Letters and digits nobody mixes up when copying by hand: no 0/O, 1/I/L, 5/S, U/V.
+REFERENCE_ALPHABET = "2346789ABCDEFGHJKMNPQRTVWXYZ"
+REFERENCE_PREFIX = "ZW-"
+REFERENCE_LENGTH = 4  # 28**4 = 614,656 kenmerken
+REFERENCE_PATTERN = re.compile(rf"^{REFERENCE_PREFIX}[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}$")
+
+
+def make_reference(choice: Callable[[Sequence[str]], str] = secrets.choice) -> str:
+    """Return a new random kenmerk such as ``ZW-7K3P``: short, unambiguous, never a name."""
+    return REFERENCE_PREFIX + "".join(choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def personal_data_problem(text: str) -> str | None:

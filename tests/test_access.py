@@ -75,10 +75,12 @@ ACCESS: dict[str, str] = {
     "provider.placements_list": PROVIDER,
     "provider.placement": PROVIDER,
     "provider.placement_step": PROVIDER,
+    "provider.drop_ins": PROVIDER,
     "consultant.new_placement": CONSULENT_ONLY,
     "consultant.placements_list": CONSULENT_ONLY,
     "consultant.placement": CONSULENT_ONLY,
     "consultant.placement_step": CONSULENT_ONLY,
+    "consultant.placement_sheet": CONSULENT_ONLY,
     "admin.dashboard": ADMIN,
     "admin.accounts_list": ADMIN,
     "admin.new_account": ADMIN,
@@ -113,6 +115,7 @@ OBJECT_OF = {
     "provider.placement_step": "placement",
     "consultant.placement": "placement",
     "consultant.placement_step": "placement",
+    "consultant.placement_sheet": "placement",
     "public.activity": "activity",
     "api.activity": "activity",
     "api.update_activity": "activity",
@@ -163,7 +166,7 @@ def world(factory: Factory, session: Session) -> World:
     placement = placements.refer(
         session,
         users["consulent"],
-        placements.Referral(activity_id=activity.id, reference="T-1", age_band="27_44", pc4="8011"),
+        placements.Referral(activity_id=activity.id, age_band="27_44", pc4="8011"),
     )
     ids = {
         "activity": activity.id,

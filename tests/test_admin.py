@@ -686,15 +686,23 @@ def test_create_and_edit_a_team(admin: FlaskClient, session: Session) -> None:
 
     admin.post(
         f"/beheer/teams/{team.id}",
-        data={"name": "Wijkteam Oost", "pc4_codes": "8023", "version": str(team.version)},
+        data={
+            "name": "Wijkteam Oost",
+            "pc4_codes": "8023",
+            "phone": "  038 498 9999 ",
+            "version": str(team.version),
+        },
     )
     session.expire_all()
     assert session.get(Team, team.id).pc4_codes == "8023"
+    assert session.get(Team, team.id).phone == "038 498 9999"
+    assert "<td>038 498 9999</td>" in text(admin.get("/beheer/teams"))
     audit_html = text(admin.get(f"/beheer/audit/wijkteam/{team.id}"))
     assert "aangemaakt" in audit_html and "gewijzigd" in audit_html
     assert re.search(
         r"postcodes: 8023 8024 8025 <span aria-hidden=\"true\">→</span>.*? 8023</li>", audit_html
     )
+    assert "telefoon: " in audit_html and "038 498 9999</li>" in audit_html
     edit = text(admin.get(f"/beheer/teams/{team.id}"))
     assert 'value="Wijkteam Oost"' in edit and "8023</textarea>" in edit
 

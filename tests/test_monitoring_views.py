@@ -15,7 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from activatie import reports
+from activatie import dropins, reports
+from activatie.audit import SYSTEM
 from activatie.models import (
     LOCAL_TIMEZONE,
     Activity,
@@ -46,6 +47,9 @@ FIRST_COLUMN = {
     "uitkomsten": "Uitkomst",
     "ladder": "Trede bij de start",
     "zoekvragen": "Postcode (4 cijfers)",
+    "inloop": "Aanbieder",
+    "doelen": "Begrotingsdoel",
+    "trend": "Maand",
     "verouderd": "Aanbieder",
 }
 
@@ -72,6 +76,7 @@ def world(factory: Factory, session: Session) -> tuple[Activity, Activity]:
     session.add(UnmetSearch(day=TODAY - timedelta(days=3), pc4="8026", need="herstel", count=7))
     session.add(UnmetSearch(day=TODAY - timedelta(days=500), pc4="8026", need="herstel", count=9))
     session.commit()
+    dropins.record(session, SYSTEM, centre, TODAY.replace(day=1), 11, 6, TODAY)
     return centre, north
 
 
@@ -177,7 +182,8 @@ def test_page_draws_accessible_charts_without_small_numbers(
     page = admin.get(PAGE, query_string=ARGS).get_data(as_text=True)
 
     svgs = re.findall(r"<svg [^>]*>", page)
-    assert len(svgs) == 6 and all('role="img"' in svg for svg in svgs)
+    assert len(svgs) == 8 and all('role="img"' in svg for svg in svgs)
+    assert '<title id="grafiek-trend-title">Aanmeldingen per maand, de laatste 24 maanden' in page
     assert '<title id="grafiek-wijken-title">Aanmeldingen per wijk</title>' in page
     desc = re.search(r'<desc id="grafiek-wijken-desc">([^<]*)</desc>', page)
     assert desc and "Binnenstad: 7" in desc.group(1)
@@ -244,6 +250,8 @@ def test_the_differencing_attack_finds_nothing(
 def test_retention_status_never_run(admin: FlaskClient) -> None:
     page = text_of(admin.get(PAGE))
     assert "Het kenmerk en de notitie van een aanmelding wissen we 24 maanden na het einde." in page
+    assert "ronden we de datums af op de maand" in page
+    assert "Een aanmelding die 12 maanden niet verandert, sluiten we als vervallen." in page
     assert "Het wissen is nog nooit uitgevoerd." in page
     assert "flask --app activatie retention" in page
     assert "laatst uitgevoerd" not in page

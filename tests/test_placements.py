@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from activatie import placements
+from activatie import placements, workflow
 from activatie.models import (
     Activity,
     AuditEvent,
@@ -54,7 +54,6 @@ def provider(factory: Factory, activity: Activity) -> User:
 def refer(session: Session, consultant: User, activity: Activity, **changes) -> Placement:
     values = {
         "activity_id": activity.id,
-        "reference": "ZW-014",
         "age_band": "27_44",
         "pc4": "8024",
         "needs": frozenset({"dagritme"}),
@@ -191,9 +190,8 @@ def test_a_step_needs_its_details(session, consultant, provider, activity) -> No
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"reference": "111222333"}, "kenmerk", "Dit lijkt op een BSN."),
-        ({"reference": "jan@voorbeeld.nl"}, "kenmerk", "Schrijf geen e-mailadres op."),
-        ({"reference": ""}, "kenmerk", "Kies een kenmerk"),
+        ({"note": "BSN 111222333"}, "notitie", "Dit lijkt op een BSN."),
+        ({"note": "jan@voorbeeld.nl"}, "notitie", "Schrijf geen e-mailadres op."),
         ({"note": "bel 0612345678"}, "notitie", "Schrijf geen lange nummers op"),
         ({"age_band": "oud"}, "leeftijdsgroep", "Kies een leeftijdsgroep."),
         ({"pc4": "80"}, "pc4", "Vul de vier cijfers"),
@@ -214,8 +212,8 @@ def test_a_full_activity_keeps_a_waiting_list_in_arrival_order(
     activity = fresh(session, activity)
     activity.free_places = 0
     session.commit()
-    first = refer(session, consultant, activity, reference="A")
-    second = refer(session, consultant, activity, reference="B")
+    first = refer(session, consultant, activity)
+    second = refer(session, consultant, activity)
     assert first.on_waiting_list and second.on_waiting_list
     assert placements.waiting_position(session, first) == 1
     assert placements.waiting_position(session, second) == 2
@@ -225,7 +223,7 @@ def test_a_full_activity_keeps_a_waiting_list_in_arrival_order(
     no_list.waiting_list = False
     session.commit()
     with pytest.raises(placements.PlacementError, match="vol en heeft geen wachtlijst"):
-        refer(session, consultant, activity, reference="C")
+        refer(session, consultant, activity)
 
 
 def test_starting_without_a_free_place_is_refused(session, consultant, provider, activity):
@@ -244,8 +242,8 @@ def test_the_race_for_the_last_place_has_one_winner(
     engine: Engine, session: Session, consultant: User, provider: User, activity: Activity
 ) -> None:
     contenders = []
-    for n in range(6):
-        placement = refer(session, consultant, activity, reference=f"R-{n}")
+    for _ in range(6):
+        placement = refer(session, consultant, activity)
         placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
         contenders.append(fresh(session, placement))
     results: list[str] = []
@@ -319,15 +317,15 @@ def test_consultant_refers_from_the_match_results(
     assert form.status_code == 200 and "Aanmelden bij Stadsmoestuin" in html
     assert 'name="pc4" required size="4" type="text" value="8011"' in html
     assert re.search(r'<input checked[^>]*value="27_44"', html)
-    assert "Kies een kenmerk" not in html  # no errors on a fresh form
+    assert "Controleer" not in html and 'name="kenmerk"' not in html  # the app makes it
     bad = client.post(
         "/consulent/aanmeldingen/nieuw",
         data={
             "activiteit": activity_id,
-            "kenmerk": "111222333",
             "leeftijdsgroep": "27_44",
             "pc4": "8011",
             "trede_start": "2",
+            "notitie": "BSN 111222333",
         },
     )
     assert bad.status_code == 400
@@ -337,7 +335,7 @@ def test_consultant_refers_from_the_match_results(
         "/consulent/aanmeldingen/nieuw",
         data={
             "activiteit": activity_id,
-            "kenmerk": "ZW-2026-001",
+            "kenmerk": "Jan de Vries",  # not a field any more: ignored
             "leeftijdsgroep": "27_44",
             "pc4": "8011",
             "trede_start": "2",
@@ -346,8 +344,13 @@ def test_consultant_refers_from_the_match_results(
         },
     )
     assert done.status_code == 302
+    placement = session.exec(select(Placement)).one()
+    assert workflow.REFERENCE_PATTERN.match(placement.reference)
+    assert done.location == f"/consulent/aanmeldingen/{placement.id}"
     detail = client.get(done.location).get_data(as_text=True)
-    assert "Aanmelding ZW-2026-001" in detail and "Komt graag op dinsdag." in detail
+    assert f"Het kenmerk is {placement.reference}: neem het over" in detail
+    assert f'Kenmerk: <strong class="kenmerk">{placement.reference}</strong>' in detail
+    assert "Jan de Vries" not in detail and "Komt graag op dinsdag." in detail
     assert "herstellen in eigen tempo" in detail
     assert "Aanmelding intrekken" in detail
 
@@ -386,12 +389,13 @@ def test_a_note_naming_a_diagnosis_needs_the_consultants_confirmation(
 def test_provider_sees_its_own_aanmeldingen_and_takes_the_steps(
     app: Flask, session, consultant, provider, activity, factory
 ) -> None:
-    mine = refer(session, consultant, activity, reference="MIJN-1")
+    mine = refer(session, consultant, activity)
     other_activity = factory.activity(title="Elders")
-    refer(session, consultant, other_activity, reference="ELDERS-1")
+    refer(session, consultant, other_activity)
     client = login_as(app.test_client(), provider)
     listing = client.get("/aanbieder/aanmeldingen").get_data(as_text=True)
-    assert "MIJN-1" in listing and "ELDERS-1" not in listing
+    elsewhere = session.exec(select(Placement).where(Placement.id != mine.id)).one()
+    assert mine.reference in listing and elsewhere.reference not in listing
     page = client.get(f"/aanbieder/aanmeldingen/{mine.id}").get_data(as_text=True)
     assert "Kennismaking plannen" in page and "Afwijzen" in page
     assert "Aanmelding intrekken" not in page
@@ -456,7 +460,7 @@ def test_every_read_of_an_aanmelding_is_audited(app, session, consultant, activi
 def test_late_answers_are_highlighted_for_the_consultant(
     app, session, consultant, activity
 ) -> None:
-    placement = refer(session, consultant, activity, reference="LAAT-1")
+    placement = refer(session, consultant, activity)
     old = fresh(session, placement)
     old.created_at = old.created_at - timedelta(days=14)
     session.commit()
@@ -511,3 +515,19 @@ def test_dates_that_make_no_sense_are_refused_and_nothing_changes(
     assert error.value.errors["datum"] == "Kies vandaag of een dag in het verleden."
     placement = fresh(session, placement)
     assert (placement.status, placement.end_date) == ("gestart", None)
+
+
+def test_the_app_makes_a_unique_kenmerk(
+    session, consultant, activity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = refer(session, consultant, activity)
+    assert workflow.REFERENCE_PATTERN.match(first.reference)
+    # The dice come up with the kenmerk that is taken first: the service tries again.
+    rolls = iter([first.reference, first.reference, "ZW-7K3P"])
+    monkeypatch.setattr(workflow, "make_reference", lambda: next(rolls))
+    assert refer(session, consultant, activity).reference == "ZW-7K3P"
+    monkeypatch.setattr(workflow, "make_reference", lambda: "ZW-7K3P")
+    with pytest.raises(placements.PlacementError, match="geen vrij kenmerk") as caught:
+        refer(session, consultant, activity)
+    assert caught.value.status == 503
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 2

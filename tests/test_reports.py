@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
-from activatie import reports
+from activatie import reports, stats
 from activatie.models import (
     LOCAL_TIMEZONE,
     Activity,
@@ -26,7 +27,7 @@ from activatie.models import (
 )
 from activatie.stats import HIDDEN, NOT_SHOWN, SMALL
 
-from .factories import Factory
+from .factories import Factory, login_as
 
 TODAY = local_today()
 
@@ -393,33 +394,61 @@ def test_last_job_run(session: Session, app: Flask) -> None:
 # --- the demo command ---------------------------------------------------------------------
 
 
-def test_demo_placements_are_consistent_with_free_places(
-    app: Flask, seeded: object, session: Session
+def test_demo_placements_tell_a_story_on_the_seeded_catalogue(
+    app: Flask, seeded: object, session: Session, factory: Factory
 ) -> None:
+    """The default run (600) starts, ends and moves people, with dates in a consistent order."""
     before = {a.id: a.free_places for a in session.exec(select(Activity))}
-    result = app.test_cli_runner().invoke(args=["demo-placements", "--count", "60", "--seed", "7"])
+    result = app.test_cli_runner().invoke(args=["demo-placements"])
     assert result.exit_code == 0, result.output
-    assert "60 voorbeeldaanmeldingen gemaakt" in result.output
+    assert "600 voorbeeldaanmeldingen gemaakt" in result.output
 
     session.expire_all()
     placements = session.exec(select(Placement)).all()
-    assert len(placements) == 60
-    assert all(p.reference.startswith("VB") for p in placements)
-    assert all(p.created_at.date() <= TODAY for p in placements)
+    assert len(placements) == 600
     for activity in session.exec(select(Activity)):
         running = sum(
             1 for p in placements if p.activity_id == activity.id and p.status == "gestart"
         )
         assert activity.free_places == before[activity.id] - running, activity.title
+    started = [p for p in placements if p.start_date is not None]
     ended = [p for p in placements if p.status in ("afgerond", "gestopt")]
+    assert len(started) >= 0.30 * len(placements)
+    assert sum(p.status == "afgerond" for p in placements) >= 0.10 * len(placements)
+    assert any(p.status == "gestopt" for p in placements)
+    assert any(p.ladder_end > p.ladder_start for p in ended)
     assert all(p.end_date and p.outcome and p.ladder_end for p in ended)
-    # The page's figures add up to what is in the database.
-    report = make_report(session, reports.Period(TODAY - timedelta(days=800), TODAY))
-    assert report.figures[0].cell.text == "60"
+    first = stats.months_before(TODAY, 24)
+    for p in placements:  # made in the past, every step later, never in the future
+        made = p.created_at.astimezone(LOCAL_TIMEZONE).date()
+        assert first <= made <= TODAY
+        assert p.created_at <= p.updated_at <= utcnow()
+        if p.start_date:
+            assert made <= (p.intro_date or made) <= p.start_date <= (p.end_date or TODAY)
+    moments = session.exec(
+        select(PlacementEvent.placement_id, PlacementEvent.at).order_by(
+            PlacementEvent.placement_id, PlacementEvent.id
+        )
+    ).all()
+    by_placement: dict[int, list[datetime]] = {}
+    for placement_id, at in moments:
+        by_placement.setdefault(placement_id, []).append(at)
+    assert all(stamps == sorted(stamps) for stamps in by_placement.values())
+    assert {p.id: p.created_at for p in placements} == {k: v[0] for k, v in by_placement.items()}
+    # The figures add up to what is in the database ...
+    report = make_report(session, reports.Period(first, TODAY))
+    assert report.figures[0].cell.text == "600"
+    # ... and the page a beheerder opens first shows something in every headline card.
+    admin = login_as(app.test_client(), factory.user("beheerder"))
+    page = admin.get("/beheer/resultaten/").get_data(as_text=True)
+    cards = re.findall(r'<dt>([^<]+)</dt>\s*<dd><span class="figure-value">([^<]*)</span>', page)
+    assert len(cards) == len(report.figures)
+    for label, value in cards:
+        assert re.match(r"[1-9]", value), (label, value)
 
     again = app.test_cli_runner().invoke(args=["demo-placements", "--count", "5"])
     assert again.exit_code == 0, again.output
-    assert session.exec(select(func.count()).select_from(Placement)).one() == 65
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 605
 
 
 def test_demo_refuses_a_database_with_real_providers(

@@ -7,10 +7,19 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from activatie import reports, retention, stats
-from activatie.models import Activity, AuditEvent, JobRun, Placement, local_today, utcnow
+from activatie.models import (
+    Activity,
+    AuditEvent,
+    JobRun,
+    Placement,
+    PlacementEvent,
+    Team,
+    local_today,
+    utcnow,
+)
 
 from .factories import Factory
 from .test_reports import add_placement
@@ -118,7 +127,7 @@ def test_closed_and_undated_ones_count_from_the_last_change_in_local_time(
 
 
 @pytest.mark.parametrize("status", ["aangemeld", "kennismaking", "gestart"])
-def test_open_and_running_aanmeldingen_are_never_erased(
+def test_open_and_running_aanmeldingen_are_not_erased_before_they_are_closed(
     session: Session, activity: Activity, status: str
 ) -> None:
     ancient = datetime(2010, 1, 1, tzinfo=UTC)
@@ -238,7 +247,11 @@ def test_command_erases_and_says_so_in_dutch(
 
     assert result.exit_code == 0, result.output
     assert "Bewaartermijn: 24 maanden na het einde van een aanmelding." in result.output
-    assert "Van 1 aanmelding zijn het kenmerk en de notitie gewist." in result.output
+    assert "Vervallen: na 12 maanden zonder verandering." in result.output
+    assert (
+        "Van 1 aanmelding zijn het kenmerk, de notitie en de consulent gewist; "
+        "de datums zijn afgerond op de maand." in result.output
+    )
     assert "Alleen anonieme gegevens voor de cijfers blijven bewaard." in result.output
     assert fresh(session, gone).reference is None
     assert_kept(session, stays)
@@ -260,7 +273,7 @@ def test_command_uses_the_configured_period(
 
     assert result.exit_code == 0, result.output
     assert "Bewaartermijn: 12 maanden" in result.output
-    assert "Van 2 aanmeldingen zijn het kenmerk en de notitie gewist." in result.output
+    assert "Van 2 aanmeldingen zijn het kenmerk, de notitie en de consulent gewist" in result.output
     assert all(fresh(session, p).erased_at is not None for p in placements)
     assert session.get(JobRun, "retention").details == {"gewist": 2, "bewaartermijn_maanden": 12}
 
@@ -272,7 +285,10 @@ def test_dry_run_only_counts(app: Flask, session: Session, activity: Activity) -
     result = run_cli(app, "--dry-run")
 
     assert result.exit_code == 0, result.output
-    assert "Proef, er is niets gewist. Nu te wissen: 2 aanmeldingen." in result.output
+    assert (
+        "Proef, er is niets gewist. Nu te sluiten als vervallen: 0 aanmeldingen. "
+        "Nu te wissen: 2 aanmeldingen." in result.output
+    )
     assert "gewist." not in result.output.replace("niets gewist.", "")
     for placement in placements:
         assert_kept(session, placement)
@@ -294,3 +310,151 @@ def test_command_refuses_an_invalid_period(
         assert "Bewaartermijn:" not in result.output
     assert_kept(session, placement)
     assert session.get(JobRun, "retention") is None
+
+
+# --- vervallen: nothing stays open for ever ---------------------------------------------------
+
+YEAR_BACK = datetime(2025, 3, 9, 23, 0, tzinfo=UTC)  # midnight of 10 March 2025 in Zwolle
+
+
+def test_a_year_without_change_closes_an_aanmelding_as_vervallen(
+    session: Session, factory: Factory
+) -> None:
+    activity = factory.activity(capacity=5, free_places=2)
+    stale = {
+        status: make(session, activity, status, updated_at=YEAR_BACK - timedelta(seconds=1))
+        for status in ("aangemeld", "kennismaking", "gestart")
+    }
+    lively = make(session, activity, "gestart", updated_at=YEAR_BACK)  # exactly twelve months
+    waiting = make(session, activity, "aangemeld", updated_at=NOW - timedelta(days=3))
+    ended = make(session, activity, "afgerond", end_date=date(2024, 12, 1))
+
+    assert retention.count_stale(session, NOW, 12) == 3
+    assert retention.expire_stale(session, NOW, 12) == 3
+
+    for status, placement in stale.items():
+        found = fresh(session, placement)
+        assert (found.status, found.updated_at, found.version) == ("vervallen", NOW, 2)
+        [event] = session.exec(
+            select(PlacementEvent).where(PlacementEvent.placement_id == placement.id)
+        ).all()
+        assert (event.from_status, event.to_status, event.actor_role, event.actor_id) == (
+            status, "vervallen", "systeem", None,
+        )  # fmt: skip
+        assert found.reference == "K-1"  # closed now, erased after the retention period
+    for placement in (lively, waiting, ended):
+        assert fresh(session, placement).status == placement.status
+    # The started one gave its place back.
+    assert session.get(Activity, activity.id).free_places == 3
+    [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "vervallen")).all()
+    assert event.changes == {"vervallen": 3, "zonder_wijziging_maanden": 12}
+    # A second run finds nothing more; the closed ones are erased after 24 months like others.
+    assert retention.expire_stale(session, NOW, 12) == 0
+    assert retention.erase_expired(session, NOW + timedelta(days=800), 24) == 4  # 3 + ended
+
+
+def test_the_command_closes_then_erases(app: Flask, session: Session, activity: Activity) -> None:
+    forgotten = make(session, activity, "aangemeld", updated_at=datetime(2020, 1, 1, tzinfo=UTC))
+
+    result = run_cli(app)
+
+    assert result.exit_code == 0, result.output
+    assert "Gesloten als vervallen: 1 aanmelding." in result.output
+    # Closed today: its reference stays until the retention period after today has passed.
+    found = fresh(session, forgotten)
+    assert found.status == "vervallen" and found.reference == "K-1"
+
+
+@pytest.mark.parametrize("months", [0, "12", 1201])
+def test_command_refuses_an_invalid_expiry_period(
+    app: Flask, session: Session, activity: Activity, months: object
+) -> None:
+    app.config["EXPIRE_MONTHS"] = months
+    result = run_cli(app)
+    assert result.exit_code != 0
+    assert "EXPIRE_MONTHS moet een heel aantal maanden zijn" in result.output
+
+
+# --- erasure leaves only anonymous statistics --------------------------------------------------
+
+
+def test_erasure_drops_who_and_coarsens_dates_to_the_month(
+    session: Session, factory: Factory
+) -> None:
+    team = Team(name="Wijkteam Noord", phone="038 000 0000")
+    session.add(team)
+    session.commit()
+    consultant = factory.user("consulent", team_id=team.id)
+    activity = factory.activity(capacity=5, free_places=5)
+    made = datetime(2023, 5, 31, 22, 30, tzinfo=UTC)  # 1 June 2023, 00:30 in Zwolle
+    placement = Placement(
+        activity_id=activity.id, consultant_id=consultant.id, team_id=team.id,
+        reference="ZW-7K3P", note="Liefst 's ochtends", age_band="27_44", pc4="8031",
+        status="afgerond", ladder_start=2, ladder_end=4, outcome="vrijwilligerswerk",
+        preferred_start=date(2023, 6, 12), intro_date=date(2023, 6, 20),
+        start_date=date(2023, 7, 3), end_date=date(2023, 12, 15),
+        created_at=made, updated_at=datetime(2023, 12, 15, 9, 0, tzinfo=UTC),
+    )  # fmt: skip
+    session.add(placement)
+    session.flush()
+    session.add(
+        PlacementEvent(
+            placement_id=placement.id, at=made, actor_id=consultant.id,
+            actor_role="consulent", to_status="aangemeld",
+        )
+    )  # fmt: skip
+    session.commit()
+
+    assert retention.erase_expired(session, NOW, 24) == 1
+
+    found = fresh(session, placement)
+    assert (found.reference, found.note, found.consultant_id, found.team_id) == (None,) * 4
+    june = datetime(2023, 5, 31, 22, 0, tzinfo=UTC)  # 1 June 2023, 00:00 in Zwolle
+    assert found.created_at == june
+    assert found.updated_at == datetime(2023, 11, 30, 23, 0, tzinfo=UTC)  # 1 December, CET
+    assert (found.preferred_start, found.intro_date) == (date(2023, 6, 1), date(2023, 6, 1))
+    assert (found.start_date, found.end_date) == (date(2023, 7, 1), date(2023, 12, 1))
+    assert found.days_to_start == 32  # 1 June to 3 July, kept for the median
+    # What stays is coded and anonymous.
+    assert (found.age_band, found.pc4, found.status, found.outcome) == (
+        "27_44", "8031", "afgerond", "vrijwilligerswerk",
+    )  # fmt: skip
+    assert (found.ladder_start, found.ladder_end) == (2, 4)
+    [event] = session.exec(
+        select(PlacementEvent).where(PlacementEvent.placement_id == placement.id)
+    ).all()
+    assert (event.actor_id, event.at, event.actor_role) == (None, june, "consulent")
+
+
+def test_erasing_the_demo_leaves_every_figure_of_every_month_unchanged(
+    app: Flask, seeded: object, session: Session
+) -> None:
+    result = app.test_cli_runner().invoke(args=["demo-placements", "--count", "150", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    today = local_today()
+    this_month = today.replace(day=1)
+    months = [stats.months_before(this_month, n) for n in range(24, -1, -1)]
+    periods = [
+        reports.Period(start, stats.months_before(start, -1) - timedelta(days=1))
+        for start in months[:-1]
+    ]
+    periods += [reports.Period(months[0], today), reports.Period(months[12], today)]
+    now = utcnow()
+    before = [reports.report(session, period, now, 90) for period in periods]
+
+    # Erase everything that has ended (a retention period of one month, seen from a year on).
+    erased = retention.erase_expired(session, now + timedelta(days=400), 1)
+    assert erased > 50
+    session.expire_all()
+    after = [reports.report(session, period, now, 90) for period in periods]
+
+    assert after == before
+    assert before[-2].figures[0].cell.text == "150"
+    assert (
+        session.exec(
+            select(func.count())
+            .select_from(Placement)
+            .where(col(Placement.consultant_id).is_not(None))
+        ).one()
+        == 150 - erased
+    )

@@ -182,3 +182,19 @@ def test_bar_chart_is_accessible_svg_without_inline_style_or_script() -> None:
 def test_bar_chart_refuses_an_unsafe_id() -> None:
     with pytest.raises(ValueError):
         charts.bar_chart('x" onload="alert(1)', "t", [])
+
+
+def test_protection_is_remembered_per_input_and_redone_when_a_count_changes() -> None:
+    stats._protect_memo.cache_clear()
+    sums = [stats.sum_of(["a", "b", "c"], "t")]
+    values = {"a": 2, "b": 7, "c": 9, "t": 18}
+    first = stats.protect_cached(values, sums)
+    assert first == stats.protect(values, sums)
+    assert first["a"] == stats.SMALL and stats.HIDDEN in (first["b"], first["c"])
+    first["a"] = "changed by a caller"  # a copy: the remembered answer is not touched
+    again = stats.protect_cached(dict(values), list(sums))
+    assert again["a"] == stats.SMALL
+    assert stats._protect_memo.cache_info().hits == 1
+    changed = stats.protect_cached({**values, "a": 5, "t": 21}, sums)
+    assert changed == {"a": "5", "b": "7", "c": "9", "t": "21"}
+    assert stats._protect_memo.cache_info().misses == 2

@@ -116,3 +116,20 @@ def test_late_after_five_working_days_without_an_answer() -> None:
 )
 def test_working_days_round_trip(start: date, days: int) -> None:
     assert workflow.working_days_between(start, workflow.add_working_days(start, days)) == days
+
+
+def test_a_kenmerk_is_short_and_unambiguous() -> None:
+    made = {workflow.make_reference() for _ in range(500)}
+    assert len(made) > 490  # random, not a counter
+    for reference in made:
+        assert workflow.REFERENCE_PATTERN.match(reference), reference
+        assert not set(reference[3:]) & set("01IOLSU5")  # nothing to mix up when copying
+
+
+@given(st.lists(st.integers(0, len(workflow.REFERENCE_ALPHABET) - 1), min_size=4, max_size=4))
+def test_every_kenmerk_passes_the_personal_data_check(picks: list[int]) -> None:
+    """Whatever the dice say, the app never makes a kenmerk its own checks would refuse."""
+    rolls = iter(picks)
+    reference = workflow.make_reference(lambda alphabet: alphabet[next(rolls)])
+    assert workflow.REFERENCE_PATTERN.match(reference)
+    assert workflow.personal_data_problem(reference) is None

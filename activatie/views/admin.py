@@ -669,6 +669,7 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
                 form.name.data,
                 pc4_list(form.pc4_codes.data),
                 int(form.version.data) if form.version.data else None,
+                phone=form.phone.data or "",
             )
         except accounts.Duplicate as error:
             form.name.errors = [str(error)]

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import placements, queries
+from .. import mail, placements, queries
 from ..auth import roles_required
 from ..db import get_session
 from ..filters import InvalidInput
 from ..forms import ReferralForm
-from ..models import Activity, UserRole, local_today
+from ..models import Activity, Placement, UserRole, local_today
 from ..vocabulary import NEEDS
 from . import parse_id, public_since, referrals
 from .matching import run_match
@@ -55,7 +64,6 @@ def new_placement() -> Response | tuple[str, int]:
         return render_template("referrals/new.html", form=form, activity=activity), status
     referral = placements.Referral(
         activity_id=activity.id,  # type: ignore[arg-type]
-        reference=form.kenmerk.data,
         age_band=form.leeftijdsgroep.data,
         pc4=form.pc4.data,
         needs=frozenset(form.behoeften.data or []),
@@ -72,8 +80,42 @@ def new_placement() -> Response | tuple[str, int]:
         return render_template(
             "referrals/new.html", form=form, activity=activity, problem=str(error)
         ), error.status
-    flash("De aanmelding is verstuurd naar de aanbieder.", "info")
+    flash(
+        f"De aanmelding is verstuurd naar de aanbieder. Het kenmerk is {placement.reference}: "
+        "neem het over in uw eigen dossier.",
+        "info",
+    )
+    notice, level = _notify_provider(placement)
+    flash(notice, level)
     return redirect(url_for("consultant.placement", raw_id=placement.id))
+
+
+def _notify_provider(placement: Placement) -> tuple[str, str]:
+    """E-mail the provider that an aanmelding arrived; return what to tell the consultant.
+
+    The aanmelding is already stored: a mail server that fails loses nothing. The provider sees
+    it as new on their dashboard anyway, and the consultant is told to call when it is urgent.
+    """
+    organisation = placement.activity.organisation
+    if not mail.is_configured(current_app.config) or not organisation.email:
+        return "De aanbieder ziet de aanmelding als nieuw in Activatie.", "info"
+    try:
+        mail.send_new_placement(
+            current_app.config,
+            organisation.email,
+            reference=placement.reference or "",
+            activity_title=placement.activity.title,
+            link=url_for("provider.placement", raw_id=placement.id, _external=True),
+        )
+    except mail.MailError:
+        placements.record_notice(get_session(), current_user, placement, sent=False)
+        return (
+            "Let op: de e-mail aan de aanbieder is niet verstuurd. De aanmelding is wel "
+            "opgeslagen en de aanbieder ziet hem in Activatie. Bel de aanbieder als het snel moet.",
+            "error",
+        )
+    placements.record_notice(get_session(), current_user, placement, sent=True)
+    return f"De aanbieder heeft een e-mail gekregen op {organisation.email}.", "info"
 
 
 def _referable(session, raw_id: str | None) -> Activity:
@@ -99,6 +141,13 @@ def placements_list() -> str:
 @roles_required(UserRole.CONSULTANT)
 def placement(raw_id: str) -> tuple[str, int]:
     return referrals.render_detail(referrals.load(raw_id))
+
+
+@bp.get("/aanmeldingen/<raw_id>/blad")
+@roles_required(UserRole.CONSULTANT)
+def placement_sheet(raw_id: str) -> str:
+    """The printable sheet for the resident (print CSS; no PDF library)."""
+    return referrals.render_sheet(referrals.load(raw_id))
 
 
 @bp.post("/aanmeldingen/<raw_id>/stap")

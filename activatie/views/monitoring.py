@@ -35,6 +35,8 @@ CHARTS = {
     "behoeften": ("aanmeldingen", "Aanmeldingen per behoefte"),
     "uitkomsten": ("aantal", "Uitkomsten van afgeronde en gestopte aanmeldingen"),
     "zoekvragen": ("totaal", "Zoekvragen zonder aanbod per behoefte"),
+    "doelen": ("aanmeldingen", "Aanmeldingen per begrotingsdoel"),
+    "trend": ("aanmeldingen", "Aanmeldingen per maand, de laatste 24 maanden"),
 }
 
 #: A daily job that has not run for this long deserves a warning on the page.

@@ -6,6 +6,7 @@ object is answered with 404, whatever the URL says.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,21 +15,32 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from .. import accounts, geo, listings
+from .. import accounts, dropins, geo, listings, placements
 from ..audit import Actor
 from ..auth import roles_required
 from ..db import get_session
 from ..forms import (
     ActivityForm,
     ApiTokenForm,
+    DropInForm,
     LocationForm,
     OrganisationForm,
     ReasonForm,
     SelectChoice,
     options,
 )
-from ..models import ACTIVITY_DETAILS, Activity, ApiToken, Location, Organisation, UserRole, utcnow
+from ..models import (
+    ACTIVITY_DETAILS,
+    Activity,
+    ApiToken,
+    Location,
+    Organisation,
+    UserRole,
+    local_today,
+    utcnow,
+)
 from ..queries import make_geocoder
+from ..stats import month_label
 from . import parse_id, referrals
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
@@ -84,6 +96,7 @@ def dashboard() -> str:
         organisation=organisation,
         activities=organisation.activities,
         stale_count=listings.count_stale(get_session(), organisation.id, now, stale_days),
+        new_count=placements.count_new(get_session(), organisation.id),
         is_stale=lambda a: (now - a.confirmed_at).days > stale_days,
         tokens=tokens,
         form=ReasonForm(),
@@ -308,6 +321,43 @@ bp.add_url_rule(
     methods=["GET", "POST"],
     defaults={"raw_id": None},
 )
+
+
+@bp.route("/inloop", methods=["GET", "POST"])
+def drop_ins() -> Response | tuple[str, int]:
+    """Record per activity and month how many people came without an aanmelding."""
+    organisation = _organisation()
+    today = local_today()
+    months = dropins.recordable_months(today)
+    form = DropInForm()
+    form.activiteit.choices = [(str(a.id), a.title) for a in organisation.activities]
+    form.maand.choices = [(m.isoformat(), month_label(m)) for m in months]
+    if request.method == "GET":
+        form.maand.data = months[1].isoformat()  # usually last month is counted
+    status = 200
+    if form.validate_on_submit():
+        activity = _own_activity(form.activiteit.data)
+        month = date.fromisoformat(form.maand.data)
+        try:
+            dropins.record(
+                get_session(), _actor(), activity, month, form.aantal.data, form.nieuw.data, today
+            )
+        except dropins.DropInError as error:
+            for name, message in error.errors.items():
+                getattr(form, name).errors = [message]
+            status = error.status
+        else:
+            flash(f"{activity.title}, {month_label(month)}: de aantallen zijn opgeslagen.", "info")
+            return redirect(url_for("provider.drop_ins"))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "provider/drop_ins.html",
+        form=form,
+        organisation=organisation,
+        rows=dropins.for_organisation(get_session(), organisation.id, months[-1]),
+        titles={a.id: a.title for a in organisation.activities},
+    ), status
 
 
 @bp.route("/api-sleutels", methods=["GET", "POST"])

@@ -9,10 +9,10 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from .. import placements, workflow
+from .. import geo, placements, workflow
 from ..db import get_session
 from ..forms import StepForm
-from ..models import Placement, PlacementEvent, local_today
+from ..models import Placement, PlacementEvent, PostcodeArea, Team, User, local_today
 from . import parse_id
 
 STEP_LABELS = {
@@ -46,9 +46,12 @@ def render_detail(
         .order_by(PlacementEvent.at, PlacementEvent.id)  # type: ignore[arg-type]
     ).all()
     steps = workflow.next_steps(placement.status, current_user.role)
+    consultant = session.get(User, placement.consultant_id) if placement.consultant_id else None
     return render_template(
         "referrals/detail.html",
         placement=placement,
+        consultant=consultant,
+        team=session.get(Team, placement.team_id) if placement.team_id else None,
         events=events,
         steps=[(step, STEP_LABELS[step]) for step in steps],
         form=form or StepForm(formdata=None),
@@ -57,6 +60,33 @@ def render_detail(
         late=workflow.is_late(placement.created_at.date(), local_today(), placement.status),
         blueprint=request.blueprint,
     ), status
+
+
+def render_sheet(placement: Placement) -> str:
+    """The one-page sheet the resident takes home: what, where, when, whom to ask; no name."""
+    session = get_session()
+    location = placement.activity.location
+    area = session.get(PostcodeArea, placement.pc4)
+    trip = None
+    if area is not None:
+        km = geo.distance_km(
+            geo.Point(area.latitude, area.longitude),
+            geo.Point(location.latitude, location.longitude),
+        )
+        trip = {
+            "km": km,
+            "fiets": geo.travel_minutes(km, "fiets"),
+            "lopen": geo.travel_minutes(km, "lopen"),
+        }
+    return render_template(
+        "referrals/sheet.html",
+        placement=placement,
+        activity=placement.activity,
+        location=location,
+        team=session.get(Team, placement.team_id) if placement.team_id else None,
+        trip=trip,
+        today=local_today(),
+    )
 
 
 def apply_step(raw_id: str) -> Response | tuple[str, int]:
