@@ -32,6 +32,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .vocabulary import MONTHS
+
 #: SAH is for residents from this age (in completed years).
 SAH_MIN_AGE = 18
 
@@ -284,9 +286,10 @@ class AowNotice:
                 "Misschien bereikt u binnen een half jaar de AOW-leeftijd. Vul de "
                 f"geboortedatum in, dan ziet u wanneer. {after}"
             )
+        on = f"{self.day.day} {MONTHS[self.day.month - 1]} {self.day.year}"
         if self.days == 1:
-            return f"Morgen bereikt u de AOW-leeftijd. {after}"
-        return f"Over {self.days} dagen bereikt u de AOW-leeftijd. {after}"
+            return f"Morgen, op {on}, bereikt u de AOW-leeftijd. {after}"
+        return f"Over {self.days} dagen, op {on}, bereikt u de AOW-leeftijd. {after}"
 
 
 def aow_notice(

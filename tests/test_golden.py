@@ -332,7 +332,7 @@ def test_aow_soon_is_said_with_the_day(client: FlaskClient, catalogue: None) -> 
         {"postcode": "8012", "geboortedatum": birth_date_with_aow_in(18, today).isoformat()},
     )
     assert body["dagen_tot_aow"] == 18
-    assert body["aow_melding"].startswith("Over 18 dagen bereikt u de AOW-leeftijd.")
+    assert body["aow_melding"].startswith("Over 18 dagen, op ")
 
 
 def test_outside_zwolle_is_told_where_to_ask(client: FlaskClient, catalogue: None) -> None:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from activatie import eligibility, seed, services, signposts
 from activatie.audit import Actor
 from activatie.models import AuditEvent, Signpost, local_today
+from activatie.vocabulary import MONTHS
 
 from . import catalogue
 from .factories import Factory, login_as
@@ -253,17 +254,21 @@ def test_aow_within_six_months_is_said_with_the_day_everywhere(
     body = client.get(f"/api/v1/matches?postcode=8011&geboortedatum={born.isoformat()}").get_json()
     assert body["dagen_tot_aow"] == 18
     assert body["aow_datum"] == (today + timedelta(days=18)).isoformat()
-    assert body["aow_melding"].startswith("Over 18 dagen bereikt u de AOW-leeftijd.")
+    day = today + timedelta(days=18)
+    assert body["aow_melding"] == (
+        f"Over 18 dagen, op {day.day} {MONTHS[day.month - 1]} {day.year}, bereikt u de "
+        "AOW-leeftijd. Daarna kunt u terecht bij Daginvulling “Goede dagen”."
+    )
     assert "goede_dagen" in [item["sleutel"] for item in body["verwijzingen"]]
     assert [m["activiteit"]["titel"] for m in body["matches"]] == ["Tuin"]
 
     consultant = login_as(app.test_client(), factory.user("consulent"))
     form = {"postcode": "8011", "geboortedatum": born.strftime("%d-%m-%Y")}
     html = consultant.post("/consulent/matchen", data=form).get_data(as_text=True)
-    assert "Over 18 dagen bereikt u de AOW-leeftijd." in html
+    assert "Over 18 dagen, op " in html
     assert 'id="verwijzing-goede_dagen"' in html
     wizard = client.post("/wat-past-bij-mij", data=form | {"stap": "4"}).get_data(as_text=True)
-    assert "Over 18 dagen bereikt u de AOW-leeftijd." in wizard
+    assert "Over 18 dagen, op " in wizard
 
     later = birth_date_with_aow_in(200, today)
     body = client.get(f"/api/v1/matches?postcode=8011&geboortedatum={later.isoformat()}")
