@@ -1,4 +1,4 @@
-"""The WSGI entry point for production: ``gunicorn -w 4 -b 0.0.0.0:8000 wsgi:app``.
+"""The WSGI entry point for production: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
 Configuration comes from the environment (``SECRET_KEY``, ``DATABASE_URL``, ``ACTIVATIE_*``; see
 the README). Run ``flask --app activatie db upgrade`` before starting the workers: they hold no

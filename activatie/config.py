@@ -19,6 +19,11 @@ ENVIRONMENTS = ("production", "development", "testing")
 DEFAULTS: dict[str, Any] = {
     "ENV_NAME": "production",
     "DATABASE_URL": None,  # default: a SQLite file in the instance folder
+    # Seconds: a database that is down or hangs costs this long, then a Dutch 503 (README).
+    "DATABASE_CONNECT_TIMEOUT": 5,
+    "DATABASE_STATEMENT_TIMEOUT": 15,
+    "DATABASE_POOL_TIMEOUT": 5,
+    "DATABASE_BUSY_TIMEOUT": 10,
     "PAGE_SIZE": 20,
     "MAX_PAGE": 10_000,
     # Freshness of listings (days since the provider last confirmed them).
@@ -42,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "WTF_CSRF_SSL_STRICT": True,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # JSON bodies are checked before parsing: size (413) and nesting of [ and { (400).
+    "JSON_MAX_BYTES": 64 * 1024,
+    "JSON_MAX_DEPTH": 20,
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
     # Failed logins: per account and address per LOGIN_LOCK_MINUTES, and per account over all
     # addresses per day (the backstop); see accounts.LoginPolicy.

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 import traceback
+import uuid
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask_login import AnonymousUserMixin
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from . import db
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +26,12 @@ TITLES = {
     404: "Deze pagina bestaat niet",
     405: "Dat kan hier niet",
     409: "Iemand anders was u voor",
+    412: "Iemand anders was u voor",
     413: "Dat is te veel",
+    414: "Dat adres is te lang",
+    415: "Dat kan hier niet",
     422: "Dat klopt niet helemaal",
+    428: "Stuur de versie mee",
     429: "Even wachten",
     500: "Er ging iets mis",
     503: "Even niet beschikbaar",
@@ -32,10 +43,37 @@ DEFAULT_DETAILS = {
     404: "We kunnen deze pagina niet vinden. Misschien is het adres veranderd.",
     405: "Deze actie kan op deze pagina niet.",
     413: "Wat u stuurde is te groot.",
+    414: "Het adres is te lang. Maak uw zoekopdracht korter.",
     429: "U heeft het te vaak geprobeerd. Probeer het over een kwartier opnieuw.",
     500: "Er ging bij ons iets mis. Probeer het later nog eens.",
     503: "Activatie is even niet bereikbaar. Probeer het over een paar minuten opnieuw.",
 }
+
+
+#: Seconds a client is asked to wait after a 503 (the ``Retry-After`` header).
+RETRY_AFTER_SECONDS = 30
+
+#: Flask-WTF's English reasons for refusing a post, in Dutch.
+CSRF_MESSAGES = {
+    "The CSRF token is missing.": "Het formulier mist een beveiligingscode.",
+    "The CSRF session token is missing.": "Uw sessie is verlopen of uw browser weigert cookies.",
+    "The CSRF token has expired.": "Het formulier stond te lang open.",
+    "The CSRF token is invalid.": "De beveiligingscode van het formulier klopt niet.",
+    "The CSRF tokens do not match.": "De beveiligingscode van het formulier klopt niet.",
+    "The referrer header is missing.": "Uw browser zei niet van welke pagina het formulier kwam.",
+    "The referrer does not match the host.": "Het formulier kwam niet van deze website.",
+}
+CSRF_ADVICE = " Ga terug, laad de pagina opnieuw en probeer het nog eens."
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id() -> str:
+    """Return this request's id: the proxy's ``X-Request-ID`` when sane, else a new one."""
+    if "request_id" not in g:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+    return g.request_id
 
 
 def wants_problem_json() -> bool:
@@ -58,6 +96,11 @@ def problem(status: int, detail: str, **extra: object) -> Response:
 
 
 def _detail(error: HTTPException) -> str:
+    if isinstance(error, CSRFError):
+        reason = error.description or ""
+        return CSRF_MESSAGES.get(reason, "Het formulier kon niet worden gecontroleerd.") + (
+            CSRF_ADVICE
+        )
     description = error.description or ""
     # Werkzeug's own English descriptions are replaced by ours.
     if not description or description == type(error).description:
@@ -81,13 +124,31 @@ def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
     return response
 
 
-def handle_database_down(error: OperationalError) -> Response | tuple[str, int]:
-    log.error("database unavailable: %s", describe(error))
-    unavailable = HTTPException(description=DEFAULT_DETAILS[503])
-    unavailable.code = 503
-    response = handle_http_error(unavailable)
-    assert isinstance(response, Response)
-    response.headers["Retry-After"] = "30"
+def handle_database_down(error: Exception) -> Response | tuple[str, int]:
+    """Answer a failing database with a Dutch 503 that itself needs no database.
+
+    One log line per request. The broken session is invalidated rather than rolled back (a
+    rollback on a dead connection logs a traceback from the pool), the user is not reloaded
+    while the page renders, and the next request simply tries the database again.
+    """
+    log.error(
+        "database unavailable [request %s] %s %s: %s",
+        request_id(),
+        request.method,
+        request.path,
+        describe(error),
+    )
+    g.database_down = True
+    g._login_user = AnonymousUserMixin()  # Flask-Login: do not load the user again
+    db.discard_session()
+    return handle_http_error(ServiceUnavailable(description=DEFAULT_DETAILS[503]))
+
+
+def add_retry_after(response: Response) -> Response:
+    """Give every 503 a ``Retry-After`` and every answer its request id."""
+    if response.status_code == 503:
+        response.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+    response.headers.setdefault("X-Request-ID", request_id())
     return response
 
 
@@ -107,11 +168,23 @@ def describe(error: BaseException) -> str:
 
 
 def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
-    log.error("unhandled error on %s %s: %s", request.method, request.path, describe(error))
+    log.error(
+        "unhandled error [request %s] %s %s: %s",
+        request_id(),
+        request.method,
+        request.path,
+        describe(error),
+    )
     return handle_http_error(InternalServerError())
+
+
+#: Errors that mean the database cannot be reached or did not answer in time.
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(OperationalError, handle_database_down)
+    for error in DATABASE_DOWN:
+        app.register_error_handler(error, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)
+    app.after_request(add_retry_after)

@@ -6,6 +6,7 @@ values and repeated parameters alike (``soorten=groen,dieren`` or ``soorten=groe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -25,6 +26,10 @@ from .vocabulary import (
 
 MAX_DISTANCE_KM = 200.0
 MAX_AGE = 125
+#: Longer numbers are refused before conversion (a 400-digit one overflows float arithmetic).
+MAX_NUMBER_LENGTH = 20
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 _TRUE = {"1", "true", "ja", "on", "aan"}
 _FALSE = {"", "0", "false", "nee", "off", "uit"}
 
@@ -189,14 +194,14 @@ def read_number(
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        value = float(int(raw)) if whole else float(raw.replace(",", "."))
-    except (ValueError, OverflowError):  # OverflowError: a 400-digit whole number
+    if len(raw) > MAX_NUMBER_LENGTH:
+        errors[name] = f"{what} is te lang; gebruik hoogstens {MAX_NUMBER_LENGTH} tekens."
+        return None
+    # ASCII digits only: int() and float() also take '٣' or '1_0', and isdigit() takes '²'.
+    if not (_WHOLE if whole else _DECIMAL).fullmatch(raw):
         errors[name] = f"{what} moet een {'heel ' if whole else ''}getal zijn."
         return None
-    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
-        errors[name] = f"{what} moet een getal zijn."
-        return None
+    value = float(raw.replace(",", "."))
     if value < low:
         errors[name] = f"{what} moet {_fmt(low)} of meer zijn."
         return None
@@ -204,6 +209,16 @@ def read_number(
         errors[name] = f"{what} mag hoogstens {_fmt(high)} zijn."
         return None
     return value
+
+
+def ascii_id(raw: str, max_digits: int = 10) -> int | None:
+    """Return ``raw`` as a number when it is 1 to ``max_digits`` ASCII digits, else None.
+
+    ``str.isdigit()`` is no test for this: ``'²'.isdigit()`` is true and ``int('²')`` fails.
+    """
+    if not 0 < len(raw) <= max_digits or not raw.isascii() or not raw.isdecimal():
+        return None
+    return int(raw)
 
 
 def read_postcode(args: Args, errors: dict[str, str]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -63,6 +64,29 @@ def options(pairs: Vocabulary | Iterable[tuple[Any, str]]) -> list[SelectChoice]
     """Return WTForms choices for a vocabulary or for ``(value, label)`` pairs."""
     items = pairs.choices() if isinstance(pairs, Vocabulary) else pairs
     return [SelectChoice(value, label) for value, label in items]
+
+
+class WholeNumberField(IntegerField):
+    """A whole number of at most nine ASCII digits, with a Dutch message otherwise.
+
+    WTForms' own IntegerField takes any length (``NumberRange`` then overflows comparing a
+    400-digit number) and answers in English.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip()
+        if not raw:
+            self.data = None
+            return
+        if not _WHOLE_NUMBER.fullmatch(raw):
+            self.data = None
+            raise ValueError("Vul een heel getal in, zoals 12.")
+        self.data = int(raw)
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -184,18 +208,18 @@ class ActivityForm(VersionedForm):
     guidance = RadioField(
         "Begeleiding", choices=options(GUIDANCE), validators=[InputRequired(REQUIRED)]
     )
-    min_age = IntegerField("Vanaf leeftijd", validators=[Optional(), NumberRange(0, 125)])
-    max_age = IntegerField("Tot en met leeftijd", validators=[Optional(), NumberRange(0, 125)])
+    min_age = WholeNumberField("Vanaf leeftijd", validators=[Optional(), NumberRange(0, 125)])
+    max_age = WholeNumberField("Tot en met leeftijd", validators=[Optional(), NumberRange(0, 125)])
     slots = MultiCheckboxField("Dagdelen", choices=options(SLOTS))
     schedule_note = StringField(
         "Tijden in woorden",
         description="Bijvoorbeeld: dinsdag 9.30 - 12.00 uur.",
         validators=[Length(max=300)],
     )
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         "Aantal plekken", validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)]
     )
-    free_places = IntegerField(
+    free_places = WholeNumberField(
         "Vrije plekken", validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)]
     )
     waiting_list = BooleanField("Er is een wachtlijst")
@@ -306,13 +330,13 @@ class DropInForm(FlaskForm):
 
     activiteit = SelectField("Activiteit", validators=[InputRequired(REQUIRED)])
     maand = SelectField("Maand", validators=[InputRequired(REQUIRED)])
-    aantal = IntegerField(
+    aantal = WholeNumberField(
         "Hoeveel mensen deden mee zonder aanmelding via het wijkteam?",
         description="Vrije inloop en mensen die zich zelf bij u aanmeldden. Tel iedereen één "
         "keer per maand, ook als iemand vaker kwam.",
         validators=[InputRequired(REQUIRED), NumberRange(0, 10_000, "Vul 0 tot en met 10000 in.")],
     )
-    nieuw = IntegerField(
+    nieuw = WholeNumberField(
         "Hoeveel van hen kwamen die maand voor het eerst?",
         validators=[InputRequired(REQUIRED), NumberRange(0, 10_000, "Vul 0 tot en met 10000 in.")],
     )

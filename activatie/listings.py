@@ -18,7 +18,15 @@ from sqlmodel import Session, select
 
 from . import audit, geo
 from .audit import Actor
-from .models import ACTIVITY_DETAILS, Activity, Location, LocationFeature, Organisation, utcnow
+from .models import (
+    ACTIVITY_DETAILS,
+    Activity,
+    Location,
+    LocationFeature,
+    Organisation,
+    Placement,
+    utcnow,
+)
 from .services import set_terms
 from .vocabulary import ORGANISATION_KINDS
 
@@ -50,6 +58,24 @@ class Duplicate(ListingError):
     """The name is taken (answered with 409)."""
 
 
+class TooManyFreePlaces(ListingError):
+    """Free places would exceed the capacity minus the residents who have started."""
+
+    def __init__(self, started: int, capacity: int) -> None:
+        most = max(capacity - started, 0)
+        super().__init__(
+            f"Er {'is' if started == 1 else 'zijn'} al {started} "
+            f"{'deelnemer' if started == 1 else 'deelnemers'} gestart op {capacity} plekken. "
+            f"Er {'kan' if most == 1 else 'kunnen'} hoogstens {most} "
+            f"{'plek' if most == 1 else 'plekken'} vrij zijn."
+        )
+        self.started, self.capacity = started, capacity
+
+
+class _Unfit(ListingError):
+    """The row is at the version seen, but an extra condition of the update does not hold."""
+
+
 class Conflict(ListingError):
     """Someone else changed the object since it was loaded."""
 
@@ -66,14 +92,45 @@ def activity_snapshot(activity: Activity) -> dict[str, Any]:
     return data
 
 
+def started_count(activity_id: Any) -> Any:
+    """Return SQL for the number of residents started on the activity ``activity_id``."""
+    return (
+        select(func.count())
+        .select_from(Placement)
+        .where(Placement.activity_id == activity_id, Placement.status == "gestart")
+        .scalar_subquery()
+    )
+
+
+def room_for(free_places: Any, capacity: Any = Activity.capacity) -> Any:
+    """Return the SQL condition: ``free_places`` fit beside the residents already started.
+
+    Part of the same conditional UPDATE that sets the free places, so no start that commits in
+    between can be undone (starting takes a place with ``free_places > 0`` in its own UPDATE).
+    """
+    return free_places + started_count(Activity.id) <= capacity
+
+
+def started_on(session: Session, activity_id: int) -> int:
+    return session.exec(select(started_count(activity_id))).one()
+
+
 def _versioned_update(
-    session: Session, model: type, obj_id: int, seen_version: int, values: dict[str, Any]
+    session: Session,
+    model: type,
+    obj_id: int,
+    seen_version: int,
+    values: dict[str, Any],
+    *conditions: Any,
 ) -> None:
-    """Write ``values`` only if the row is still at ``seen_version``; raise Conflict if not."""
+    """Write ``values`` only if the row is still at ``seen_version``; raise Conflict if not.
+
+    When the row is at that version but ``conditions`` do not hold, raise ListingError.
+    """
     try:
         result = session.exec(  # type: ignore[call-overload]
             update(model)
-            .where(model.id == obj_id, model.version == seen_version)  # type: ignore[attr-defined]
+            .where(model.id == obj_id, model.version == seen_version, *conditions)  # type: ignore[attr-defined]
             .values(**values, version=model.version + 1)  # type: ignore[attr-defined]
         )
     except IntegrityError:
@@ -83,7 +140,36 @@ def _versioned_update(
         ) from None
     if result.rowcount != 1:
         session.rollback()
+        current = session.exec(select(model.version).where(model.id == obj_id)).first()  # type: ignore[attr-defined]
+        if conditions and current == seen_version:
+            raise _Unfit(INCONSISTENT)
         raise Conflict()
+
+
+def _update_activity_row(
+    session: Session, activity: Activity, seen_version: int, values: dict[str, Any]
+) -> None:
+    """Write ``values`` to the activity's row in one conditional UPDATE.
+
+    The row must still be at ``seen_version`` (Conflict otherwise) and the free places must fit
+    beside the residents started (TooManyFreePlaces otherwise).
+    """
+    capacity = values.get("capacity", activity.capacity)
+    conditions = []
+    if "free_places" in values or "capacity" in values:
+        conditions.append(room_for(values.get("free_places", Activity.free_places), capacity))
+    try:
+        _versioned_update(
+            session,
+            Activity,
+            activity.id,  # type: ignore[arg-type]
+            seen_version,
+            values,
+            *conditions,
+        )
+    except _Unfit:
+        started = started_on(session, activity.id)  # type: ignore[arg-type]
+        raise TooManyFreePlaces(started, capacity) from None
 
 
 def update_activity(
@@ -100,13 +186,7 @@ def update_activity(
     if location is None or location.organisation_id != activity.organisation_id:
         raise ListingError("Kies een locatie van uw eigen organisatie.")
     now = utcnow()
-    _versioned_update(
-        session,
-        Activity,
-        activity.id,
-        seen_version,  # type: ignore[arg-type]
-        {**values, "updated_at": now},
-    )
+    _update_activity_row(session, activity, seen_version, {**values, "updated_at": now})
     session.expire(activity)
     set_terms(activity, facets)
     session.flush()
@@ -188,7 +268,7 @@ def change_free_places(
             Activity.id == activity_id,
             Activity.organisation_id == organisation_id,
             Activity.free_places + delta >= 0,
-            Activity.free_places + delta <= Activity.capacity,
+            room_for(Activity.free_places + delta),
         )
         .values(
             free_places=Activity.free_places + delta,
@@ -200,7 +280,8 @@ def change_free_places(
         session.rollback()
         if delta < 0:
             raise ListingError("Er zijn geen vrije plekken meer om af te halen.")
-        raise ListingError("Er kunnen niet meer vrije plekken zijn dan plekken.")
+        capacity = session.exec(select(Activity.capacity).where(Activity.id == activity_id)).one()
+        raise TooManyFreePlaces(started_on(session, activity_id), capacity)
     now_free = session.exec(select(Activity.free_places).where(Activity.id == activity_id)).one()
     audit.record(
         session,
@@ -218,12 +299,17 @@ def patch_activity(
     session: Session,
     actor: Actor,
     activity: Activity,
+    seen_version: int,
     *,
     free_places: int | None = None,
     status: str | None = None,
     waiting_list: bool | None = None,
 ) -> None:
-    """Change free places, status and waiting list together, in one conditional UPDATE."""
+    """Change free places, status and waiting list together, in one conditional UPDATE.
+
+    The row must still be at ``seen_version`` (the API's If-Match; Conflict otherwise), and free
+    places must fit beside the residents started (TooManyFreePlaces otherwise).
+    """
     values: dict[str, Any] = {}
     if free_places is not None:
         values["free_places"] = free_places
@@ -232,17 +318,7 @@ def patch_activity(
     if waiting_list is not None:
         values["waiting_list"] = waiting_list
     before = audit.snapshot(activity, tuple(values))
-    conditions = [Activity.id == activity.id]
-    if free_places is not None:
-        conditions.append(Activity.capacity >= free_places)
-    result = session.exec(  # type: ignore[call-overload]
-        update(Activity)
-        .where(*conditions)
-        .values(**values, version=Activity.version + 1, updated_at=utcnow())
-    )
-    if result.rowcount != 1:
-        session.rollback()
-        raise ListingError("Vrije plekken moet tussen 0 en het aantal plekken liggen.")
+    _update_activity_row(session, activity, seen_version, {**values, "updated_at": utcnow()})
     session.expire(activity)
     audit.record(
         session,

@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import Engine, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from . import audit, placements, reports, stats, workflow
@@ -243,6 +243,7 @@ def retention_command(dry_run: bool) -> None:
         click.echo(f"Gesloten als vervallen: {_aanmeldingen(closed)}.")
     erased = erase_expired(session, now, months)
     if erased:
+        scrub_storage(session.get_bind())
         click.echo(
             f"Van {_aanmeldingen(erased)} zijn het kenmerk, de notitie en de consulent gewist; "
             "de datums zijn afgerond op de maand."
@@ -254,3 +255,25 @@ def retention_command(dry_run: bool) -> None:
 
 def _aanmeldingen(count: int) -> str:
     return f"{count} aanmelding" if count == 1 else f"{count} aanmeldingen"
+
+
+def scrub_storage(engine: Engine) -> None:
+    """Make erased text unreadable in the database files, after the erasing commit.
+
+    ``SET note = NULL`` leaves the old bytes in place. PostgreSQL: ``VACUUM FULL`` rewrites the
+    aanmelding table into a new file (the old one is truncated at commit); VACUUM cannot run in
+    a transaction, so this uses an autocommit connection, without the statement timeout (the
+    table is locked while it is rewritten: seconds for Zwolle's numbers). SQLite: every
+    connection has ``secure_delete`` on (db.py), so freed bytes are zeroed; a ``TRUNCATE``
+    checkpoint then writes the WAL into the file and empties it. What WAL archives and backups
+    keep is described in the README.
+    """
+    table = Placement.__tablename__
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.exec_driver_sql(f"VACUUM FULL {table}")
+            connection.exec_driver_sql("RESET statement_timeout")
+        elif engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

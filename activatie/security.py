@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -34,10 +34,62 @@ SECURITY_HEADERS = {
 }
 
 
+#: Longest URL (path and query) the app answers; gunicorn's own limit (gunicorn.conf.py) is
+#: higher, so a long URL gets this Dutch 414 rather than gunicorn's English page.
+MAX_URL_LENGTH = 4096
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_long_urls)
+    # CSRF first (its before_request is added by init_app), so an unchecked post reads no body.
     csrf.init_app(app)
     app.before_request(reject_nul_bytes)
+    app.before_request(limit_json_body)
     app.after_request(add_security_headers)
+
+
+def refuse_long_urls() -> None:
+    if len(request.full_path) > MAX_URL_LENGTH:
+        abort(414, description="Het adres is te lang. Maak uw zoekopdracht korter.")
+
+
+def limit_json_body() -> None:
+    """Refuse JSON that is too large or too deeply nested before anything parses it.
+
+    ``request.get_json()`` recurses: a body of 100,000 ``[`` ends in RecursionError.
+    """
+    if not request.is_json:
+        return
+    limit = current_app.config["JSON_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, description=f"Stuur hoogstens {limit // 1024} kB JSON.")
+    data = request.get_data(cache=True)
+    if len(data) > limit:
+        abort(413, description=f"Stuur hoogstens {limit // 1024} kB JSON.")
+    if json_depth(data) > current_app.config["JSON_MAX_DEPTH"]:
+        abort(400, description="Deze JSON is te diep genest.")
+
+
+def json_depth(data: bytes) -> int:
+    """Return the deepest nesting of ``[`` and ``{`` in JSON text, ignoring strings; no parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def reject_nul_bytes() -> None:

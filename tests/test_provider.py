@@ -308,7 +308,7 @@ def test_token_is_shown_once_and_patch_updates_free_places(
     response = client.patch(
         f"/api/v1/activiteiten/{own.id}",
         json={"vrije_plekken": 4, "status": "gepauzeerd"},
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", "If-Match": f'"{own.version}"'},
     )
     assert response.status_code == 200
     assert response.get_json()["vrije_plekken"] == 4
@@ -335,7 +335,9 @@ def test_token_is_shown_once_and_patch_updates_free_places(
 def test_patch_bad_input(provider, client, own, session, body, status, field) -> None:
     token = create_token(provider)
     response = client.patch(
-        f"/api/v1/activiteiten/{own.id}", json=body, headers={"Authorization": f"Bearer {token}"}
+        f"/api/v1/activiteiten/{own.id}",
+        json=body,
+        headers={"Authorization": f"Bearer {token}", "If-Match": f'"{own.version}"'},
     )
     assert response.status_code == status
     assert field in {p["name"] for p in response.get_json()["invalid_params"]}
@@ -363,7 +365,7 @@ def test_patch_needs_a_valid_token_of_the_same_organisation(
     not_json = client.patch(
         f"/api/v1/activiteiten/{own.id}",
         data="vrije_plekken=1",
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", "If-Match": f'"{own.version}"'},
     )
     assert not_json.status_code == 415
     assert reload(session, foreign).free_places == 2 and reload(session, own).free_places == 2

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Response, abort, current_app
 
 from .. import queries
+from ..filters import ascii_id
 from ..models import local_today
 
 MAX_ID = 2**31 - 1
@@ -23,13 +24,24 @@ def is_stale(confirmed_at: datetime) -> bool:
     return not queries.is_confirmed_at_or_after(confirmed_at, since)
 
 
+def optional_id(raw: str | None) -> int | None:
+    """Return ``raw`` as a database id, or None when it is not one (for optional parameters)."""
+    number = ascii_id(raw or "")
+    return number if number is not None and 0 < number <= MAX_ID else None
+
+
 def parse_id(raw: str, what: str) -> int:
-    """Return ``raw`` as a database id, or answer 404 with a Dutch message."""
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    """Return ``raw`` as a database id (ASCII digits, 1 to 2**31 - 1), or answer a Dutch 404.
+
+    Every ``<raw_id>`` route goes through here, so no id can reach ``int()`` or the database
+    unchecked.
+    """
+    number = optional_id(raw)
+    if number is None:
         abort(
             404, description=f"{what} '{raw[:20]}' bestaat niet. Een nummer is een getal, zoals 12."
         )
-    return int(raw)
+    return number
 
 
 def csv_download(text: str, filename: str) -> Response:

@@ -55,7 +55,7 @@ from ..models import (
     utcnow,
 )
 from ..templating import nl_date
-from . import csv_download, parse_id
+from . import csv_download, optional_id, parse_id
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -176,10 +176,10 @@ def new_account() -> tuple[str, int]:
     _account_choices(form)
     problem, status = None, 200
     if request.method == "GET":
-        organisation_id = request.args.get("aanbieder", "")
-        if organisation_id.isdigit() and session.get(Organisation, int(organisation_id)):
+        organisation_id = optional_id(request.args.get("aanbieder"))
+        if organisation_id is not None and session.get(Organisation, organisation_id):
             form.role.data = UserRole.PROVIDER
-            form.organisation_id.data = int(organisation_id)
+            form.organisation_id.data = organisation_id
     elif form.validate_on_submit() and (problem := _links_cannot_be_sent()):
         status = 503
     elif form.validate_on_submit():

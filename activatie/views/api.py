@@ -219,7 +219,33 @@ def activity(raw_id: str) -> Response:
     )
     if item is None:
         return problem(404, "Deze activiteit bestaat niet (meer).")
-    return jsonify(activity_json(item))
+    return _with_etag(jsonify(activity_json(item)), item)
+
+
+def _with_etag(response: Response, activity: Activity) -> Response:
+    """Tag the answer with the activity's version: send it back in If-Match to change it."""
+    response.set_etag(str(activity.version))
+    return response
+
+
+def _seen_version(activity: Activity) -> int | Response:
+    """Return the version the client saw (If-Match), or a 428/412 problem answer."""
+    if not request.headers.get("If-Match") or request.if_match.star_tag:
+        return problem(
+            428,
+            "Stuur de ETag van GET /api/v1/activiteiten/<id> mee in de header If-Match, zodat "
+            "u niet over een wijziging van iemand anders heen schrijft.",
+        )
+    if not request.if_match.contains(str(activity.version)):
+        return _with_etag(
+            problem(
+                412,
+                "Deze activiteit is intussen gewijzigd (de ETag klopt niet meer). Haal hem "
+                "opnieuw op en stuur uw wijziging met de nieuwe ETag.",
+            ),
+            activity,
+        )
+    return activity.version
 
 
 PATCHABLE = {"vrije_plekken", "status", "wachtlijst"}
@@ -238,6 +264,9 @@ def update_activity(raw_id: str) -> Response:
     activity = session.get(Activity, parse_id(raw_id, "Activiteit"))
     if activity is None or activity.organisation_id != token.organisation_id:
         return problem(404, "Deze activiteit bestaat niet of is niet van uw organisatie.")
+    seen = _seen_version(activity)
+    if isinstance(seen, Response):
+        return seen
     if not request.is_json:
         return problem(415, "Stuur JSON met Content-Type: application/json.")
     body = request.get_json(silent=True)
@@ -263,15 +292,26 @@ def update_activity(raw_id: str) -> Response:
             session,
             actor,
             activity,
+            seen,
             free_places=free,
             status=body.get("status"),
             waiting_list=body.get("wachtlijst"),
+        )
+    except listings.Conflict:
+        session.expire_all()
+        current = session.get(Activity, activity.id)
+        return _with_etag(
+            problem(
+                412, "Deze activiteit is net door iemand anders gewijzigd. Haal hem opnieuw op."
+            ),
+            current,  # type: ignore[arg-type]
         )
     except listings.ListingError as error:
         return problem(409, str(error))
     accounts.touch_api_token(session, token)
     session.expire_all()
-    return jsonify(activity_json(session.get(Activity, activity.id)))  # type: ignore[arg-type]
+    current = session.get(Activity, activity.id)
+    return _with_etag(jsonify(activity_json(current)), current)  # type: ignore[arg-type]
 
 
 def _bearer_token() -> ApiToken | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 
 from .. import geo, queries, signposts
 from ..db import get_session
@@ -19,7 +19,7 @@ bp = Blueprint("public", __name__)
 @bp.app_context_processor
 def example_notice() -> dict[str, bool]:
     """Tell every page whether the example data set is loaded (a footer notice)."""
-    if not current_app.config["SHOW_EXAMPLE_NOTICE"]:
+    if not current_app.config["SHOW_EXAMPLE_NOTICE"] or g.get("database_down"):
         return {"example_data": False}
     try:
         return {"example_data": queries.has_example_data(get_session())}
