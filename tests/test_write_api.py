@@ -61,7 +61,7 @@ def ready_to_start(session: Session, people, activity: Activity, count: int) -> 
     """Return ids of ``count`` aanmeldingen at 'kennismaking', one step from starting."""
     consultant, provider = people
     ids = []
-    for n in range(count):
+    for _ in range(count):
         placement = placements.refer(
             session,
             consultant,
