@@ -15,7 +15,6 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
 from activatie import openapi, params
-from activatie.views.api import MAX_JSON_BYTES
 
 from . import catalogue
 from .factories import Factory
@@ -232,7 +231,7 @@ def test_bodies_that_are_not_a_small_json_object(client: FlaskClient) -> None:
     assert client.post(f"{BASE}/matches", data="postcode=8011").status_code == 415
     deep = client.post(f"{BASE}/matches", data="[" * 5000, content_type="application/json")
     assert deep.status_code == 400
-    big = json.dumps({"postcode": "8011", "q": "x" * MAX_JSON_BYTES})
+    big = json.dumps({"postcode": "8011", "q": "x" * client.application.config["JSON_MAX_BYTES"]})
     assert (
         client.post(f"{BASE}/matches", data=big, content_type="application/json").status_code == 413
     )

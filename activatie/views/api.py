@@ -116,10 +116,6 @@ def matches() -> Response:
     return match_response(query_args())
 
 
-#: Largest JSON body the API reads (the deepest nesting fits easily below Python's recursion limit).
-MAX_JSON_BYTES = 16 * 1024
-
-
 @bp.post("/matches")
 @csrf.exempt
 def match_body() -> Response:
@@ -134,15 +130,13 @@ def match_body() -> Response:
 
 
 def json_object() -> dict[str, Any] | Response:
-    """Return the request's JSON object, or the problem answer that explains why not."""
+    """Return the request's JSON object, or the problem answer that explains why not.
+
+    Size and nesting are refused before this, for every JSON body (``security.limit_json_body``).
+    """
     if not request.is_json:
         return problem(415, "Stuur JSON met Content-Type: application/json.")
-    if (request.content_length or 0) > MAX_JSON_BYTES:
-        return problem(413, f"Stuur hoogstens {MAX_JSON_BYTES // 1024} kB JSON.")
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        body = None
+    body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return problem(400, 'Stuur een JSON-object, bijvoorbeeld {"postcode": "8011"}.')
     return body
