@@ -57,6 +57,20 @@ OUTSIDE_ZWOLLE = (
     "Wmo-loket of het sociaal team van uw eigen gemeente wat er bij u in de buurt is."
 )
 
+#: Zwolle's PO-box postcodes (``domain.md``, Geography): nobody lives there.
+PO_BOX_PC4 = frozenset(str(code) for code in range(8000, 8008))
+PO_BOX = "Dit is de postcode van een postbus. Vul de postcode van uw woonadres in."
+
+
+def service_area_problem(postcode: str, in_service_area: Callable[[str], bool]) -> str | None:
+    """Return why a normalised postcode cannot be matched here (a PO box, outside Zwolle)."""
+    if geo.pc4_of(postcode) in PO_BOX_PC4:
+        return PO_BOX
+    if not in_service_area(postcode):
+        return OUTSIDE_ZWOLLE
+    return None
+
+
 #: ``limiet``: how many of the best matches a result shows, at most.
 MAX_MATCH_LIMIT = 200
 
@@ -190,8 +204,10 @@ def resolve(
         gets :data:`OUTSIDE_ZWOLLE` (and is never sent to an online geocoder).
     """
     postcode = geo.normalise_postcode(request.postcode)
-    if postcode is not None and in_service_area is not None and not in_service_area(postcode):
-        raise InvalidInput({"postcode": OUTSIDE_ZWOLLE}, status=422)
+    if postcode is not None and in_service_area is not None:
+        problem = service_area_problem(postcode, in_service_area)
+        if problem is not None:
+            raise InvalidInput({"postcode": problem}, status=422)
     try:
         hit = geo.resolve_postcode(geocoder, request.postcode)
     except ValueError as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, update
@@ -25,6 +25,8 @@ from .models import (
     LocationFeature,
     Organisation,
     Placement,
+    confirmed_before,
+    local_date,
     utcnow,
 )
 from .services import set_terms
@@ -471,7 +473,11 @@ def approve(session: Session, actor: Actor, obj: Activity | Organisation) -> Non
 
 
 def stale_condition(now: datetime, days: int) -> Any:
-    return and_(Activity.confirmed_at < now - timedelta(days=days), Activity.status != "beeindigd")
+    """Listings not confirmed for more than ``days`` Zwolle days (``models.confirmed_before``)."""
+    return and_(
+        Activity.confirmed_at < confirmed_before(local_date(now), days),
+        Activity.status != "beeindigd",
+    )
 
 
 def count_stale(session: Session, organisation_id: int, now: datetime, days: int) -> int:

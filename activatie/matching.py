@@ -140,6 +140,8 @@ BENDABLE_RULES = frozenset(
 
 #: What a near miss on the fit floor says.
 NO_FIT_REASON = "past niet bij wat u zoekt"
+#: ... when it does fit, but scores zero or less: only with widened guidance, far away.
+LOW_SCORE_REASON = "minder begeleiding dan gevraagd, en verder weg"
 
 _RULE_LABELS: dict[str, str] = {
     "leeftijd_programma": "leeftijd voor dit programma",
@@ -383,7 +385,8 @@ def match(
                 if fits and entry[0] < 0:  # the score is above zero
                     passed.append(entry)
                 else:
-                    near.append((*entry, "aansluiting", NO_FIT_REASON))
+                    reason = LOW_SCORE_REASON if fits else NO_FIT_REASON
+                    near.append((*entry, "aansluiting", reason))
                 continue
             if not fits:
                 continue  # too far and fits nothing asked: two rules
@@ -656,9 +659,11 @@ def _fit_reason(
     intake: Intake, candidate: Candidate, distance: float, limit_km: float
 ) -> str | None:
     """The fit floor: a stated need or interest fits, and the score is above zero."""
-    if fits_floor(intake, candidate) and score(intake, candidate, distance, limit_km) > 0:
-        return None
-    return NO_FIT_REASON
+    if not fits_floor(intake, candidate):
+        return NO_FIT_REASON
+    if score(intake, candidate, distance, limit_km) <= 0:
+        return LOW_SCORE_REASON
+    return None
 
 
 #: The rules that need no distance, in the order of :data:`RULES`, as
@@ -803,7 +808,7 @@ def signposts_for(intake: Intake, *, found_any: bool) -> list[str]:
         "goede_dagen": intake.aow_reached or intake.aow_soon,
         "perspectief": intake.guidance == INTENSIVE,
         "wijkteam": intake.guidance == INTENSIVE or not found_any,
-        "tiem": WORK_NEED in intake.needs and intake.age >= SAH_MIN_AGE,
+        "tiem": WORK_NEED in intake.needs and intake.age >= SAH_MIN_AGE and not intake.aow_reached,
         "jeugd": intake.age < SAH_MIN_AGE,
         "jeugdfonds": intake.age < SAH_MIN_AGE,
         "samen_zwolle": not found_any,

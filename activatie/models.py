@@ -6,7 +6,7 @@ PostgreSQL alike. Vocabulary keys are checked by the application (``records.py``
 constraints, so a list can change in ``vocabulary.py`` alone; structural rules are constraints.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Optional
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,22 @@ def utcnow() -> datetime:
 def local_today() -> date:
     """Return today's date in Zwolle (ages and freshness are counted in local days)."""
     return datetime.now(LOCAL_TIMEZONE).date()
+
+
+def local_date(moment: datetime) -> date:
+    """Return the Zwolle date of a moment (a naive moment is taken as UTC)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIMEZONE).date()
+
+
+def confirmed_before(today: date, days: int) -> datetime:
+    """Return the first moment of the Zwolle day ``days`` before ``today``, in UTC.
+
+    The one rule for freshness: a listing last confirmed before this moment has not been
+    confirmed for more than ``days`` days (counted in Zwolle dates, as matching counts them).
+    """
+    start = datetime.combine(today - timedelta(days=days), time.min, tzinfo=LOCAL_TIMEZONE)
+    return start.astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -241,7 +257,7 @@ class Activity(SQLModel, table=True):
 
     @property
     def confirmed_on(self) -> date:
-        return self.confirmed_at.date()
+        return local_date(self.confirmed_at)
 
 
 class ActivityTerm(SQLModel, table=True):

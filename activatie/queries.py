@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
@@ -25,6 +25,8 @@ from .models import (
     Organisation,
     PostcodeArea,
     Signpost,
+    confirmed_before,
+    local_date,
 )
 from .signposts import SignpostInfo
 
@@ -179,7 +181,7 @@ def hidden_before(today: date, hide_after_days: int) -> datetime:
     the public directory, the public API and matching; its provider and the beheerder still see
     it, and nothing is deleted.
     """
-    return datetime.combine(today, time.min, tzinfo=UTC) - timedelta(days=hide_after_days)
+    return confirmed_before(today, hide_after_days)
 
 
 def is_public(confirmed_since: datetime | None = None) -> ColumnElement[bool]:
@@ -515,7 +517,7 @@ def match_candidates(
             free_places=row[11],
             waiting_list=row[12],
             cost=row[13],
-            last_confirmed=_as_utc(row[14]).date(),
+            last_confirmed=local_date(row[14]),
             target_groups=_split(row[19]),
         )
         for row in rows
@@ -708,7 +710,7 @@ def feed_activities(session: Session, today: date, hide_after_days: int) -> list
     Paused listings stay in (open data says they are paused); stale ones, unapproved ones and
     those of unapproved organisations stay out.
     """
-    confirmed_since = datetime.combine(today - timedelta(days=hide_after_days), time(), UTC)
+    confirmed_since = confirmed_before(today, hide_after_days)
     stmt = (
         select(Activity)
         .join(Organisation, Organisation.id == Activity.organisation_id)  # type: ignore[arg-type]

@@ -57,6 +57,8 @@ from .models import (
     PlacementNeed,
     PostcodeArea,
     UnmetSearch,
+    confirmed_before,
+    local_date,
 )
 from .vocabulary import (
     ACTIVITY_TYPES,
@@ -284,7 +286,7 @@ def collect(session: Session, period: Period, now: datetime, stale_days: int) ->
     activities: list[ActivityFact] = []
     activity_org: dict[int, int] = {}
     organisations: dict[int, str] = {}
-    stale_before = now - timedelta(days=stale_days)
+    stale_before = confirmed_before(local_date(now), stale_days)
     for activity, district, district_code, pc4, org_name in session.exec(
         select(Activity, Location.district, Location.district_code, Location.pc4, Organisation.name)
         .join(Location, col(Location.id) == Activity.location_id)

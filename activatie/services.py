@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from . import audit, geo, signposts
@@ -255,16 +256,26 @@ def set_terms(activity: Activity, facets: dict[str, Iterable[str]]) -> None:
 
 SIGNPOST_FIELDS = ("name", "purpose", "audience", "text", "phone", "website", "address")
 _PHONE = re.compile(r"^[0-9+() -]{0,40}$")
+#: https:// somewhere, or a path on this site ("//host" and "/\\host" are other sites).
+_WEBSITE = re.compile(r"https://[^\s/]\S*|/(?![/\\])\S*")
 
 
 def load_signposts(session: Session, entries: Iterable[signposts.SignpostInfo]) -> int:
-    """Insert or update signposts by key (the example set from ``seeds/``); commit."""
+    """Insert or update the example signposts from ``seeds/`` by key; commit; return the count.
+
+    A row the gemeente has edited (no longer example data) is left as it is: running ``seed``
+    again never undoes a beheerder's change.
+    """
     count = 0
     for entry in entries:
         row = session.exec(select(Signpost).where(Signpost.key == entry.key)).first()
+        if row is not None and not row.is_example:
+            continue
         if row is None:
             row = Signpost(key=entry.key, name=entry.name)
             session.add(row)
+        elif any(getattr(row, name) != getattr(entry, name) for name in SIGNPOST_FIELDS):
+            row.version += 1
         for name in (*SIGNPOST_FIELDS, "is_example"):
             setattr(row, name, getattr(entry, name))
         row.updated_at = utcnow()
@@ -294,7 +305,7 @@ def save_signpost(
     if not _PHONE.match(cleaned["phone"]):
         raise AccountError("Een telefoonnummer bevat alleen cijfers, spaties, +, - en haakjes.")
     website = cleaned["website"]
-    if website and not (website.startswith("https://") or website.startswith("/")):
+    if website and not _WEBSITE.fullmatch(website):
         raise AccountError("Een website begint met https:// (of met / voor een pagina hier).")
     row = session.exec(select(Signpost).where(Signpost.key == key)).first()
     before = audit.snapshot(row, SIGNPOST_FIELDS) if row is not None else {}
@@ -304,7 +315,11 @@ def save_signpost(
     if row is None:
         row = Signpost(key=key, **cleaned, is_example=False, updated_at=utcnow())
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # another beheerder saved the first version of this key meanwhile
+            session.rollback()
+            raise Conflict() from None
     else:
         changed = session.exec(  # type: ignore[call-overload]
             update(Signpost)

@@ -33,7 +33,8 @@ class SignpostInfo:
     @property
     def phone_link(self) -> str:
         """The phone number as a ``tel:`` URI (digits and a leading +), or empty."""
-        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        # "+31 (0)38 ..." is dialled without the bracketed 0.
+        digits = "".join(ch for ch in self.phone.replace("(0)", "") if ch.isdigit() or ch == "+")
         return f"tel:{digits}" if digits else ""
 
 

@@ -223,7 +223,10 @@ def describe_slots(keys: object, conjunction: str = "en") -> str:
             groups.append(f"{days[0]}{word}")
         else:
             groups.append(f"{'-, '.join(days[:-1])}- {conjunction} {days[-1]}{word}")
-    return ", ".join(groups)
+    if len(groups) <= 1 or f" {conjunction} " in groups[-1]:
+        # "maandagochtend, dinsdag- en donderdagmiddag": one "en" is enough.
+        return ", ".join(groups)
+    return f"{', '.join(groups[:-1])} {conjunction} {groups[-1]}"
 
 
 ACCESSIBILITY = Vocabulary(

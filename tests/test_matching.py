@@ -467,7 +467,7 @@ def test_reasons_for_public_transport() -> None:
 def test_no_slots_asked_lists_all_slots_of_the_activity() -> None:
     (found,) = match(make_intake(), [make_candidate()], TODAY).matches
     assert found.free_slots == ["dinsdagochtend", "donderdagmiddag"]
-    assert "op dinsdagochtend, donderdagmiddag" in found.reasons
+    assert "op dinsdagochtend en donderdagmiddag" in found.reasons
     assert "3 plekken vrij" in found.reasons
 
 
@@ -838,3 +838,26 @@ def test_a_match_not_checked_for_a_while_says_so() -> None:
     assert found.reasons[-1] == "niet recent gecontroleerd door de aanbieder"
     (fresh,) = match(make_intake(), [make_candidate()], TODAY).matches
     assert "niet recent gecontroleerd door de aanbieder" not in fresh.reasons
+
+
+def test_work_experience_is_not_signposted_past_the_aow_age() -> None:
+    intake = make_intake(age=70, aow_reached=True, needs=frozenset({"werkvaardigheden"}))
+    assert "tiem" not in match(intake, [], TODAY).signposts
+
+
+def test_widened_guidance_far_away_says_why_it_is_not_a_match() -> None:
+    intake = make_intake(guidance="licht", widen_guidance=True, max_distance_km=3.0)
+    far = make_candidate(guidance="zelfstandig", point=offset(2.5))
+    assert (
+        outcome(intake, far) == "near:aansluiting: minder begeleiding dan gevraagd, en verder weg"
+    )
+    assert outcome(intake, make_candidate(guidance="zelfstandig", point=offset(0.5))) == "match"
+
+
+def test_days_are_joined_the_dutch_way() -> None:
+    from activatie.vocabulary import describe_slots
+
+    assert describe_slots({"di_middag", "do_avond", "za_ochtend"}) == (
+        "zaterdagochtend, dinsdagmiddag en donderdagavond"
+    )
+    assert describe_slots({"ma_ochtend", "wo_avond"}, "of") == "maandagochtend of woensdagavond"

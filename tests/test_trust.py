@@ -6,7 +6,7 @@ test_eligibility.py; the named personas on the example catalogue in test_golden.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from activatie import eligibility, seed, services, signposts
+from activatie.accounts import AccountError
 from activatie.audit import Actor
-from activatie.models import AuditEvent, Signpost, local_today
+from activatie.models import LOCAL_TIMEZONE, AuditEvent, Signpost, UnmetSearch, local_today
 from activatie.vocabulary import MONTHS
 
 from . import catalogue
@@ -354,3 +355,103 @@ def test_with_only_an_age_the_notice_is_a_maybe_and_never_after_the_aow(
         assert not notice.exact
         assert "Vul de geboortedatum in" in notice.message
         assert eligibility.has_reached_aow_by_age(age, today) is not True
+
+
+# --- boundaries found in review: local days, PO boxes, links, reseeding ---------------------------
+
+
+def confirmed_at_local(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    day = local_today() - timedelta(days=days_ago)
+    return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "hour", "public", "stale"),
+    [
+        (180, 0, True, True),  # 00:30 on the 180th Zwolle day back: 180 days, still shown
+        (181, 23, False, True),  # 23:30 the day before: more than 180 days, hidden
+        (90, 0, True, False),  # exactly 90 Zwolle days: not yet "niet recent gecontroleerd"
+        (91, 23, True, True),
+    ],
+)
+def test_freshness_counts_zwolle_days_around_midnight(
+    app: Flask, client: FlaskClient, factory: Factory, days_ago: int, hour: int, public: bool,
+    stale: bool,
+) -> None:  # fmt: skip
+    activity = factory.activity(title="Grens", confirmed_at=confirmed_at_local(days_ago, hour, 30))
+    page = client.get(f"/activiteiten/{activity.id}")
+    assert (page.status_code == 200) == public
+    assert ("Grens" in client.get("/activiteiten").get_data(as_text=True)) == public
+    if public:
+        body = client.get(f"/api/v1/activiteiten/{activity.id}").get_json()
+        assert body["verouderd"] is stale
+        expected = (local_today() - timedelta(days=days_ago)).isoformat()
+        assert body["laatst_gecontroleerd"] == expected
+        assert ("Niet recent gecontroleerd" in page.get_data(as_text=True)) == stale
+    # The provider and the beheerder see the same rule.
+    provider = login_as(
+        app.test_client(), factory.user("aanbieder", organisation_id=activity.organisation_id)
+    )
+    dashboard = provider.get("/aanbieder/").get_data(as_text=True)
+    assert ("al meer dan 90 dagen niet gecontroleerd" in dashboard) == stale
+
+
+@pytest.mark.parametrize("postcode", ["8000", "8003 CA", "8007"])
+def test_a_po_box_postcode_asks_for_the_home_address(
+    client: FlaskClient, postcodes: None, postcode: str
+) -> None:
+    response = client.get(f"/api/v1/matches?postcode={postcode}&leeftijd=40")
+    assert response.status_code == 422
+    reason = response.get_json()["invalid_params"][0]["reason"]
+    assert reason == "Dit is de postcode van een postbus. Vul de postcode van uw woonadres in."
+    html = client.get(f"/activiteiten?postcode={postcode}").get_data(as_text=True)
+    assert "postbus" in html
+
+
+@pytest.mark.parametrize("website", ["//evil.example/phish", "/\\evil.example", "javascript:x"])
+def test_a_signpost_link_cannot_leave_for_another_site(
+    session: Session, postcodes: None, website: str
+) -> None:
+    values = {"name": "Samen Zwolle", "text": "Alles in de stad.", "website": website}
+    with pytest.raises(AccountError, match="Een website begint met https://"):
+        services.save_signpost(session, Actor(None, "test"), "samen_zwolle", values, None)
+
+
+def test_seeding_again_never_undoes_the_gemeentes_edit(
+    session: Session, signpost_rows: int
+) -> None:
+    values = {"name": "Sociaal Wijkteam", "text": "Bel ons.", "phone": "038 498 00 00"}
+    row = session.exec(select(Signpost).where(Signpost.key == "wijkteam")).one()
+    services.save_signpost(session, Actor(None, "test"), "wijkteam", values, row.version)
+    services.load_signposts(session, seed.read_signposts())
+    session.expire_all()
+    row = session.exec(select(Signpost).where(Signpost.key == "wijkteam")).one()
+    assert (row.phone, row.is_example, row.version) == ("038 498 00 00", False, 2)
+
+
+def test_a_phone_with_a_bracketed_zero_dials_without_it() -> None:
+    info = signposts.SignpostInfo("x", "X", "", "", "", phone="+31 (0)38 498 99 99")
+    assert info.phone_link == "tel:+31384989999"
+    assert signposts.SignpostInfo("x", "X", "", "", "", phone="14 038").phone_link == "tel:14038"
+
+
+def test_the_wizard_counts_a_search_without_a_result_once(
+    client: FlaskClient, postcodes: None, session: Session
+) -> None:
+    answers = {"postcode": "8011", "leeftijd": "40", "behoeften": "herstel"}
+    for step in ("1", "2", "3", "4"):
+        client.post("/wat-past-bij-mij", data=answers | {"stap": step})
+    assert [(row.pc4, row.need, row.count) for row in session.exec(select(UnmetSearch))] == [
+        ("8011", "herstel", 1)
+    ]
+
+
+def test_the_aow_notice_on_a_known_day() -> None:
+    # domain.md: born 1 January 1961, AOW on 1 April 2028.
+    notice = eligibility.aow_notice(date(2028, 3, 14), birth_date=date(1961, 1, 1))
+    assert notice is not None
+    assert (notice.day, notice.days) == (date(2028, 4, 1), 18)
+    assert notice.message.startswith("Over 18 dagen, op 1 april 2028, bereikt u de AOW-leeftijd.")
+    assert eligibility.aow_notice(date(2027, 9, 30), birth_date=date(1961, 1, 1)) is None
+    assert eligibility.aow_notice(date(2027, 10, 1), birth_date=date(1961, 1, 1)) is not None
+    assert eligibility.aow_notice(date(2028, 4, 1), birth_date=date(1961, 1, 1)) is None

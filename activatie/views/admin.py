@@ -7,7 +7,7 @@ service elsewhere (a new organisation, a team) are small functions at the bottom
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -52,6 +52,8 @@ from ..models import (
     Team,
     User,
     UserRole,
+    confirmed_before,
+    local_date,
     utcnow,
 )
 from ..templating import nl_date
@@ -441,7 +443,7 @@ def catalogue_export() -> Response:
 @bp.get("/verouderd")
 def stale() -> str:
     now = utcnow()
-    hidden_before = now - timedelta(days=_days("HIDE_AFTER_DAYS"))
+    hidden_before = confirmed_before(local_date(now), _days("HIDE_AFTER_DAYS"))
     activities = get_session().exec(
         select(Activity)
         .where(listings.stale_condition(now, _days("STALE_AFTER_DAYS")))
@@ -449,7 +451,8 @@ def stale() -> str:
         .order_by(Activity.confirmed_at, Activity.id)
     )
     rows = [
-        StaleRow(a, (now - a.confirmed_at).days, a.confirmed_at < hidden_before) for a in activities
+        StaleRow(a, (local_date(now) - a.confirmed_on).days, a.confirmed_at < hidden_before)
+        for a in activities
     ]
     return render_template("admin/stale.html", rows=rows)
 

@@ -24,7 +24,9 @@ class Outcome:
     signposts: list[SignpostInfo]
 
 
-def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
+def run_match(
+    args: Args, today: date, *, strict: bool = False, count_unmet: bool = True
+) -> Outcome:
     """Read ``args``, locate the resident and match; raise InvalidInput on bad input.
 
     The result holds the best ``limiet`` matches (50 unless asked); at most the app config's
@@ -48,7 +50,7 @@ def run_match(args: Args, today: date, *, strict: bool = False) -> Outcome:
         max_candidates=current_app.config.get("MATCH_MAX_CANDIDATES", queries.MAX_CANDIDATES),
         unchecked_after_days=current_app.config["STALE_AFTER_DAYS"],
     )
-    if not result.matches and not resident.intake.aow_reached:
+    if count_unmet and not result.matches and not resident.intake.aow_reached:
         # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
         placements.count_unmet_search(
             session, today, resident.postcode_hit.postcode[:4], resident.intake.needs

@@ -36,6 +36,8 @@ from ..models import (
     Location,
     Organisation,
     UserRole,
+    confirmed_before,
+    local_date,
     local_today,
     utcnow,
 )
@@ -97,7 +99,7 @@ def dashboard() -> str:
         activities=organisation.activities,
         stale_count=listings.count_stale(get_session(), organisation.id, now, stale_days),
         new_count=placements.count_new(get_session(), organisation.id),
-        is_stale=lambda a: (now - a.confirmed_at).days > stale_days,
+        is_stale=lambda a: a.confirmed_at < confirmed_before(local_date(now), stale_days),
         tokens=tokens,
         form=ReasonForm(),
     )

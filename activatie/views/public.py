@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from .. import geo, queries, signposts
 from ..db import get_session
 from ..filters import ActivityFilters, InvalidInput, parse_activity_filters
-from ..intake import OUTSIDE_ZWOLLE
+from ..intake import service_area_problem
 from ..models import local_today
 from ..vocabulary import ORGANISATION_KINDS
 from . import parse_id, public_since
@@ -63,8 +63,9 @@ def locate(session, postcode: str | None) -> geo.Point | None:
     outside Zwolle."""
     if postcode is None:
         return None
-    if not queries.in_service_area(session)(postcode):
-        raise InvalidInput({"postcode": OUTSIDE_ZWOLLE}, status=422)
+    problem = service_area_problem(postcode, queries.in_service_area(session))
+    if problem is not None:
+        raise InvalidInput({"postcode": problem}, status=422)
     try:
         return geo.resolve_postcode(
             queries.make_geocoder(session, current_app.config), postcode
@@ -146,7 +147,8 @@ def what_fits() -> tuple[str, int]:
         return _step(max(step - 1, 1), form, {}), 200
     asked = {name for names in STEPS[:step] for name in names}
     try:
-        outcome = run_match(form, local_today())
+        # Count a search without a result once, when the resident sees the answer.
+        outcome = run_match(form, local_today(), count_unmet=step == len(STEPS))
     except InvalidInput as error:
         errors = {name: message for name, message in error.errors.items() if name in asked}
         if errors or step == len(STEPS):
