@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 
 from . import vocabulary
+from .filters import count_chosen
 from .stats import month_label
 from .vocabulary import MONTHS
 
@@ -58,7 +59,11 @@ def init_app(app: Flask) -> None:
     from .views import is_stale  # the views package imports this module's app at run time
 
     app.jinja_env.globals.update(
-        vocab=vocabulary, url_with=url_with, selected_list=selected_list, is_stale=is_stale
+        vocab=vocabulary,
+        url_with=url_with,
+        selected_list=selected_list,
+        is_stale=is_stale,
+        count_chosen=count_chosen,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -226,7 +226,6 @@ def describe_slots(keys: object, conjunction: str = "en") -> str:
     return ", ".join(groups)
 
 
-
 def slots_by_day(keys: object) -> list[tuple[str, list[str]]]:
     """Return ``(day, [day part labels])`` for each day that has a slot, in week order.
 
@@ -239,6 +238,7 @@ def slots_by_day(keys: object) -> list[tuple[str, list[str]]]:
         if parts:
             rows.append((day.label, parts))
     return rows
+
 
 ACCESSIBILITY = Vocabulary(
     "toegankelijkheid",

@@ -15,7 +15,9 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 
+from activatie.filters import count_chosen
 from activatie.models import Organisation
 from activatie.vocabulary import DAY_PARTS, DAYS, SLOTS, slots_by_day
 
@@ -149,3 +151,68 @@ def test_css_keeps_hidden_text_inside_scroll_boxes_and_shrinks_the_header() -> N
     assert "margin: -1px" in _rule(".visually-hidden")
     phones = re.search(r"@media \(max-width: 40rem\) \{(.*?)\n\}", CSS, re.S)
     assert phones and ".brand" in phones.group(1) and ".site-header" in phones.group(1)
+
+
+# --- the list page on a phone: results first, filters folded -------------------------------
+
+
+def _fold(html: str) -> tuple[str, str]:
+    match = re.search(r'<details class="filter-fold"( open)?>\s*<summary>(.*?)</summary>', html)
+    assert match, "the filters fold into a <details>"
+    return match.group(1) or "", re.sub(r"<[^>]+>", "", match.group(2))
+
+
+def test_list_folds_filters_into_a_summary_that_counts_the_choices(
+    client: FlaskClient, factory: Factory
+) -> None:
+    factory.activity()
+    html = client.get("/activiteiten").get_data(as_text=True)
+    assert _fold(html) == ("", "Filters (nog niets gekozen)")
+    html = client.get(
+        "/activiteiten?postcode=8011&soorten=groen,dieren&soorten=groen&q=tuin&max_afstand_km=5"
+    ).get_data(as_text=True)
+    # postcode and distance stay in view, so they are not counted; groen counts once
+    assert _fold(html) == ("", "Filters (3 gekozen)")
+    fold_start = html.index('<details class="filter-fold"')
+    assert html.index('id="postcode"') < fold_start < html.index('id="soorten-groen"')
+    assert html.index('id="soorten-groen"') < html.index("</details>")
+
+
+def test_list_opens_the_filters_and_shows_the_errors_with_the_results_when_input_is_wrong(
+    client: FlaskClient, factory: Factory
+) -> None:
+    factory.activity()
+    response = client.get("/activiteiten?leeftijd=oud&soorten=groen")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert _fold(html) == (" open", "Filters (2 gekozen)")
+    results = html.index('<section class="results" id="resultaten"')
+    assert results < html.index('id="foutmeldingen"') < html.index('href="#leeftijd"')
+
+
+def test_a_search_and_every_next_page_land_on_the_results(
+    client: FlaskClient, app, factory: Factory
+) -> None:
+    app.config["PAGE_SIZE"] = 1
+    factory.activity(title="Eerste")
+    factory.activity(title="Tweede")
+    html = client.get("/activiteiten?soorten=groen").get_data(as_text=True)
+    assert 'action="/activiteiten#resultaten"' in html
+    assert 'href="#resultaten">Direct naar de resultaten' in html
+    assert re.search(
+        r'href="/activiteiten\?soorten=groen&amp;pagina=2#resultaten" rel="next"', html
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, 0),
+        ({"soorten": ["groen,dieren", "groen"]}, 2),
+        ({"q": ["  "], "leeftijd": ["40"], "alleen_vrije_plekken": ["ja"]}, 2),
+        ({"dagen": ["ma", "di"], "dagdelen": ["ochtend"], "postcode": ["8011"]}, 3),
+        ({"toegankelijkheid": [" , rolstoel,"], "programma": ["sah"], "pagina": ["2"]}, 2),
+    ],
+)
+def test_count_chosen_counts_each_folded_choice_once(query: dict, expected: int) -> None:
+    assert count_chosen(MultiDict([(k, v) for k, vs in query.items() for v in vs])) == expected
