@@ -388,11 +388,13 @@ class ReferralForm(Form):
         ],
     )
     behoeften = MultiCheckboxField("Waar moet het bij helpen?", choices=options(NEEDS))
+    # No default: a pre-set step would flow unreviewed into the monitoring figures.
     trede_start = RadioField(
         "Trede op de participatieladder nu",
+        description="Kies de trede waar de inwoner nu staat. Er staat niets vooraf aangekruist: "
+        "deze keuze telt mee in de cijfers over wat werkt.",
         choices=options((t.key, f"{t.key}. {t.label}") for t in PARTICIPATION_STEPS),
-        validators=[InputRequired(REQUIRED)],
-        default="2",
+        validators=[InputRequired("Kies de trede waar de inwoner nu staat.")],
     )
     voorkeur_start = DateField("Liefst starten vanaf", validators=[Optional()])
     notitie = TextAreaField(
