@@ -157,6 +157,18 @@ def read_list(args: Args, name: str) -> list[str]:
     return values
 
 
+#: The filters the list page folds away on small screens (postcode and distance stay in view):
+#: lists count each value chosen, the others count once when filled in.
+FOLDED_LISTS = ("soorten", "behoeften", "doelgroepen", "dagen", "dagdelen", "toegankelijkheid")
+FOLDED_SINGLE = ("q", "alleen_vrije_plekken", "leeftijd", "programma")
+
+
+def count_chosen(args: Args) -> int:
+    """Return how many folded filters are chosen in ``args`` ("Filters (3 gekozen)")."""
+    lists = sum(len(set(read_list(args, name))) for name in FOLDED_LISTS)
+    return lists + sum(1 for name in FOLDED_SINGLE if (args.get(name) or "").strip())
+
+
 def read_terms(
     args: Args, name: str, vocabulary: Vocabulary, errors: dict[str, str], what: str
 ) -> frozenset[str]:

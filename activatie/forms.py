@@ -24,6 +24,7 @@ from wtforms import (
     URLField,
     widgets,
 )
+from wtforms.i18n import get_translations as wtforms_translations
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -58,6 +59,85 @@ from .vocabulary import (
 )
 
 REQUIRED = "Vul dit in."
+
+
+#: WTForms' built-in messages in our own words (B1, "u"); any other falls back to the Dutch
+#: catalogue WTForms ships (``wtforms/locale/nl``). Keys are WTForms' English msgids.
+DUTCH_MESSAGES = {
+    "This field is required.": REQUIRED,
+    "Not a valid choice.": "Kies een van de mogelijkheden.",
+    "Invalid Choice: could not coerce.": "Kies een van de mogelijkheden.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Kies alleen uit de lijst.",
+    "Not a valid integer value.": "Vul een heel getal in, zoals 12.",
+    "Not a valid decimal value.": "Vul een getal in, zoals 2,50.",
+    "Not a valid float value.": "Vul een getal in, zoals 2,5.",
+    "Number must be at least %(min)s.": "Vul een getal in van %(min)s of meer.",
+    "Number must be at most %(max)s.": "Vul een getal in van %(max)s of minder.",
+    "Number must be between %(min)s and %(max)s.": (
+        "Vul een getal in van %(min)s tot en met %(max)s."
+    ),
+    "Not a valid date value.": "Vul een bestaande datum in.",
+    "Date must be at least %(min)s.": "Kies een datum op of na %(min)s.",
+    "Date must be at most %(max)s.": "Kies een datum op of voor %(max)s.",
+    "Date must be between %(min)s and %(max)s.": "Kies een datum van %(min)s tot en met %(max)s.",
+    "Not a valid datetime value.": "Vul een datum en tijd in.",
+    "Not a valid time value.": "Vul een tijd in, zoals 09:30.",
+    "Invalid email address.": "Vul een e-mailadres in, zoals naam@voorbeeld.nl.",
+    "Invalid URL.": "Vul een webadres in dat begint met https://.",
+    "Invalid input.": "Dit klopt niet. Kijk het nog eens na.",
+    "Field must be equal to %(other_name)s.": "Dit moet hetzelfde zijn als %(other_name)s.",
+    "Field must be between %(min)d and %(max)d characters long.": (
+        "Gebruik %(min)d tot en met %(max)d tekens."
+    ),
+}
+DUTCH_PLURALS = {
+    "Field must be at least %(min)d character long.": (
+        "Gebruik minstens %(min)d teken.",
+        "Gebruik minstens %(min)d tekens.",
+    ),
+    "Field cannot be longer than %(max)d character.": (
+        "Gebruik hoogstens %(max)d teken.",
+        "Gebruik hoogstens %(max)d tekens.",
+    ),
+    "Field must be exactly %(max)d character long.": (
+        "Gebruik precies %(max)d teken.",
+        "Gebruik precies %(max)d tekens.",
+    ),
+    "'%(value)s' is not a valid choice for this field.": (
+        "'%(value)s' staat niet in de lijst.",
+        "'%(value)s' staan niet in de lijst.",
+    ),
+}
+
+
+class DutchTranslations:
+    """WTForms' translation hook: our Dutch words first, then WTForms' own Dutch catalogue."""
+
+    def __init__(self) -> None:
+        self.fallback = wtforms_translations(["nl"])
+
+    def gettext(self, string: str) -> str:
+        return DUTCH_MESSAGES.get(string) or self.fallback.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if singular in DUTCH_PLURALS:
+            one, many = DUTCH_PLURALS[singular]
+            return one if n == 1 else many
+        return self.fallback.ngettext(singular, plural, n)
+
+
+DUTCH = DutchTranslations()
+
+
+class Form(FlaskForm):
+    """The base of every form here: WTForms' own messages in Dutch.
+
+    Flask-WTF's hook needs Flask-Babel, which we do not use, so the form's Meta answers itself.
+    """
+
+    class Meta:
+        def get_translations(self, form: Any) -> DutchTranslations:
+            return DUTCH
 
 
 def options(pairs: Vocabulary | Iterable[tuple[Any, str]]) -> list[SelectChoice]:
@@ -100,13 +180,13 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError("Kies alleen uit de lijst.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED), Length(max=200)])
     password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED), Length(max=200)])
     next = HiddenField()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The second login step, or the first code of a new authenticator app."""
 
     code = StringField(
@@ -116,7 +196,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(
         "Nieuw wachtwoord",
         description=f"Minstens {MIN_PASSWORD_LENGTH} tekens. Een zin van een paar woorden is goed.",
@@ -138,7 +218,7 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """A form that carries the version of the row it edits (no lost updates)."""
 
     version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
@@ -261,7 +341,7 @@ class ActivityForm(VersionedForm):
             raise ValidationError("Vul het bedrag van de eigen bijdrage in.")
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     name = StringField(
         "Naam van de sleutel",
         description="Bijvoorbeeld: ons planningssysteem.",
@@ -269,7 +349,7 @@ class ApiTokenForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED), Length(max=200)])
     name = StringField("Naam", validators=[DataRequired(REQUIRED), Length(max=120)])
     role = RadioField("Rol", choices=options(ROLES), validators=[InputRequired(REQUIRED)])
@@ -279,7 +359,7 @@ class UserForm(FlaskForm):
     team_id = SelectField("Wijkteam (alleen voor consulenten)", coerce=int, validators=[Optional()])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A form with only a CSRF token, for one-click actions."""
 
 
@@ -293,7 +373,7 @@ NO_PERSONAL_DATA = (
 )
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     """An aanmelding: coded facts, never a name or BSN; the service makes the kenmerk."""
 
     activiteit = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
@@ -308,11 +388,13 @@ class ReferralForm(FlaskForm):
         ],
     )
     behoeften = MultiCheckboxField("Waar moet het bij helpen?", choices=options(NEEDS))
+    # No default: a pre-set step would flow unreviewed into the monitoring figures.
     trede_start = RadioField(
         "Trede op de participatieladder nu",
+        description="Kies de trede waar de inwoner nu staat. Er staat niets vooraf aangekruist: "
+        "deze keuze telt mee in de cijfers over wat werkt.",
         choices=options((t.key, f"{t.key}. {t.label}") for t in PARTICIPATION_STEPS),
-        validators=[InputRequired(REQUIRED)],
-        default="2",
+        validators=[InputRequired("Kies de trede waar de inwoner nu staat.")],
     )
     voorkeur_start = DateField("Liefst starten vanaf", validators=[Optional()])
     notitie = TextAreaField(
@@ -325,7 +407,7 @@ class ReferralForm(FlaskForm):
     )
 
 
-class DropInForm(FlaskForm):
+class DropInForm(Form):
     """A month's count of people who came without an aanmelding; choices are set by the view."""
 
     activiteit = SelectField("Activiteit", validators=[InputRequired(REQUIRED)])
@@ -342,7 +424,7 @@ class DropInForm(FlaskForm):
     )
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """Move an aanmelding one step; which fields count depends on the step."""
 
     naar = HiddenField(validators=[DataRequired()])
@@ -389,7 +471,7 @@ class AccountForm(UserForm):
         return valid
 
 
-class NewOrganisationForm(FlaskForm):
+class NewOrganisationForm(Form):
     name = StringField(
         "Naam van de aanbieder", validators=[DataRequired(REQUIRED), Length(max=160)]
     )
@@ -409,7 +491,7 @@ def pc4_list(raw: str | None) -> list[str]:
     return sorted({part for part in (raw or "").replace(",", " ").split() if part})
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     # Empty for a new team; an edit carries the version it was based on.
     version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
     name = StringField("Naam van het wijkteam", validators=[DataRequired(REQUIRED), Length(max=80)])
@@ -440,7 +522,7 @@ class TeamForm(FlaskForm):
             raise ValidationError(f"Vul hoogstens {MAX_TEAM_CODES} postcodes in.")
 
 
-class SignpostForm(FlaskForm):
+class SignpostForm(Form):
     """What a signpost (verwijzing) says and how to reach it; the beheerder keeps it current."""
 
     # Empty for a signpost that has no row yet; an edit carries the version it was based on.

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .matching import SIGNPOST_KEYS
+from .phone import tel_uri
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,7 @@ class SignpostInfo:
     @property
     def phone_link(self) -> str:
         """The phone number as a ``tel:`` URI (digits and a leading +), or empty."""
-        # "+31 (0)38 ..." is dialled without the bracketed 0.
-        digits = "".join(ch for ch in self.phone.replace("(0)", "") if ch.isdigit() or ch == "+")
-        return f"tel:{digits}" if digits else ""
+        return tel_uri(self.phone)
 
 
 DEFAULTS: dict[str, SignpostInfo] = {

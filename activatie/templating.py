@@ -9,8 +9,13 @@ from urllib.parse import urlencode
 from flask import Flask, request
 
 from . import vocabulary
+from .filters import count_chosen
+from .phone import tel_uri
 from .stats import month_label
 from .vocabulary import MONTHS
+
+#: The gemeente's general number, shown (and dialled) on resident pages.
+GEMEENTE_PHONE = "14 038"
 
 
 def nl_date(value: date | datetime | None) -> str:
@@ -55,10 +60,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         nl_date=nl_date, km=km, euro=euro, nl_number=nl_number, month_label=month_label
     )
+    app.jinja_env.filters["tel"] = tel_uri
     from .views import is_stale  # the views package imports this module's app at run time
 
     app.jinja_env.globals.update(
-        vocab=vocabulary, url_with=url_with, selected_list=selected_list, is_stale=is_stale
+        vocab=vocabulary,
+        url_with=url_with,
+        selected_list=selected_list,
+        is_stale=is_stale,
+        count_chosen=count_chosen,
+        gemeente_phone=GEMEENTE_PHONE,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -229,6 +229,20 @@ def describe_slots(keys: object, conjunction: str = "en") -> str:
     return f"{', '.join(groups[:-1])} {conjunction} {groups[-1]}"
 
 
+def slots_by_day(keys: object) -> list[tuple[str, list[str]]]:
+    """Return ``(day, [day part labels])`` for each day that has a slot, in week order.
+
+    A list that fits a phone where a day x day-part table does not; unknown keys are left out.
+    """
+    wanted = set(keys)  # type: ignore[call-overload]
+    rows = []
+    for day in DAYS:
+        parts = [part.label for part in DAY_PARTS if f"{day.key}_{part.key}" in wanted]
+        if parts:
+            rows.append((day.label, parts))
+    return rows
+
+
 ACCESSIBILITY = Vocabulary(
     "toegankelijkheid",
     "toegankelijkheid",

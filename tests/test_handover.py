@@ -226,9 +226,13 @@ def test_the_resident_sheet_says_what_where_when_and_whom_to_call_without_a_name
     )
     assert "Er is een bushalte binnen 400 meter." in page
     assert (
-        "Telefoon: 038 123 4567" in page and "Vraag naar de begeleider van Stadsmoestuin." in page
+        'Telefoon: <a href="tel:0381234567">038 123 4567</a>' in page
+        and "Vraag naar de begeleider van Stadsmoestuin." in page
     )
-    assert "Bel uw wijkteam: Wijkteam Zuid, telefoon 038 498 9999." in page
+    assert (
+        'Bel uw wijkteam: Wijkteam Zuid, telefoon <a href="tel:0384989999">038 498 9999</a>.'
+        in page
+    )
     assert "De aanbieder belt of mailt u of uw consulent" in page
     # Never a name: not the consultant's, and the note stays between professionals.
     assert "Fatima" not in page and "Vindt drukte lastig." not in page

@@ -355,6 +355,30 @@ def test_consultant_refers_from_the_match_results(
     assert "Aanmelding intrekken" in detail
 
 
+def test_the_referral_form_asks_the_ladder_step_without_a_preset(
+    app: Flask, consultant: User, activity: Activity, session: Session
+) -> None:
+    client = login_as(app.test_client(), consultant)
+    blank = client.get(f"/consulent/aanmeldingen/nieuw?activiteit={activity.id}&pc4=8011")
+    html = blank.get_data(as_text=True)
+    steps = re.findall(r'<input[^>]*name="trede_start"[^>]*>', html)
+    assert len(steps) == 6 and not any("checked" in step for step in steps)
+    assert "Er staat niets vooraf aangekruist" in html
+    data = {"activiteit": str(activity.id), "leeftijdsgroep": "27_44", "pc4": "8011"}
+    missing = client.post("/consulent/aanmeldingen/nieuw", data=data)
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 400
+    assert (
+        '<p class="error" id="trede_start-error">Kies de trede waar de inwoner nu staat.</p>'
+        in html
+    )
+    assert html.count("<title>Fout: ") == 1
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 0
+    done = client.post("/consulent/aanmeldingen/nieuw", data={**data, "trede_start": "4"})
+    assert done.status_code == 302
+    assert session.exec(select(Placement)).one().ladder_start == 4
+
+
 def test_a_note_naming_a_diagnosis_needs_the_consultants_confirmation(
     app: Flask, consultant: User, activity: Activity, session: Session
 ) -> None:

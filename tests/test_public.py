@@ -26,7 +26,7 @@ def test_home_page_offers_a_postcode_search_and_interests(client: FlaskClient) -
     assert '<label for="postcode">Uw postcode</label>' in html
     assert 'name="soorten" value="groen"' in html
     assert "Wat doet u graag?" in html
-    assert 'action="/activiteiten"' in html
+    assert 'action="/activiteiten#resultaten"' in html  # a search lands on the results
 
 
 def test_list_shows_only_public_running_activities(client: FlaskClient, small) -> None:
