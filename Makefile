@@ -2,6 +2,7 @@
 #   make run    install, migrate, seed the example data, serve on http://127.0.0.1:5000 (SQLite)
 #   make test   install, lint (code and the API document), and run the whole suite on SQLite
 #               and on PostgreSQL
+#   make bench-http  the app beside a Flask hello-world under gunicorn (README "HTTP performance")
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
