@@ -43,7 +43,7 @@ def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]
             return geo.PostcodeHit(
                 postcode, point, location.district, "pc6", location.district_code
             )
-        area = _postcode_area(session, postcode)
+        area = session.get(PostcodeArea, postcode)
         if area is None:
             return None
         return geo.PostcodeHit(
@@ -61,21 +61,9 @@ def in_service_area(session: Session) -> Callable[[str], bool]:
     """Return a check whether a normalised postcode lies in Zwolle: its PC4 is in the table."""
 
     def check(postcode: str) -> bool:
-        return _postcode_area(session, geo.pc4_of(postcode)) is not None
+        return session.get(PostcodeArea, geo.pc4_of(postcode)) is not None
 
     return check
-
-
-def _postcode_area(session: Session, pc4: str) -> PostcodeArea | None:
-    """Return one PC4 row, read at most once per session (request).
-
-    The session's identity map holds objects weakly, so the service-area check and the
-    geocoder asked the database twice for the same row; this keeps the answer for the session.
-    """
-    known: dict[str, PostcodeArea | None] = session.info.setdefault("postcode_areas", {})
-    if pc4 not in known:
-        known[pc4] = session.get(PostcodeArea, pc4)
-    return known[pc4]
 
 
 #: ``GEOCODER`` settings: the offline table only, or the offline table and then PDOK.
