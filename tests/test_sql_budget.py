@@ -38,17 +38,17 @@ CASES = [
     Case("GET", "/", 2, "voorbeeldgegevens"),
     Case("GET", "/activiteiten/{activity}", 8, "{title}"),
     Case("GET", "/activiteiten", 8, "{title}"),
-    Case("GET", "/activiteiten?postcode=8011", 9, " km"),
+    Case("GET", "/activiteiten?postcode=8011", 10, " km"),
     Case("GET", "/aanbieders", 5, "{organisation}"),
     Case("GET", "/aanbieders/{organisation_id}", 7, "{organisation}"),
     Case("GET", "/wat-past-bij-mij", 2, "postcode"),
-    Case("POST", "/wat-past-bij-mij", 10, " km", form={"stap": "4", **MATCH}),
+    Case("POST", "/wat-past-bij-mij", 11, " km", form={"stap": "4", **MATCH}),
     Case("GET", "/api/v1/activiteiten", 7, '"activiteiten"'),
     Case("GET", "/api/v1/activiteiten/{activity}", 6, "{title}"),
     Case(
-        "GET", "/api/v1/matches?postcode=8043&leeftijd=45&behoeften=sociale_contacten", 4, '"score"'
+        "GET", "/api/v1/matches?postcode=8043&leeftijd=45&behoeften=sociale_contacten", 5, '"score"'
     ),
-    Case("POST", "/api/v1/matches", 4, '"score"', json=MATCH),
+    Case("POST", "/api/v1/matches", 5, '"score"', json=MATCH),
     Case("GET", "/api/v1/aanbieders", 4, "{organisation}"),
     Case("GET", "/api/v1/aanbieders/{organisation_id}", 6, "{organisation}"),
 ]
