@@ -2,6 +2,7 @@
 #   make run    install, migrate, seed the example data, serve on http://127.0.0.1:5000 (SQLite)
 #   make test   install, lint (code and the API document), and run the whole suite on SQLite
 #               and on PostgreSQL
+#   make bench-http  the app beside a Flask hello-world under gunicorn (README "HTTP performance")
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +13,7 @@ TEST_PG_URL ?= postgresql+psycopg://postgres@$(PG_HOST):$(PG_PORT)/test
 SPECTRAL := tools/node_modules/.bin/spectral
 FUZZ_EXAMPLES ?= 1000
 
-.PHONY: run test lint lint-api fuzz-api test-sqlite test-postgres postgres bench install
+.PHONY: run test lint lint-api fuzz-api test-sqlite test-postgres postgres bench bench-http install
 
 install: $(VENV)/.installed
 
@@ -63,3 +64,8 @@ postgres:
 
 bench: install
 	$(BIN)/python -m activatie.bench
+
+# The app and a Flask hello-world under the same gunicorn command (2 workers, loopback only),
+# Zwolle seed on SQLite, interleaved, three rounds: req/s, p50, p99 and the share of hello-world.
+bench-http: install
+	$(BIN)/python tools/bench_http.py

@@ -90,6 +90,11 @@ def get_session() -> Session:
     return g.db_session
 
 
+def open_session() -> Session | None:
+    """Return this request's session if something opened it already, without opening one."""
+    return g.get("db_session")
+
+
 def discard_session() -> None:
     """Drop this request's session without a rollback: its connection may be dead."""
     session = g.pop("db_session", None)

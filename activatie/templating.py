@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, Response, current_app, request
+from werkzeug.security import safe_join
 
 from . import vocabulary
 from .filters import count_chosen
@@ -56,7 +60,55 @@ def selected_list(args: Any, name: str) -> list[str]:
     return [part for raw in args.getlist(name) for part in raw.split(",") if part]
 
 
+#: Seconds a browser keeps a static file fetched by its versioned URL: a year, because the URL
+#: changes with the content (``?v=`` is a hash of the file).
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+def static_version(folder: str, filename: str) -> str | None:
+    """Return a short hash of a static file's content, or None when there is no such file."""
+    path = safe_join(folder, filename)
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _content_hash(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _content_hash(path: str, _mtime_ns: int, _size: int) -> str:
+    # Keyed by modification time and size too: an edited file gets a new hash at once. The
+    # same files give the same hash in every worker, so this is a pure cache.
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()[:12]
+
+
+def add_static_version(endpoint: str, values: dict[str, Any]) -> None:
+    """Give every ``url_for('static', ...)`` a ``?v=`` that changes with the file's content."""
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        version = static_version(current_app.static_folder or "", values["filename"])
+        if version is not None:
+            values["v"] = version
+
+
+def cache_versioned_static(response: Response) -> Response:
+    """Let browsers keep a static file for a year when asked for by its current version."""
+    if request.endpoint != "static" or response.status_code != 200 or not request.view_args:
+        return response
+    version = static_version(current_app.static_folder or "", request.view_args["filename"])
+    if version is not None and request.args.get("v") == version:
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = None
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.url_defaults(add_static_version)
+    app.after_request(cache_versioned_static)
     app.jinja_env.filters.update(
         nl_date=nl_date, km=km, euro=euro, nl_number=nl_number, month_label=month_label
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -217,6 +219,27 @@ def test_example_data_notice_shows_only_with_example_data(client: FlaskClient, f
     assert "voorbeeldgegevens" not in client.get("/").get_data(as_text=True)
     factory.organisation(is_example=True)
     assert "Let op: dit zijn voorbeeldgegevens." in client.get("/").get_data(as_text=True)
+    # A page that reads the catalogue asks on its own session's connection.
+    html = client.get("/activiteiten").get_data(as_text=True)
+    assert "Let op: dit zijn voorbeeldgegevens." in html
+
+
+def test_static_files_have_versioned_urls_kept_for_a_year(client: FlaskClient, app) -> None:
+    html = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/site\.css\?v=([0-9a-f]{12}))"', html)
+    assert css is not None
+    content = (Path(app.static_folder) / "css" / "site.css").read_bytes()
+    assert css.group(2) == hashlib.sha256(content).hexdigest()[:12]
+    with client.get(css.group(1)) as response:
+        assert response.data == content
+        assert response.cache_control.max_age == 365 * 24 * 3600
+        assert response.cache_control.immutable and response.cache_control.public
+    # An old or missing version is answered, but not kept: the browser checks again.
+    for stale in ("/static/css/site.css?v=000000000000", "/static/css/site.css"):
+        with client.get(stale) as response:
+            assert response.data == content
+            assert response.cache_control.max_age != 365 * 24 * 3600
+            assert not response.cache_control.immutable
 
 
 def test_choices_stay_ticked_when_another_field_is_wrong(client: FlaskClient, small) -> None:

@@ -145,7 +145,7 @@ def json_object() -> dict[str, Any] | Response:
 def match_response(args: MultiDict[str, str]) -> Response:
     """Match ``args`` and answer the best ``limiet`` (1-200, default 50) matches and ``totaal``."""
     try:
-        outcome = run_match(args, local_today(), strict=True)
+        outcome = run_match(args, local_today(), strict=True, with_activities=False)
     except InvalidInput as error:
         return invalid(error)
     result = outcome.result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, render_template, request
 
 from .. import geo, queries, signposts
-from ..db import get_session
+from ..db import get_engine, get_session, open_session
 from ..filters import ActivityFilters, InvalidInput, parse_activity_filters
 from ..intake import service_area_problem
 from ..models import local_today
@@ -22,7 +22,11 @@ def example_notice() -> dict[str, bool]:
     if not current_app.config["SHOW_EXAMPLE_NOTICE"] or g.get("database_down"):
         return {"example_data": False}
     try:
-        return {"example_data": queries.has_example_data(get_session())}
+        session = open_session()
+        if session is not None:  # this request reads already: ask on its connection
+            return {"example_data": queries.has_example_data(session.connection())}
+        with get_engine().connect() as connection:  # no ORM session just for this
+            return {"example_data": queries.has_example_data(connection)}
     except Exception:  # the error page itself must render when the database is down
         return {"example_data": False}
 
