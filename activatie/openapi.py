@@ -14,8 +14,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from .filters import MAX_AGE, MAX_DISTANCE_KM
+from .filters import ACTIVITY_PARAMS, MAX_AGE, MAX_DISTANCE_KM
 from .intake import MAX_MATCH_LIMIT
+from .params import camel
 from .vocabulary import (
     ACCESS_ROUTES,
     ACCESSIBILITY,
@@ -575,24 +576,8 @@ ID = {
 
 
 def paths() -> dict[str, Any]:
-    activity_params = [
-        {"$ref": PARAMETER + name}
-        for name in (
-            "q",
-            "soorten",
-            "behoeften",
-            "doelgroepen",
-            "dagen",
-            "dagdelen",
-            "toegankelijkheid",
-            "alleenVrijePlekken",
-            "leeftijd",
-            "programma",
-            "postcode",
-            "maxAfstandKm",
-            "pagina",
-        )
-    ]
+    # The same parameters the search reads (filters.ACTIVITY_PARAMS), as the API names them.
+    activity_params = [{"$ref": PARAMETER + camel(name)} for name in ACTIVITY_PARAMS]
     match_responses = {
         "200": ok(
             "De beste matches met redenen, de bijna-passende en verwijzingen.",
