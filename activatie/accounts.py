@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, update
+from sqlalchemy import and_, case, delete, func, or_, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -106,26 +106,27 @@ def authenticate(
     """Return the user for these credentials, or raise LoginThrottled / AccountError.
 
     Every outcome takes as long and says the same for unknown and known addresses: an unknown
-    one is checked against a dummy hash made with the same parameters. The attempt is written
-    (and committed) *before* the password is checked and then counted with the others, so
-    parallel guesses cannot all slip under the limit: the n-th committed attempt sees at least
-    n, and at most ``max_failures`` attempts are ever checked. An attempt that is refused
-    unchecked is removed again, so hammering a locked pair does not feed the backstop.
+    one is checked against a dummy hash made with the same parameters. Writing the attempt and
+    counting it with the others happen in one transaction that holds a lock on the account and
+    the address (an advisory lock on PostgreSQL, the database write lock on SQLite), so parallel
+    guesses are counted one after the other: exactly ``max_failures`` of a burst are checked,
+    never more, and never none. An attempt that is refused unchecked is rolled back, so
+    hammering a locked pair does not feed the backstop.
     """
     now = utcnow()
     email = normalise_email(email)
     account_key = keyed_hash(policy.secret, "account:" + email)
     address_key = keyed_hash(policy.secret, "address:" + address)
-    attempt = LoginAttempt(account_hash=account_key, address_hash=address_key, at=now)
-    session.add(attempt)
-    session.commit()
+    _lock_attempts(session, account_key, address_key)
+    session.add(LoginAttempt(account_hash=account_key, address_hash=address_key, at=now))
+    session.flush()
     if _over_limit(session, account_key, address_key, now, policy):
-        session.exec(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))  # type: ignore[call-overload]
-        session.commit()
+        session.rollback()
         raise LoginThrottled(
             "Er is te vaak een verkeerd wachtwoord gebruikt. Probeer het later opnieuw, "
             "of vraag de beheerder om een nieuw wachtwoord."
         )
+    session.commit()
     user = session.exec(select(User).where(User.email == email)).first()
     stored = user.password_hash if user is not None and user.password_hash else None
     valid = check_password_hash(stored or _dummy_hash(policy.hash_method), password)
@@ -140,6 +141,19 @@ def authenticate(
     user.last_login_at = now
     session.commit()
     return user
+
+
+def _lock_attempts(session: Session, *keys: str) -> None:
+    """Hold a transaction lock per key (in one order, so two logins never wait on each other).
+
+    PostgreSQL needs advisory locks: under READ COMMITTED two transactions do not see each
+    other's uncommitted attempts. SQLite needs nothing here: the INSERT that follows takes the
+    database's single write lock until the commit or rollback.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted({int(key[:15], 16) for key in keys}):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _over_limit(
