@@ -54,17 +54,20 @@ def build(session: Session, placements: int = 60) -> Site:
         .where(Activity.organisation_id == organisation.id, Activity.status == "actief")
         .order_by(Activity.id)
     ).first()
-    placement = session.exec(
-        select(Placement)
-        .join(Activity, col(Activity.id) == Placement.activity_id)
-        .where(Activity.organisation_id == organisation.id, Placement.team_id == team.id)
-        .order_by(Placement.id)
-    ).first() or session.exec(
-        select(Placement)
-        .join(Activity, col(Activity.id) == Placement.activity_id)
-        .where(Activity.organisation_id == organisation.id)
-        .order_by(Placement.id)
-    ).first()
+    placement = (
+        session.exec(
+            select(Placement)
+            .join(Activity, col(Activity.id) == Placement.activity_id)
+            .where(Activity.organisation_id == organisation.id, Placement.team_id == team.id)
+            .order_by(Placement.id)
+        ).first()
+        or session.exec(
+            select(Placement)
+            .join(Activity, col(Activity.id) == Placement.activity_id)
+            .where(Activity.organisation_id == organisation.id)
+            .order_by(Placement.id)
+        ).first()
+    )
     assert activity is not None and placement is not None
     signpost = session.exec(select(Signpost).order_by(Signpost.key)).first()
     assert signpost is not None
@@ -138,3 +141,45 @@ def page_types(site: Site) -> dict[str, list[tuple[str, str]]]:
             ("resultaten", "/beheer/resultaten/"),
         ],
     }
+
+
+def form_states(site: Site) -> list[tuple[str, str, str, dict[str, str | list[str]]]]:
+    """Pages after a form was sent: (name, role, path, fields), for results and errors.
+
+    The wizard's last step is found from its step list, so a shorter or longer wizard still
+    ends on its results.
+    """
+    from activatie.views.public import STEPS
+
+    last = str(len(STEPS))
+    resident = {"postcode": "8011", "leeftijd": "40"}
+    return [
+        ("wat-past-stap-2", "anoniem", "/wat-past-bij-mij", resident | {"stap": "1"}),
+        ("wat-past-resultaten", "anoniem", "/wat-past-bij-mij", resident | {"stap": last}),
+        (
+            "wat-past-niets",
+            "anoniem",
+            "/wat-past-bij-mij",
+            resident
+            | {
+                "stap": last,
+                "begeleiding": "intensief",
+                "toegankelijkheid": ["rolstoel", "doventolk", "prikkelarm", "parkeren"],
+            },
+        ),
+        (
+            "wat-past-aow",
+            "anoniem",
+            "/wat-past-bij-mij",
+            {"postcode": "8011", "leeftijd": "70", "stap": "1"},
+        ),
+        ("wat-past-fout", "anoniem", "/wat-past-bij-mij", {"postcode": "9999", "stap": "1"}),
+        ("matchen-resultaten", "consulent", "/consulent/matchen", resident | {"vervoer": "fiets"}),
+        ("matchen-fout", "consulent", "/consulent/matchen", {"postcode": "9999", "leeftijd": "x"}),
+        (
+            "aanmelden-fout",
+            "consulent",
+            "/consulent/aanmeldingen/nieuw",
+            {"activiteit": str(site.activity_id), "pc4": "80"},
+        ),
+    ]
