@@ -21,7 +21,7 @@ from ..db import get_session
 from ..filters import InvalidInput
 from ..forms import ReferralForm
 from ..models import Activity, Placement, UserRole, local_today
-from ..vocabulary import NEEDS
+from ..vocabulary import LADDER_UNKNOWN, NEEDS
 from . import parse_id, public_since, referrals
 from .matching import run_match
 
@@ -67,7 +67,9 @@ def new_placement() -> Response | tuple[str, int]:
         age_band=form.leeftijdsgroep.data,
         pc4=form.pc4.data,
         needs=frozenset(form.behoeften.data or []),
-        ladder_start=int(form.trede_start.data),
+        ladder_start=None
+        if form.trede_start.data == LADDER_UNKNOWN[0]
+        else int(form.trede_start.data),
         preferred_start=form.voorkeur_start.data,
         note=form.notitie.data or "",
         health_words_confirmed=bool(form.notitie_bevestigd.data),
