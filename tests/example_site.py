@@ -107,6 +107,8 @@ def page_types(site: Site) -> dict[str, list[tuple[str, str]]]:
         ],
         "consulent": [
             ("matchen", "/consulent/matchen"),
+            ("matchen-resultaten", "/consulent/matchen?postcode=8011&leeftijd=40&vervoer=fiets"),
+            ("matchen-fout", "/consulent/matchen?postcode=9999&leeftijd=x"),
             ("aanmelden", f"/consulent/aanmeldingen/nieuw?activiteit={a}&pc4=8011"),
             ("aanmeldingen-consulent", "/consulent/aanmeldingen"),
             ("aanmelding-consulent", f"/consulent/aanmeldingen/{p}"),
@@ -174,8 +176,6 @@ def form_states(site: Site) -> list[tuple[str, str, str, dict[str, str | list[st
             {"postcode": "8011", "leeftijd": "70", "stap": "1"},
         ),
         ("wat-past-fout", "anoniem", "/wat-past-bij-mij", {"postcode": "9999", "stap": "1"}),
-        ("matchen-resultaten", "consulent", "/consulent/matchen", resident | {"vervoer": "fiets"}),
-        ("matchen-fout", "consulent", "/consulent/matchen", {"postcode": "9999", "leeftijd": "x"}),
         (
             "aanmelden-fout",
             "consulent",

@@ -172,6 +172,12 @@ def post_form(page: Any, path: str, data: dict[str, str | list[str]]) -> None:
     page.wait_for_load_state()
 
 
+def assert_on_screen(page: Any, selector: str) -> None:
+    box = page.locator(selector).first.bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and 0 <= box["y"] < height, f"{selector} is not on screen: {box}"
+
+
 def log_in(page: Any, user: Any, *, code: bool, problems: list[str] | None = None) -> None:
     """Log in through the forms: e-mail and password, then the code from the app."""
     page.goto("/inloggen")
@@ -203,8 +209,7 @@ def test_resident_finds_an_activity_with_the_keyboard_only_at_320_px(
     page.wait_for_load_state()
     problems += check(page, "lijst-postcode")
     # The search lands on the results: the results heading is on screen without scrolling.
-    heading = page.locator("#resultaten h2").first.bounding_box()
-    assert heading is not None and 0 <= heading["y"] < PHONE["height"]
+    assert_on_screen(page, "#resultaten h2")
     # The next Tab goes into the results; the first link there opens an activity.
     tab_to(page, "#resultaten a[href^='/activiteiten/']", limit=5)
     page.keyboard.press("Enter")
@@ -223,11 +228,27 @@ def test_consultant_logs_in_with_a_code_and_sends_an_aanmelding(chromium: Any, l
     page.locator("#postcode").fill("8011")
     page.locator("#leeftijd").fill("40")
     page.locator("#postcode").press("Enter")
-    page.wait_for_url(re.compile(r"/consulent/matchen"))
+    # The search is a GET that lands on the results, on screen without scrolling.
+    page.wait_for_url(re.compile(r"/consulent/matchen\?.*postcode=8011.*#resultaten$"))
     page.wait_for_load_state()
+    results_url = page.url
+    assert_on_screen(page, "#resultaten")
     problems += check(page, "matchen-resultaten")
     sign_up = page.locator("form[action$='/consulent/aanmeldingen/nieuw'] button[type=submit]")
-    assert sign_up.count() >= 1
+    count = sign_up.count()
+    assert count >= 1
+    # Back from the referral form, and its own way back, both show the same results again.
+    sign_up.first.click()
+    page.wait_for_url(re.compile(r"/consulent/aanmeldingen/nieuw"))
+    page.go_back()
+    page.wait_for_url(results_url)
+    assert sign_up.count() == count
+    sign_up.first.click()
+    page.wait_for_url(re.compile(r"/consulent/aanmeldingen/nieuw"))
+    page.locator("a[href^='/consulent/matchen?']").first.click()
+    page.wait_for_url(re.compile(r"/consulent/matchen\?postcode=8011&leeftijd=40.*#resultaten$"))
+    assert sign_up.count() == count
+    assert_on_screen(page, "#resultaten")
     sign_up.first.click()
     page.wait_for_url(re.compile(r"/consulent/aanmeldingen/nieuw"))
     problems += check(page, "aanmelden")

@@ -300,8 +300,9 @@ def test_consultant_refers_from_the_match_results(
 ) -> None:
     factory.activity(title="Stadsmoestuin", free_places=3, needs=["herstel"])
     client = login_as(app.test_client(), consultant)
-    results = client.post(
-        "/consulent/matchen", data={"postcode": "8011", "leeftijd": "35", "behoeften": "herstel"}
+    results = client.get(
+        "/consulent/matchen",
+        query_string={"postcode": "8011", "leeftijd": "35", "behoeften": "herstel"},
     ).get_data(as_text=True)
     assert 'Aanmelden<span class="visually-hidden"> bij Stadsmoestuin' in results
     activity_id = results.split('name="activiteit" value="')[1].split('"')[0]
@@ -530,12 +531,13 @@ def test_a_search_that_found_nothing_is_counted_without_a_person(
     app, factory, consultant, session
 ) -> None:
     client = login_as(app.test_client(), consultant)
-    client.post(
+    client.get(
         "/consulent/matchen",
-        data={"postcode": "8024", "leeftijd": "40", "behoeften": ["herstel", "bewegen"]},
+        query_string={"postcode": "8024", "leeftijd": "40", "behoeften": ["herstel", "bewegen"]},
     )
-    client.post(
-        "/consulent/matchen", data={"postcode": "8024", "leeftijd": "41", "behoeften": "herstel"}
+    client.get(
+        "/consulent/matchen",
+        query_string={"postcode": "8024", "leeftijd": "41", "behoeften": "herstel"},
     )
     session.expire_all()
     rows = {(r.pc4, r.need): r.count for r in session.exec(select(UnmetSearch))}
