@@ -156,19 +156,20 @@ def tab_to(page: Any, selector: str, limit: int = 80) -> None:
 def post_form(page: Any, path: str, data: dict[str, str | list[str]]) -> None:
     """Send ``data`` to ``path`` as a form from the page at ``path`` (with its CSRF token)."""
     page.goto(path)
-    page.evaluate(
-        """([action, data]) => {
-        const form = document.createElement('form');
-        form.method = 'post'; form.action = action;
-        const token = document.querySelector('input[name=csrf_token]');
-        const add = (name, value) => { const input = document.createElement('input');
-          input.type = 'hidden'; input.name = name; input.value = value; form.append(input); };
-        if (token) add('csrf_token', token.value);
-        for (const [name, value] of Object.entries(data))
-          for (const one of [].concat(value)) add(name, one);
-        document.body.append(form); form.submit(); }""",
-        [path, data],
-    )
+    with page.expect_navigation():
+        page.evaluate(
+            """([action, data]) => {
+            const form = document.createElement('form');
+            form.method = 'post'; form.action = action;
+            const token = document.querySelector('input[name=csrf_token]');
+            const add = (name, value) => { const input = document.createElement('input');
+              input.type = 'hidden'; input.name = name; input.value = value; form.append(input); };
+            if (token) add('csrf_token', token.value);
+            for (const [name, value] of Object.entries(data))
+              for (const one of [].concat(value)) add(name, one);
+            document.body.append(form); setTimeout(() => form.submit(), 0); }""",
+            [path, data],
+        )
     page.wait_for_load_state()
 
 
