@@ -13,7 +13,10 @@ TEST_PG_URL ?= postgresql+psycopg://postgres@$(PG_HOST):$(PG_PORT)/test
 SPECTRAL := tools/node_modules/.bin/spectral
 FUZZ_EXAMPLES ?= 1000
 
-.PHONY: run test lint lint-api fuzz-api test-sqlite test-postgres postgres bench bench-http install
+.PHONY: run test lint lint-api fuzz-api test-sqlite test-postgres postgres bench bench-http install chromium
+
+CHROMIUM ?= /usr/bin/chromium
+TOOLS    := tools/node_modules/.installed
 
 install: $(VENV)/.installed
 
@@ -35,24 +38,35 @@ lint: install
 
 # The NL API Design Rules 2.1 (Spectral, from npm into tools/node_modules) over the OpenAPI
 # document: fails on any error; the remaining warnings are explained in the README.
-lint-api: install $(SPECTRAL)
+lint-api: install $(TOOLS)
 	@mkdir -p build
 	$(BIN)/python -m activatie.openapi > build/openapi.json
 	$(SPECTRAL) lint --fail-severity error -r docs/standards/adr-2.1/ruleset.yaml build/openapi.json
 
-$(SPECTRAL): tools/package.json tools/package-lock.json
+# Spectral and the Nu Html Checker (vnu-jar, run by tests/test_html_valid.py with Java).
+$(TOOLS): tools/package.json tools/package-lock.json
 	cd tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel error
 	touch $@
+
+# Debian's Chromium for the browser tests (Playwright never downloads one). Installed when we
+# are root; otherwise the browser tests skip and the summary says so in capitals.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || true; fi; \
+	  test -x $(CHROMIUM) || echo "WARNING: no $(CHROMIUM): the browser tests will be SKIPPED"; }
 
 # Fuzz the API against its own document for longer than the suite does (schemathesis).
 fuzz-api: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s tests/test_fuzz_api.py
 
-test-sqlite: install
+test-sqlite: install $(TOOLS) chromium
 	$(BIN)/pytest
 
-test-postgres: install postgres
-	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest
+# The browser tests check what a page looks like and how it works in a browser, which does not
+# depend on the database (every query they cause runs on PostgreSQL too, through the client
+# tests): they run once, in the SQLite half, to keep `make test` short.
+test-postgres: install $(TOOLS) postgres
+	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -m "not browser"
 
 # Start the local PostgreSQL cluster when it is not answering (this machine: trust auth).
 postgres:

@@ -47,6 +47,7 @@ from .vocabulary import (
     COSTS,
     DECLINE_REASONS,
     GUIDANCE,
+    LADDER_UNKNOWN,
     NEEDS,
     ORGANISATION_KINDS,
     OUTCOMES,
@@ -388,14 +389,20 @@ class ReferralForm(Form):
         ],
     )
     behoeften = MultiCheckboxField("Waar moet het bij helpen?", choices=options(NEEDS))
-    # No default: a pre-set step would flow unreviewed into the monitoring figures.
+    # No default: a pre-set step would flow unreviewed into the monitoring figures. "Weet ik
+    # niet" is an answer too; it is stored as no step and stays out of the ladder figures.
     trede_start = RadioField(
         "Trede op de participatieladder nu",
         description="Kies de trede waar de inwoner nu staat. Er staat niets vooraf aangekruist: "
-        "deze keuze telt mee in de cijfers over wat werkt.",
-        choices=options((t.key, f"{t.key}. {t.label}") for t in PARTICIPATION_STEPS),
-        validators=[InputRequired("Kies de trede waar de inwoner nu staat.")],
+        "deze keuze telt mee in de cijfers over wat werkt. Weet u het niet? Kies dan "
+        "'weet ik niet'; de aanmelding telt dan niet mee in de cijfers over de ladder.",
+        choices=options(
+            [*((t.key, f"{t.key}. {t.label}") for t in PARTICIPATION_STEPS), LADDER_UNKNOWN]
+        ),
+        validators=[InputRequired("Kies de trede waar de inwoner nu staat, of 'weet ik niet'.")],
     )
+    #: The match search this aanmelding came from (its query string), for the way back.
+    zoekvraag = HiddenField()
     voorkeur_start = DateField("Liefst starten vanaf", validators=[Optional()])
     notitie = TextAreaField(
         "Korte notitie voor de aanbieder",

@@ -426,7 +426,9 @@ class Placement(SQLModel, table=True):
             "'afgewezen', 'ingetrokken', 'vervallen')",
             name="placement_status_known",
         ),
-        sa.CheckConstraint("ladder_start BETWEEN 1 AND 6", name="ladder_start_range"),
+        sa.CheckConstraint(
+            "ladder_start IS NULL OR ladder_start BETWEEN 1 AND 6", name="ladder_start_range"
+        ),
         sa.CheckConstraint(
             "ladder_end IS NULL OR ladder_end BETWEEN 1 AND 6", name="ladder_end_range"
         ),
@@ -446,7 +448,7 @@ class Placement(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=500)  # erased later
     status: str = Field(default="aangemeld", max_length=20)
     on_waiting_list: bool = Field(default=False)
-    ladder_start: int = Field()
+    ladder_start: int | None = Field(default=None)  # None: "weet ik niet", not in the figures
     ladder_end: int | None = Field(default=None)
     intro_date: date | None = Field(default=None)
     start_date: date | None = Field(default=None)

@@ -60,7 +60,9 @@ class Referral:
     age_band: str
     pc4: str
     needs: frozenset[str] = field(default_factory=frozenset)
-    ladder_start: int = 3
+    #: The step on the participatieladder now; None when the consultant does not know it (it
+    #: then stays out of the ladder figures rather than a guess flowing into them).
+    ladder_start: int | None = None
     preferred_start: date | None = None
     note: str = ""
     #: The consultant confirmed that the health words in the note are needed.
@@ -88,7 +90,7 @@ def check_referral(referral: Referral) -> dict[str, str]:
     unknown = NEEDS.unknown(referral.needs)
     if unknown:
         errors["behoeften"] = "Kies alleen uit de lijst."
-    if str(referral.ladder_start) not in PARTICIPATION_STEPS:
+    if referral.ladder_start is not None and str(referral.ladder_start) not in PARTICIPATION_STEPS:
         errors["trede_start"] = "Kies een trede van 1 tot en met 6."
     return errors
 

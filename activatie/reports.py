@@ -205,7 +205,7 @@ class PlacementFact:
     days_to_start: int | None
     status: str
     outcome: str | None
-    ladder_start: int
+    ladder_start: int | None  # None: "weet ik niet" at the aanmelding
     ladder_end: int | None
 
     @property
@@ -761,7 +761,10 @@ def _figures(b: _Builder, facts: Facts) -> list[Figure]:
         Figure(
             "Trede omhoog op de participatieladder",
             up,
-            with_share(_share_cell(b, ("totaal", "omhoog"), ended), "wie klaar is"),
+            with_share(
+                _share_cell(b, ("totaal", "omhoog"), ended),
+                "wie klaar is (trede bij de start bekend)",
+            ),
         )
     )
     figures.append(
@@ -859,7 +862,8 @@ def _ladder_table(b: _Builder, steps: range) -> Table:
         "ladder",
         TABLES["ladder"],
         "Rijen: trede bij de start. Kolommen: trede aan het eind. Boven de schuine lijn ging "
-        "iemand omhoog.",
+        "iemand omhoog. Aanmeldingen met 'weet ik niet' als trede bij de start tellen hier "
+        "niet mee.",
         columns,
         rows,
         total,

@@ -337,17 +337,20 @@ def ladder_direction(start: int, end: int) -> str:
     return "up" if end > start else "down" if end < start else "same"
 
 
-def ladder_moves(pairs: Iterable[tuple[int, int | None]]) -> LadderMove:
-    """Count moves up, same and down over (start, end) pairs; pairs without an end are skipped."""
+def ladder_moves(pairs: Iterable[tuple[int | None, int | None]]) -> LadderMove:
+    """Count moves up, same and down over (start, end) pairs; a pair missing a step is skipped.
+
+    A start step may be unknown ("weet ik niet"): such a placement did not move in the figures.
+    """
     counts = {"up": 0, "same": 0, "down": 0}
     for start, end in pairs:
-        if end is not None:
+        if start is not None and end is not None:
             counts[ladder_direction(start, end)] += 1
     return LadderMove(**counts)
 
 
 def ladder_matrix(
-    pairs: Iterable[tuple[int, int | None]], steps: int = 6
+    pairs: Iterable[tuple[int | None, int | None]], steps: int = 6
 ) -> dict[tuple[int, int], int]:
     """Return the count of each (start step, end step), every combination present (0 if none)."""
     matrix = {(s, e): 0 for s in range(1, steps + 1) for e in range(1, steps + 1)}

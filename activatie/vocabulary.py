@@ -368,6 +368,9 @@ PARTICIPATION_STEPS = Vocabulary(
         ("6", "betaald werk"),
     ],
 )
+#: The answer "weet ik niet" for the step at the start of an aanmelding: stored as no step, so it
+#: never counts as a move on the ladder.
+LADDER_UNKNOWN = ("onbekend", "weet ik niet")
 
 # The multi-valued facets of an activity, by the name they carry in the API, the seed files and
 # the import format.

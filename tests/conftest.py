@@ -111,3 +111,16 @@ def factory(postcodes: None, session: Session) -> Factory:
 @pytest.fixture
 def seeds_dir() -> Path:
     return seed.SEEDS
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when browser or HTML-checker tests were skipped: a skip is not a pass."""
+    missing = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and "MISSING" in str(report.longrepr[2])
+    ]
+    if missing:
+        terminalreporter.write_sep("!", "TESTS THAT DID NOT RUN", red=True, bold=True)
+        for reason in sorted({str(report.longrepr[2]) for report in missing}):
+            terminalreporter.write_line(reason, red=True, bold=True)

@@ -46,12 +46,76 @@ def test_consultant_form_has_every_field_labelled(consultant: FlaskClient) -> No
     assert "Naam en BSN vragen we niet" in html
 
 
+def test_the_consultant_search_is_a_get_that_lands_on_the_results(
+    consultant: FlaskClient, small
+) -> None:
+    form = consultant.get("/consulent/matchen").get_data(as_text=True)
+    assert '<form method="get" action="/consulent/matchen#resultaten"' in form
+    assert 'id="resultaten"' not in form  # no search, no results
+    assert consultant.post("/consulent/matchen", data={"postcode": "8011"}).status_code == 405
+    html = consultant.get(
+        "/consulent/matchen?postcode=8011&leeftijd=35&behoeften=herstel&vervoer=fiets"
+    ).get_data(as_text=True)
+    assert html.count('id="resultaten"') == 1
+    # The search travels with every "Aanmelden" button, known fields only, for the way back.
+    assert (
+        html.count(
+            'name="zoekvraag" value="postcode=8011&amp;leeftijd=35&amp;behoeften=herstel&amp;'
+            'vervoer=fiets"'
+        )
+        == html.count('name="van_match"')
+        >= 1
+    )
+
+
+def test_the_referral_form_links_back_to_the_same_results(consultant: FlaskClient, small) -> None:
+    search = "postcode=8011&leeftijd=35&behoeften=herstel&vervoer=fiets"
+    results = consultant.get(f"/consulent/matchen?{search}").get_data(as_text=True)
+    activity_id = results.split('name="activiteit" value="')[1].split('"')[0]
+    fields = {"activiteit": activity_id, "pc4": "8011", "zoekvraag": search}
+    form = consultant.post("/consulent/aanmeldingen/nieuw", data=fields | {"van_match": "1"})
+    html = form.get_data(as_text=True)
+    back = f'href="/consulent/matchen?{search.replace("&", "&amp;")}#resultaten"'
+    assert form.status_code == 200 and back in html
+    # After a mistake on the referral form the way back is still there.
+    wrong = consultant.post("/consulent/aanmeldingen/nieuw", data=fields | {"pc4": "80"})
+    assert wrong.status_code == 400 and back in wrong.get_data(as_text=True)
+    # Following it shows the same results again.
+    again = consultant.get(f"/consulent/matchen?{search}").get_data(as_text=True)
+    assert again.count('name="van_match"') == results.count('name="van_match"')
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "next=//evil.example&x=1",
+        "postcode=8011&next=https://evil.example",
+        "postcode=" + "8" * 500,
+        "%00%0d%0a",
+        "a" * 5000,
+    ],
+)
+def test_the_way_back_only_ever_leads_to_the_match_page_with_its_own_fields(
+    consultant: FlaskClient, small, query: str
+) -> None:
+    results = consultant.get("/consulent/matchen?postcode=8011&leeftijd=35").get_data(as_text=True)
+    activity_id = results.split('name="activiteit" value="')[1].split('"')[0]
+    html = consultant.post(
+        "/consulent/aanmeldingen/nieuw",
+        data={"van_match": "1", "activiteit": activity_id, "zoekvraag": query},
+    ).get_data(as_text=True)
+    link = html.split('<p class="breadcrumb"><a href="')[1].split('"')[0]
+    assert link in ("/consulent/matchen", "/consulent/matchen?postcode=8011#resultaten")
+    assert "evil" not in html
+
+
 def test_consultant_sees_matches_with_reasons_and_near_misses(
     consultant: FlaskClient, small
 ) -> None:
-    response = consultant.post(
+    response = consultant.get(
         "/consulent/matchen",
-        data={
+        query_string={
             "postcode": "8011",
             "leeftijd": "45",
             "behoeften": ["herstel", "werkvaardigheden"],
@@ -76,9 +140,9 @@ def test_consultant_sees_matches_with_reasons_and_near_misses(
 
 
 def test_consultant_can_include_full_activities(consultant: FlaskClient, small) -> None:
-    html = consultant.post(
+    html = consultant.get(
         "/consulent/matchen",
-        data={"postcode": "8011", "leeftijd": "45", "max_afstand_km": "6", "ook_vol": "ja"},
+        query_string={"postcode": "8011", "leeftijd": "45", "max_afstand_km": "6", "ook_vol": "ja"},
     ).get_data(as_text=True)
     assert "2 plekken passen" in html
     assert "vol — er is een wachtlijst" in html
@@ -87,7 +151,9 @@ def test_consultant_can_include_full_activities(consultant: FlaskClient, small) 
 
 def test_consultant_sees_the_total_and_the_best_ones(consultant: FlaskClient, small) -> None:
     data = {"postcode": "8011", "leeftijd": "45", "max_afstand_km": "6", "ook_vol": "ja"}
-    html = consultant.post("/consulent/matchen", data=data | {"limiet": "1"}).get_data(as_text=True)
+    html = consultant.get("/consulent/matchen", query_string=data | {"limiet": "1"}).get_data(
+        as_text=True
+    )
     assert "2 plekken passen" in html
     assert "U ziet de 1 die het best passen." in html
     assert "Stadsmoestuin" in html and "Fietsen repareren" not in html
@@ -109,8 +175,9 @@ def test_consultant_sees_the_total_and_the_best_ones(consultant: FlaskClient, sm
             "Schrijf de geboortedatum zo: 31-12-1980.",
         ),
         ({"postcode": "8011", "leeftijd": "130"}, 400, "De leeftijd mag hoogstens 125 zijn."),
-        ({}, 400, "Vul een leeftijd of geboortedatum in."),
-        ({}, 400, "Vul een postcode in, zoals 8011 of 8011 AB."),
+        # An empty form still sends its fields, empty
+        ({"postcode": "", "leeftijd": ""}, 400, "Vul een leeftijd of geboortedatum in."),
+        ({"postcode": "", "leeftijd": ""}, 400, "Vul een postcode in, zoals 8011 of 8011 AB."),
         (
             {"postcode": "8011", "leeftijd": "40", "dagdelen": "maandag"},
             400,
@@ -126,7 +193,7 @@ def test_consultant_sees_the_total_and_the_best_ones(consultant: FlaskClient, sm
 def test_consultant_bad_input_is_explained(
     consultant: FlaskClient, small, data: dict, status: int, message: str
 ) -> None:
-    response = consultant.post("/consulent/matchen", data=data)
+    response = consultant.get("/consulent/matchen", query_string=data)
     assert response.status_code == status
     html = response.get_data(as_text=True)
     assert message in html
@@ -137,8 +204,8 @@ def test_consultant_bad_input_is_explained(
 def test_resident_at_aow_age_gets_a_kind_pointer_not_an_empty_list(
     consultant: FlaskClient, small
 ) -> None:
-    html = consultant.post(
-        "/consulent/matchen", data={"postcode": "8011", "geboortedatum": years_ago(70)}
+    html = consultant.get(
+        "/consulent/matchen", query_string={"postcode": "8011", "geboortedatum": years_ago(70)}
     ).get_data(as_text=True)
     assert "Goede dagen" in html
     assert "Geen plek die precies past" not in html
@@ -146,16 +213,16 @@ def test_resident_at_aow_age_gets_a_kind_pointer_not_an_empty_list(
 
 
 def test_full_time_guidance_points_to_perspectief(consultant: FlaskClient, small) -> None:
-    html = consultant.post(
+    html = consultant.get(
         "/consulent/matchen",
-        data={"postcode": "8011", "leeftijd": "30", "begeleiding": "intensief"},
+        query_string={"postcode": "8011", "leeftijd": "30", "begeleiding": "intensief"},
     ).get_data(as_text=True)
     assert "Dagbesteding “Perspectief”" in html
 
 
 def test_a_child_sees_only_the_sports_clubs(consultant: FlaskClient, small) -> None:
-    html = consultant.post(
-        "/consulent/matchen", data={"postcode": "8024", "leeftijd": "9"}
+    html = consultant.get(
+        "/consulent/matchen", query_string={"postcode": "8024", "leeftijd": "9"}
     ).get_data(as_text=True)
     assert "Voetbal voor iedereen" in html
     assert "Stadsmoestuin" not in html
@@ -166,10 +233,12 @@ def test_matching_logs_nothing_the_resident_typed(
     consultant: FlaskClient, small, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    consultant.post(
-        "/consulent/matchen", data={"postcode": "8011AB", "geboortedatum": "17-03-1981"}
+    consultant.get(
+        "/consulent/matchen", query_string={"postcode": "8011AB", "geboortedatum": "17-03-1981"}
     )
-    consultant.post("/consulent/matchen", data={"postcode": "9999", "geboortedatum": "17-03-1981"})
+    consultant.get(
+        "/consulent/matchen", query_string={"postcode": "9999", "geboortedatum": "17-03-1981"}
+    )
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "17-03-1981" not in logged and "8011AB" not in logged and "9999" not in logged
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from flask import Flask
@@ -298,8 +300,9 @@ def test_consultant_refers_from_the_match_results(
 ) -> None:
     factory.activity(title="Stadsmoestuin", free_places=3, needs=["herstel"])
     client = login_as(app.test_client(), consultant)
-    results = client.post(
-        "/consulent/matchen", data={"postcode": "8011", "leeftijd": "35", "behoeften": "herstel"}
+    results = client.get(
+        "/consulent/matchen",
+        query_string={"postcode": "8011", "leeftijd": "35", "behoeften": "herstel"},
     ).get_data(as_text=True)
     assert 'Aanmelden<span class="visually-hidden"> bij Stadsmoestuin' in results
     activity_id = results.split('name="activiteit" value="')[1].split('"')[0]
@@ -362,21 +365,48 @@ def test_the_referral_form_asks_the_ladder_step_without_a_preset(
     blank = client.get(f"/consulent/aanmeldingen/nieuw?activiteit={activity.id}&pc4=8011")
     html = blank.get_data(as_text=True)
     steps = re.findall(r'<input[^>]*name="trede_start"[^>]*>', html)
-    assert len(steps) == 6 and not any("checked" in step for step in steps)
+    assert len(steps) == 7 and not any("checked" in step for step in steps)
+    assert 'value="onbekend"' in steps[-1]  # "weet ik niet" is an answer, not a default
     assert "Er staat niets vooraf aangekruist" in html
     data = {"activiteit": str(activity.id), "leeftijdsgroep": "27_44", "pc4": "8011"}
     missing = client.post("/consulent/aanmeldingen/nieuw", data=data)
     html = missing.get_data(as_text=True)
     assert missing.status_code == 400
     assert (
-        '<p class="error" id="trede_start-error">Kies de trede waar de inwoner nu staat.</p>'
-        in html
+        '<p class="error" id="trede_start-error">Kies de trede waar de inwoner nu staat, of '
+        "'weet ik niet'.</p>" in unescape(html)
     )
     assert html.count("<title>Fout: ") == 1
     assert session.exec(select(func.count()).select_from(Placement)).one() == 0
     done = client.post("/consulent/aanmeldingen/nieuw", data={**data, "trede_start": "4"})
     assert done.status_code == 302
     assert session.exec(select(Placement)).one().ladder_start == 4
+
+
+def test_weet_ik_niet_is_an_answer_for_the_ladder_step_and_stores_no_step(
+    app: Flask, consultant: User, activity: Activity, session: Session
+) -> None:
+    client = login_as(app.test_client(), consultant)
+    data = {"activiteit": str(activity.id), "leeftijdsgroep": "27_44", "pc4": "8011"}
+    done = client.post("/consulent/aanmeldingen/nieuw", data={**data, "trede_start": "onbekend"})
+    placement = session.exec(select(Placement)).one()
+    assert done.location == f"/consulent/aanmeldingen/{placement.id}"
+    assert placement.ladder_start is None
+    detail = client.get(done.location).get_data(as_text=True)
+    assert re.search(r"<dt>Trede bij aanmelding</dt><dd>weet ik niet</dd>", detail)
+    # Anything else than a step or "weet ik niet" is refused; nothing is stored.
+    for wrong in ("0", "7", "", "onbekend2"):
+        response = client.post("/consulent/aanmeldingen/nieuw", data={**data, "trede_start": wrong})
+        assert response.status_code == 400
+    assert session.exec(select(func.count()).select_from(Placement)).one() == 1
+
+
+def test_the_service_refuses_a_step_outside_the_ladder_but_accepts_an_unknown_one() -> None:
+    base = placements.Referral(activity_id=1, age_band="27_44", pc4="8011")
+    assert base.ladder_start is None and placements.check_referral(base) == {}
+    assert placements.check_referral(replace(base, ladder_start=7)) == {
+        "trede_start": "Kies een trede van 1 tot en met 6."
+    }
 
 
 def test_a_note_naming_a_diagnosis_needs_the_consultants_confirmation(
@@ -501,12 +531,13 @@ def test_a_search_that_found_nothing_is_counted_without_a_person(
     app, factory, consultant, session
 ) -> None:
     client = login_as(app.test_client(), consultant)
-    client.post(
+    client.get(
         "/consulent/matchen",
-        data={"postcode": "8024", "leeftijd": "40", "behoeften": ["herstel", "bewegen"]},
+        query_string={"postcode": "8024", "leeftijd": "40", "behoeften": ["herstel", "bewegen"]},
     )
-    client.post(
-        "/consulent/matchen", data={"postcode": "8024", "leeftijd": "41", "behoeften": "herstel"}
+    client.get(
+        "/consulent/matchen",
+        query_string={"postcode": "8024", "leeftijd": "41", "behoeften": "herstel"},
     )
     session.expire_all()
     rows = {(r.pc4, r.need): r.count for r in session.exec(select(UnmetSearch))}

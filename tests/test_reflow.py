@@ -1,4 +1,4 @@
-"""Pages reflow at 320 px: no known wide element comes back (a browser test is a later slice).
+"""Pages reflow at 320 px: no known wide element comes back (tests/test_browser.py measures it).
 
 These checks read markup and CSS, not a rendered page: the activity page has no day x day-part
 table, every table sits in a labelled scroll container, and the CSS keeps what is absolutely

@@ -46,7 +46,7 @@ def add_placement(
     accepted: bool | None = None,
     start_after: int | None = None,
     end_date: date | None = None,
-    ladder_start: int = 2,
+    ladder_start: int | None = 2,
     ladder_end: int | None = None,
     outcome: str | None = None,
     needs: tuple[str, ...] = ("sociale_contacten",),
@@ -292,6 +292,30 @@ def test_outcomes_and_ladder_movement(
     assert total["aanmeldingen"] == total["gestart"] == "12"
     assert total["afgerond"] == total["gestopt"] == total["omhoog"] == total["gelijk"] == HIDDEN
     assert total["omlaag"] in (SMALL, HIDDEN)
+
+
+def test_an_unknown_start_step_stays_out_of_the_ladder_figures(
+    session: Session, two_providers: tuple[Activity, Activity]
+) -> None:
+    centre, _ = two_providers
+    end = TODAY - timedelta(days=2)
+    for start in (2, None):  # six moved up from 2 to 3; six more ended whose start nobody knew
+        for _ in range(6):
+            add_placement(
+                session, centre, status="afgerond", end_date=end, ladder_start=start,
+                ladder_end=3, outcome="vrijwilligerswerk",
+            )  # fmt: skip
+
+    report = make_report(session)
+    ladder = report.tables["ladder"]
+    assert cells(ladder, "Totaal")["totaal"] == "6"
+    assert cells(ladder, "2. sociale contacten buiten de deur")["eind_3"] == "6"
+    assert "weet ik niet" in ladder.note
+    total = cells(report.tables["wijken"], "Totaal")
+    assert (total["aanmeldingen"], total["afgerond"], total["omhoog"]) == ("12", "12", "6")
+    assert total["gelijk"] == total["omlaag"] == "0"
+    up = next(f for f in report.figures if f.label.startswith("Trede omhoog"))
+    assert up.cell.text == "6" and up.hint.startswith("100%")
 
 
 def test_period_filter_applies_to_aanmeldingen_and_searches(

@@ -139,6 +139,21 @@ def test_ladder_moves_and_matrix() -> None:
     assert sum(matrix.values()) == 4
 
 
+steps_or_unknown = st.one_of(st.none(), st.integers(1, 6))
+
+
+@given(st.lists(st.tuples(steps_or_unknown, steps_or_unknown), max_size=30))
+def test_an_unknown_step_never_counts_as_a_move_on_the_ladder(
+    pairs: list[tuple[int | None, int | None]],
+) -> None:
+    known = [(s, e) for s, e in pairs if s is not None and e is not None]
+    moves = stats.ladder_moves(pairs)
+    assert moves == stats.ladder_moves(known)
+    assert moves.up + moves.same + moves.down == len(known)
+    assert stats.ladder_matrix(pairs) == stats.ladder_matrix(known)
+    assert sum(stats.ladder_matrix(pairs).values()) == len(known)
+
+
 @pytest.mark.parametrize(
     ("day", "months", "expected"),
     [

@@ -210,8 +210,9 @@ def test_a_named_circumstance_ranks_first_in_every_front_end(
     assert [m["activiteit"]["titel"] for m in body["matches"]] == ["Ervaren met NAH", "Dichtbij"]
     assert "ervaring met NAH (niet-aangeboren hersenletsel)" in body["matches"][0]["redenen"]
     consultant = login_as(app.test_client(), factory.user("consulent"))
-    html = consultant.post(
-        "/consulent/matchen", data={"postcode": "8011", "leeftijd": "50", "doelgroepen": "nah"}
+    html = consultant.get(
+        "/consulent/matchen",
+        query_string={"postcode": "8011", "leeftijd": "50", "doelgroepen": "nah"},
     ).get_data(as_text=True)
     assert html.index("Ervaren met NAH") < html.index("Dichtbij")
     wizard = client.post(
@@ -265,7 +266,7 @@ def test_aow_within_six_months_is_said_with_the_day_everywhere(
 
     consultant = login_as(app.test_client(), factory.user("consulent"))
     form = {"postcode": "8011", "geboortedatum": born.strftime("%d-%m-%Y")}
-    html = consultant.post("/consulent/matchen", data=form).get_data(as_text=True)
+    html = consultant.get("/consulent/matchen", query_string=form).get_data(as_text=True)
     assert "Over 18 dagen, op " in html
     assert 'id="verwijzing-goede_dagen"' in html
     wizard = client.post("/wat-past-bij-mij", data=form | {"stap": "4"}).get_data(as_text=True)

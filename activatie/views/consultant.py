@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -13,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .. import mail, placements, queries
@@ -20,29 +23,68 @@ from ..auth import roles_required
 from ..db import get_session
 from ..filters import InvalidInput
 from ..forms import ReferralForm
+from ..intake import MATCH_PARAMS
 from ..models import Activity, Placement, UserRole, local_today
-from ..vocabulary import NEEDS
+from ..vocabulary import LADDER_UNKNOWN, NEEDS
 from . import parse_id, public_since, referrals
 from .matching import run_match
 
 bp = Blueprint("consultant", __name__, url_prefix="/consulent")
 
+MAX_SEARCH_LENGTH = 2000  #: characters of a match search carried to the referral form and back
+MAX_SEARCH_VALUE = 100  #: characters of one value in it (longer ones are not from the form)
 
-@bp.route("/matchen", methods=["GET", "POST"])
+
+@bp.get("/matchen")
 @roles_required(UserRole.CONSULTANT, UserRole.ADMIN)
 def match() -> tuple[str, int]:
-    """Show the intake form; on POST, the matches with reasons and the near misses."""
-    if request.method == "GET":
-        return render_template("consultant/match.html", form=request.form, errors={}), 200
+    """Show the intake form; with a search in the URL, also the matches and the near misses.
+
+    The search is a GET, so the browser's Back button and the referral form's way back show
+    the same results again. The access log leaves query strings out (gunicorn.conf.py), and
+    staff pages are not cached (no-store).
+    """
+    args = request.args
+    if not any(name in args for name in MATCH_PARAMS):
+        return render_template("consultant/match.html", form=args, errors={}), 200
     try:
-        outcome = run_match(request.form, local_today())
+        outcome = run_match(args, local_today())
     except InvalidInput as error:
         return render_template(
-            "consultant/match.html", form=request.form, errors=error.errors
+            "consultant/match.html", form=args, errors=error.errors
         ), error.status
     return render_template(
-        "consultant/match.html", form=request.form, errors={}, outcome=outcome
+        "consultant/match.html",
+        form=args,
+        errors={},
+        outcome=outcome,
+        search=search_query(args),
     ), 200
+
+
+def search_query(args: MultiDict[str, str]) -> str:
+    """Return the match search in ``args`` as a query string: known fields, non-empty values."""
+    pairs = [
+        (name, value)
+        for name in MATCH_PARAMS
+        for value in args.getlist(name)
+        if value and len(value) <= MAX_SEARCH_VALUE
+    ]
+    return urlencode(pairs)
+
+
+def clean_search(query: str | None) -> str:
+    """Return ``query`` (a query string sent back by a form) with the match page's fields only."""
+    if not query or len(query) > MAX_SEARCH_LENGTH:
+        return ""
+    return search_query(MultiDict(parse_qsl(query, keep_blank_values=False)))
+
+
+def back_to_results(search: str) -> str:
+    """Return the link back to the match results of a cleaned ``search`` (or to the form)."""
+    if not search:
+        return url_for("consultant.match")
+    return f"{url_for('consultant.match')}?{search}#resultaten"
 
 
 @bp.route("/aanmeldingen/nieuw", methods=["GET", "POST"])
@@ -58,16 +100,23 @@ def new_placement() -> Response | tuple[str, int]:
         form.pc4.data = source.get("pc4", "")
         form.leeftijdsgroep.data = source.get("leeftijdsgroep") or None
         form.behoeften.data = [n for n in source.getlist("behoeften") if n in NEEDS]
+        form.zoekvraag.data = source.get("zoekvraag", "")
     activity = _referable(session, form.activiteit.data)
+    form.zoekvraag.data = clean_search(form.zoekvraag.data)
+    back = back_to_results(form.zoekvraag.data)
     if request.method == "GET" or from_match or not form.validate_on_submit():
         status = 400 if request.method == "POST" and not from_match else 200
-        return render_template("referrals/new.html", form=form, activity=activity), status
+        return render_template(
+            "referrals/new.html", form=form, activity=activity, back=back
+        ), status
     referral = placements.Referral(
         activity_id=activity.id,  # type: ignore[arg-type]
         age_band=form.leeftijdsgroep.data,
         pc4=form.pc4.data,
         needs=frozenset(form.behoeften.data or []),
-        ladder_start=int(form.trede_start.data),
+        ladder_start=None
+        if form.trede_start.data == LADDER_UNKNOWN[0]
+        else int(form.trede_start.data),
         preferred_start=form.voorkeur_start.data,
         note=form.notitie.data or "",
         health_words_confirmed=bool(form.notitie_bevestigd.data),
@@ -78,7 +127,7 @@ def new_placement() -> Response | tuple[str, int]:
         for name, message in error.errors.items():
             getattr(form, name).errors = [message]
         return render_template(
-            "referrals/new.html", form=form, activity=activity, problem=str(error)
+            "referrals/new.html", form=form, activity=activity, problem=str(error), back=back
         ), error.status
     flash(
         f"De aanmelding is verstuurd naar de aanbieder. Het kenmerk is {placement.reference}: "
