@@ -52,7 +52,7 @@ $(TOOLS): tools/package.json tools/package-lock.json
 # are root; otherwise the browser tests skip and the summary says so in capitals.
 chromium:
 	@test -x $(CHROMIUM) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || true; fi; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; } || true; fi; \
 	  test -x $(CHROMIUM) || echo "WARNING: no $(CHROMIUM): the browser tests will be SKIPPED"; }
 
 # Fuzz the API against its own document for longer than the suite does (schemathesis).
