@@ -23,7 +23,7 @@ from activatie.models import (
     local_today,
 )
 
-from .factories import Factory, login_as
+from .factories import Factory, login_as, redirected_to
 
 TODAY = local_today()  # the aanmeldingen below are made today: no step may come before
 
@@ -343,10 +343,9 @@ def test_consultant_refers_from_the_match_results(
             "notitie": "Komt graag op dinsdag.",
         },
     )
-    assert done.status_code == 302
     placement = session.exec(select(Placement)).one()
     assert workflow.REFERENCE_PATTERN.match(placement.reference)
-    assert done.location == f"/consulent/aanmeldingen/{placement.id}"
+    assert redirected_to(done) == f"/consulent/aanmeldingen/{placement.id}"
     detail = client.get(done.location).get_data(as_text=True)
     assert f"Het kenmerk is {placement.reference}: neem het over" in detail
     assert f'Kenmerk: <strong class="kenmerk">{placement.reference}</strong>' in detail
@@ -375,8 +374,9 @@ def test_the_referral_form_asks_the_ladder_step_without_a_preset(
     assert html.count("<title>Fout: ") == 1
     assert session.exec(select(func.count()).select_from(Placement)).one() == 0
     done = client.post("/consulent/aanmeldingen/nieuw", data={**data, "trede_start": "4"})
-    assert done.status_code == 302
-    assert session.exec(select(Placement)).one().ladder_start == 4
+    placement = session.exec(select(Placement)).one()
+    assert redirected_to(done) == f"/consulent/aanmeldingen/{placement.id}"
+    assert placement.ladder_start == 4
 
 
 def test_a_note_naming_a_diagnosis_needs_the_consultants_confirmation(
@@ -431,7 +431,7 @@ def test_provider_sees_its_own_aanmeldingen_and_takes_the_steps(
             "datum": (TODAY + timedelta(days=8)).isoformat(),
         },
     )
-    assert response.status_code == 302
+    assert redirected_to(response) == f"/aanbieder/aanmeldingen/{mine.id}"
     assert fresh(session, mine).intro_date == TODAY + timedelta(days=8)
     refused = client.post(
         f"/aanbieder/aanmeldingen/{mine.id}/stap",

@@ -22,7 +22,7 @@ from activatie.models import LOCAL_TIMEZONE, AuditEvent, Signpost, UnmetSearch, 
 from activatie.vocabulary import MONTHS
 
 from . import catalogue
-from .factories import Factory, login_as
+from .factories import Factory, login_as, redirected_to
 
 # --- signposts as data --------------------------------------------------------------------------
 
@@ -100,8 +100,7 @@ def test_the_beheerder_edits_a_signpost_and_it_is_audited(
         "address": "",
     }
     response = admin.post("/beheer/verwijzingen/tiem", data=data)
-    assert response.status_code == 302
-    assert response.location.endswith("/beheer/verwijzingen")
+    assert redirected_to(response) == "/beheer/verwijzingen"
     row = session.exec(select(Signpost).where(Signpost.key == "tiem")).one()
     session.refresh(row)
     assert (row.phone, row.version, row.is_example) == ("038 - 123 45 67", 2, False)
