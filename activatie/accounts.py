@@ -29,6 +29,7 @@ from .models import (
     UserRole,
     utcnow,
 )
+from .service_errors import Conflict, Duplicate, ServiceError
 from .vocabulary import ROLES
 
 MIN_PASSWORD_LENGTH = 12
@@ -37,26 +38,12 @@ SENSITIVE = {"gevoelig": "ja"}
 TOKEN_LIFETIME = timedelta(days=3)
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """A Dutch message for the person at the keyboard."""
 
 
 class LoginThrottled(AccountError):
     pass
-
-
-class Duplicate(AccountError):
-    """The name is taken (answered with 409)."""
-
-
-class Conflict(AccountError):
-    """Someone else saved the same object meanwhile (answered with 409)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Iemand anders heeft dit intussen gewijzigd. Hieronder ziet u wat er nu staat; "
-            "pas het zo nodig opnieuw aan."
-        )
 
 
 @dataclass(frozen=True)

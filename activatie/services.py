@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from . import audit, geo, signposts
-from .accounts import AccountError, Conflict
+from .accounts import AccountError
 from .audit import Actor
 from .models import (
     ACTIVITY_DETAILS,
@@ -26,6 +26,7 @@ from .models import (
     utcnow,
 )
 from .records import ActivityRecord, CatalogueRecord, LocationRecord, OrganisationRecord
+from .service_errors import Conflict
 
 
 class CatalogueError(ValueError):
