@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
-from . import vocabulary
+from . import vocabulary, workflow
 from .dutch import euro, km, nl_date, nl_number
 from .filters import count_chosen
 from .phone import tel_uri
@@ -100,6 +100,7 @@ def init_app(app: Flask) -> None:
         is_stale=is_stale,
         count_chosen=count_chosen,
         gemeente_phone=GEMEENTE_PHONE,
+        response_working_days=workflow.RESPONSE_WORKING_DAYS,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
