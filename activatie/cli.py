@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
-from . import accounts, migrations, seed, services
+from . import accounts, catalogue, migrations, seed, signpost_store
 from .audit import SYSTEM
 from .db import get_engine, get_session
 from .demo import demo_placements_command
@@ -34,10 +34,10 @@ def seed_command() -> None:
     """Load the Zwolle postcode table and the example catalogue (safe to run again)."""
     migrations.upgrade(get_engine())
     session = get_session()
-    count = services.load_postcodes(session, seed.read_postcodes())
-    catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
-    counts = services.load_catalogue(session, catalogue, make_geocoder(session, current_app.config))
-    signposts = services.load_signposts(session, seed.read_signposts())
+    count = catalogue.load_postcodes(session, seed.read_postcodes())
+    records = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
+    counts = catalogue.load_catalogue(session, records, make_geocoder(session, current_app.config))
+    signposts = signpost_store.load_signposts(session, seed.read_signposts())
     click.echo(f"{count} postcodes geladen.")
     click.echo(f"{signposts} verwijzingen geladen.")
     _report(counts)
@@ -50,11 +50,11 @@ def import_command(path: Path) -> None:
     """Import providers and activities from a CSV or JSON file; all or nothing."""
     session = get_session()
     try:
-        catalogue = seed.read_catalogue(path)
-        counts = services.load_catalogue(
-            session, catalogue, make_geocoder(session, current_app.config)
+        records = seed.read_catalogue(path)
+        counts = catalogue.load_catalogue(
+            session, records, make_geocoder(session, current_app.config)
         )
-    except services.CatalogueError as error:
+    except catalogue.CatalogueError as error:
         click.echo(
             "Er is niets geïmporteerd. Los deze problemen op en probeer het opnieuw:", err=True
         )
@@ -107,7 +107,7 @@ def create_user_command(
     click.echo(f"Account {user.email} ({user.role}) is aangemaakt.")
 
 
-def _report(counts: services.LoadCounts) -> None:
+def _report(counts: catalogue.LoadCounts) -> None:
     for what in counts.created:
         click.echo(f"{what}: {counts.created[what]} nieuw, {counts.updated[what]} bijgewerkt")
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from . import audit, geo
 from .audit import Actor
+from .catalogue import set_terms
 from .models import (
     ACTIVITY_DETAILS,
     Activity,
@@ -30,7 +31,6 @@ from .models import (
     utcnow,
 )
 from .service_errors import Conflict, Duplicate, ServiceError
-from .services import set_terms
 from .vocabulary import ORGANISATION_KINDS
 
 #: The audited fields of an activity.

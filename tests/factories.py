@@ -13,8 +13,8 @@ from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from activatie import mfa
+from activatie.catalogue import set_terms
 from activatie.models import Activity, Location, LocationFeature, Organisation, User, utcnow
-from activatie.services import set_terms
 
 _numbers = count(1)
 

@@ -25,7 +25,8 @@ from .. import (
     listings,
     mail,
     queries,
-    services,
+    service_errors,
+    signpost_store,
     signposts,
     vocabulary,
 )
@@ -716,11 +717,11 @@ def edit_signpost(key: str) -> Response | tuple[str, int]:
     if request.method == "POST" and row is not None and not form.version.data:
         problem, status = "Het formulier is niet compleet. Open de verwijzing opnieuw.", 400
     elif form.validate_on_submit():
-        values = {name: getattr(form, name).data or "" for name in services.SIGNPOST_FIELDS}
+        values = {name: getattr(form, name).data or "" for name in signpost_store.SIGNPOST_FIELDS}
         seen = int(form.version.data) if form.version.data else None
         try:
-            services.save_signpost(session, _actor(), key, values, seen)
-        except accounts.Conflict as error:
+            signpost_store.save_signpost(session, _actor(), key, values, seen)
+        except service_errors.Conflict as error:
             problem, status = str(error), 409
             session.expire_all()
             form = SignpostForm(
@@ -729,7 +730,7 @@ def edit_signpost(key: str) -> Response | tuple[str, int]:
             form.version.data = str(
                 session.exec(select(Signpost.version).where(Signpost.key == key)).one()
             )
-        except accounts.AccountError as error:
+        except signpost_store.SignpostError as error:
             problem, status = str(error), 422
         else:
             flash(f"Verwijzing '{values['name']}' is opgeslagen.", "info")
