@@ -43,7 +43,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from . import catalogue, geo, matching, migrations, queries, seed
+from . import catalogue, geo, geocoding, matching, migrations, queries, seed
 from .db import make_engine
 from .models import (
     Activity,
@@ -366,7 +366,7 @@ def build_zwolle(engine: Engine, now: datetime) -> BuildStats:
     with Session(engine, expire_on_commit=False) as session:
         catalogue.load_postcodes(session, seed.read_postcodes())
         records = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
-        catalogue.load_catalogue(session, records, queries.make_geocoder(session), now=now)
+        catalogue.load_catalogue(session, records, geocoding.make_geocoder(session), now=now)
         counts = queries.catalogue_counts(session)
     return BuildStats(
         seconds=time.perf_counter() - started,

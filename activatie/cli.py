@@ -13,8 +13,8 @@ from . import accounts, catalogue, migrations, seed, signpost_store
 from .audit import SYSTEM
 from .db import get_engine, get_session
 from .demo import demo_placements_command
+from .geocoding import make_geocoder
 from .models import Organisation, UserRole
-from .queries import make_geocoder
 from .retention import retention_command
 from .vocabulary import ROLES
 

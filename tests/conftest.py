@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel
 from activatie import catalogue, create_app, migrations, seed
 from activatie.config import database_url as normalise_url
 from activatie.db import make_engine
-from activatie.queries import make_geocoder
+from activatie.geocoding import make_geocoder
 
 from .factories import SECRET_KEY, Factory
 
