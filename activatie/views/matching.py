@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 
-from .. import geocoding, matching, placements, queries, signposts
+from .. import geocoding, matching, queries, signposts, unmet_demand
 from .. import intake as intake_module
 from ..db import get_session
 from ..filters import Args
@@ -61,7 +61,7 @@ def run_match(
     )
     if count_unmet and not result.matches and not resident.intake.aow_reached:
         # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
-        placements.count_unmet_search(
+        unmet_demand.count_unmet_search(
             session, today, resident.postcode_hit.postcode[:4], resident.intake.needs
         )
     shown = signposts.resolve(result.signposts, queries.signposts(session))
