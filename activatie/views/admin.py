@@ -57,6 +57,7 @@ from ..models import (
     local_date,
     utcnow,
 )
+from ..teams import TeamError, save_team
 from ..templating import nl_date
 from . import csv_download, optional_id, parse_id
 
@@ -666,7 +667,7 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
         problem, status = "Het formulier is niet compleet. Open het wijkteam opnieuw.", 400
     elif form.validate_on_submit():
         try:
-            saved = accounts.save_team(
+            saved = save_team(
                 get_session(),
                 _actor(),
                 team,
@@ -675,14 +676,14 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
                 int(form.version.data) if form.version.data else None,
                 phone=form.phone.data or "",
             )
-        except accounts.Duplicate as error:
+        except service_errors.Duplicate as error:
             form.name.errors = [str(error)]
             status = 409
-        except accounts.Conflict as error:
+        except service_errors.Conflict as error:
             problem, status = str(error), 409
             get_session().expire_all()
             form = TeamForm(formdata=None, obj=get_session().get(Team, team.id))  # type: ignore[union-attr]
-        except accounts.AccountError as error:
+        except TeamError as error:
             problem, status = str(error), 422
         else:
             flash(f"Wijkteam '{saved.name}' is opgeslagen.", "info")
