@@ -68,6 +68,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from activatie.dutch import nl_number
+from activatie.eligibility import SAH_MIN_AGE
 from activatie.geo import (
     LocalFrame,
     Point,
@@ -114,7 +115,6 @@ SHOWN_LOCAL_KM = 50.0
 DEFAULT_MATCH_LIMIT = 50
 
 SAH_PROGRAMME = "sah"
-SAH_MIN_AGE = 18
 ACTIVE_STATUS = "actief"
 FREE_COST = "gratis"
 OV_MODE = "ov"
