@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, or_, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,6 +28,7 @@ from .models import (
     UserRole,
     utcnow,
 )
+from .service_errors import ServiceError
 from .vocabulary import ROLES
 
 MIN_PASSWORD_LENGTH = 12
@@ -37,26 +37,12 @@ SENSITIVE = {"gevoelig": "ja"}
 TOKEN_LIFETIME = timedelta(days=3)
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """A Dutch message for the person at the keyboard."""
 
 
 class LoginThrottled(AccountError):
     pass
-
-
-class Duplicate(AccountError):
-    """The name is taken (answered with 409)."""
-
-
-class Conflict(AccountError):
-    """Someone else saved the same object meanwhile (answered with 409)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Iemand anders heeft dit intussen gewijzigd. Hieronder ziet u wat er nu staat; "
-            "pas het zo nodig opnieuw aan."
-        )
 
 
 @dataclass(frozen=True)
@@ -584,67 +570,3 @@ def touch_api_token(session: Session, token: ApiToken) -> None:
 
 def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-TEAM_FIELDS = ("name", "pc4_codes", "phone")
-TEAM_PHONE_MAX = 40
-
-
-def save_team(
-    session: Session,
-    actor: Actor,
-    team: Team | None,
-    name: str,
-    pc4_codes: list[str],
-    seen_version: int | None = None,
-    phone: str = "",
-) -> Team:
-    """Create or change a wijkteam: its name, the PC4 codes of its area and its phone number.
-
-    The phone number is the team's own (providers call it back about an aanmelding), never a
-    resident's.
-
-    A change names the version it was based on (``seen_version``) and is written with
-    ``UPDATE ... WHERE version = :seen``, so a second beheerder's older form gets
-    :class:`Conflict` instead of overwriting the first one's change.
-    """
-    name = " ".join(name.split())
-    if not name or len(name) > 80:
-        raise AccountError("Vul een naam in van hoogstens 80 tekens.")
-    codes = " ".join(sorted(set(pc4_codes)))
-    if len(codes) > 400 or any(not (len(c) == 4 and c.isdigit()) for c in pc4_codes):
-        raise AccountError("Vul hoogstens 80 postcodes van 4 cijfers in.")
-    phone = " ".join(phone.split())
-    if len(phone) > TEAM_PHONE_MAX:
-        raise AccountError(f"Gebruik voor het telefoonnummer hoogstens {TEAM_PHONE_MAX} tekens.")
-    own_id = team.id if team is not None else None
-    names = session.exec(select(Team.id, Team.name)).all()
-    if any(other.casefold() == name.casefold() for i, other in names if i != own_id):
-        raise Duplicate("Er is al een wijkteam met deze naam.")
-    before = audit.snapshot(team, TEAM_FIELDS) if team is not None else {}
-    after = {"name": name, "pc4_codes": codes, "phone": phone}
-    details = audit.changes(before, after)
-    if not details:
-        return team  # type: ignore[return-value]  # nothing changed: team is not None here
-    try:
-        if team is None:
-            team = Team(name=name, pc4_codes=codes, phone=phone)
-            session.add(team)
-            session.flush()
-        else:
-            changed = session.exec(  # type: ignore[call-overload]
-                update(Team)
-                .where(Team.id == team.id, Team.version == (seen_version or team.version))
-                .values(name=name, pc4_codes=codes, phone=phone, version=Team.version + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if changed.rowcount != 1:
-                session.rollback()
-                raise Conflict()
-            session.expire(team)
-    except IntegrityError:
-        session.rollback()
-        raise Duplicate("Er is al een wijkteam met deze naam.") from None
-    audit.record(session, actor, "gewijzigd" if before else "aangemaakt", "team", team.id, details)
-    session.commit()
-    return team

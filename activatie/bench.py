@@ -43,7 +43,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from . import geo, matching, migrations, queries, seed, services
+from . import catalogue, geo, geocoding, matching, migrations, queries, seed
 from .db import make_engine
 from .models import (
     Activity,
@@ -364,9 +364,9 @@ def build_zwolle(engine: Engine, now: datetime) -> BuildStats:
     started = time.perf_counter()
     migrations.upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
-        services.load_postcodes(session, seed.read_postcodes())
-        catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
-        services.load_catalogue(session, catalogue, queries.make_geocoder(session), now=now)
+        catalogue.load_postcodes(session, seed.read_postcodes())
+        records = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
+        catalogue.load_catalogue(session, records, geocoding.make_geocoder(session), now=now)
         counts = queries.catalogue_counts(session)
     return BuildStats(
         seconds=time.perf_counter() - started,

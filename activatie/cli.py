@@ -1,4 +1,9 @@
-"""Flask commands: ``db upgrade``, ``seed`` and ``import``."""
+"""Flask commands: ``db upgrade``, ``seed``, ``import``, ``create-user`` and ``retention``.
+
+Every command is registered in :func:`init_app`; the work is done by the modules they call.
+``demo-placements`` is still defined in :mod:`demo` (it moves here when the demo generator
+leaves the package).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
-from . import accounts, migrations, seed, services
+from . import accounts, catalogue, migrations, retention, seed, signpost_store
 from .audit import SYSTEM
 from .db import get_engine, get_session
 from .demo import demo_placements_command
-from .models import Organisation, UserRole
-from .queries import make_geocoder
-from .retention import retention_command
+from .geocoding import make_geocoder
+from .models import Organisation, UserRole, utcnow
 from .vocabulary import ROLES
 
 db_cli = AppGroup("db", help="Manage the database schema.")
@@ -34,10 +38,10 @@ def seed_command() -> None:
     """Load the Zwolle postcode table and the example catalogue (safe to run again)."""
     migrations.upgrade(get_engine())
     session = get_session()
-    count = services.load_postcodes(session, seed.read_postcodes())
-    catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
-    counts = services.load_catalogue(session, catalogue, make_geocoder(session, current_app.config))
-    signposts = services.load_signposts(session, seed.read_signposts())
+    count = catalogue.load_postcodes(session, seed.read_postcodes())
+    records = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
+    counts = catalogue.load_catalogue(session, records, make_geocoder(session, current_app.config))
+    signposts = signpost_store.load_signposts(session, seed.read_signposts())
     click.echo(f"{count} postcodes geladen.")
     click.echo(f"{signposts} verwijzingen geladen.")
     _report(counts)
@@ -50,11 +54,11 @@ def import_command(path: Path) -> None:
     """Import providers and activities from a CSV or JSON file; all or nothing."""
     session = get_session()
     try:
-        catalogue = seed.read_catalogue(path)
-        counts = services.load_catalogue(
-            session, catalogue, make_geocoder(session, current_app.config)
+        records = seed.read_catalogue(path)
+        counts = catalogue.load_catalogue(
+            session, records, make_geocoder(session, current_app.config)
         )
-    except services.CatalogueError as error:
+    except catalogue.CatalogueError as error:
         click.echo(
             "Er is niets geïmporteerd. Los deze problemen op en probeer het opnieuw:", err=True
         )
@@ -107,7 +111,58 @@ def create_user_command(
     click.echo(f"Account {user.email} ({user.role}) is aangemaakt.")
 
 
-def _report(counts: services.LoadCounts) -> None:
+def _months_setting(name: str) -> int:
+    months = current_app.config[name]
+    if (
+        isinstance(months, bool)
+        or not isinstance(months, int)
+        or not 1 <= months <= retention.MAX_MONTHS
+    ):
+        raise click.ClickException(
+            f"{name} moet een heel aantal maanden zijn, van 1 tot en met {retention.MAX_MONTHS}."
+        )
+    return months
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only count what would change; change nothing.")
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    """Close forgotten aanmeldingen and erase what is past the retention period (run daily)."""
+    months = _months_setting("RETENTION_MONTHS")
+    stale_months = _months_setting("EXPIRE_MONTHS")
+    session = get_session()
+    now = utcnow()
+    click.echo(f"Bewaartermijn: {months} maanden na het einde van een aanmelding.")
+    click.echo(f"Vervallen: na {stale_months} maanden zonder verandering.")
+    if dry_run:
+        stale = retention.count_stale(session, now, stale_months)
+        count = retention.count_expired(session, now, months)
+        click.echo(
+            f"Proef, er is niets gewist. Nu te sluiten als vervallen: {_aanmeldingen(stale)}. "
+            f"Nu te wissen: {_aanmeldingen(count)}."
+        )
+        return
+    closed = retention.expire_stale(session, now, stale_months)
+    if closed:
+        click.echo(f"Gesloten als vervallen: {_aanmeldingen(closed)}.")
+    erased = retention.erase_expired(session, now, months)
+    if erased:
+        retention.scrub_storage(session.get_bind())
+        click.echo(
+            f"Van {_aanmeldingen(erased)} zijn het kenmerk, de notitie en de consulent gewist; "
+            "de datums zijn afgerond op de maand."
+        )
+    else:
+        click.echo("Er was niets te wissen.")
+    click.echo("Alleen anonieme gegevens voor de cijfers blijven bewaard.")
+
+
+def _aanmeldingen(count: int) -> str:
+    return f"{count} aanmelding" if count == 1 else f"{count} aanmeldingen"
+
+
+def _report(counts: catalogue.LoadCounts) -> None:
     for what in counts.created:
         click.echo(f"{what}: {counts.created[what]} nieuw, {counts.updated[what]} bijgewerkt")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from . import geo
+from .dutch import nl_number
 from .vocabulary import (
     ACCESSIBILITY,
     ACTIVITY_TYPES,
@@ -215,10 +216,10 @@ def read_number(
         return None
     value = float(raw.replace(",", "."))
     if value < low:
-        errors[name] = f"{what} moet {_fmt(low)} of meer zijn."
+        errors[name] = f"{what} moet {nl_number(low, trim=True)} of meer zijn."
         return None
     if value > high:
-        errors[name] = f"{what} mag hoogstens {_fmt(high)} zijn."
+        errors[name] = f"{what} mag hoogstens {nl_number(high, trim=True)} zijn."
         return None
     return value
 
@@ -241,7 +242,3 @@ def read_postcode(args: Args, errors: dict[str, str]) -> str | None:
     if postcode is None:
         errors["postcode"] = "Vul een postcode in zoals 8011 of 8011 AB."
     return postcode
-
-
-def _fmt(number: float) -> str:
-    return str(int(number)) if number == int(number) else str(number).replace(".", ",")

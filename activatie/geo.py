@@ -1,4 +1,5 @@
-"""Points, distances, travel-time estimates and postcode handling (pure, no Flask or database).
+"""Points, distances, travel-time estimates and postcode handling (pure: no Flask, database or
+network).
 
 Distances are geodesic (WGS-84 ellipsoid, via geopy). Travel time is an *estimate*, and every
 screen that shows one says so: straight-line distance times a detour factor, divided by a speed
@@ -6,25 +7,23 @@ per travel mode (``shared/design/domain.md``, "Geography").
 
 Where many distances from one point are needed (matching), :class:`LocalFrame` gives a fast flat
 map around that point that agrees with the geodesic to well under a metre within ~50 km.
+
+The offline geocoder is here (its table is given as a lookup); the online PDOK geocoder, the
+caches and the factory that picks a geocoder from the settings are in :mod:`geocoding`.
 """
 
 from __future__ import annotations
 
-import enum
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, Protocol
-from urllib.parse import urlencode
 
 from geographiclib.geodesic import Geodesic
 from geopy.distance import ELLIPSOIDS
-from geopy.exc import GeocoderServiceError
-from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
-from geopy.util import logger
 
 #: Streets are not straight lines: in town a route is about 30% longer than the crow flies.
 DETOUR_FACTOR = 1.3
@@ -319,68 +318,8 @@ def hit_from_location(location: Location, postcode: str) -> PostcodeHit:
     )
 
 
-class GeocoderUnavailable(UnknownPostcode):
-    """The online geocoder did not answer (a timeout, an outage); nothing was cached."""
-
-    def __init__(self, postcode: str) -> None:
-        ValueError.__init__(
-            self,
-            f"We kunnen postcode {format_postcode(postcode)} nu niet opzoeken. Probeer het over "
-            "een paar minuten opnieuw, of vul een postcode in Zwolle in.",
-        )
-        self.postcode = postcode
-
-
-class AreaOnly:
-    """Ask the wrapped geocoder for the four-digit area (PC4) only, never a full postcode.
-
-    For the online geocoder: a resident's PC6 points at a handful of addresses, so it is neither
-    sent to an outside service nor kept in a cache; the PC4 (about a kilometre, enough for
-    matching, ``domain.md``) is. It also bounds the cache to the 10,000 possible PC4 codes.
-    """
-
-    def __init__(self, geocoder: SupportsGeocode) -> None:
-        self.geocoder = geocoder
-
-    def geocode(
-        self, query: str, exactly_one: bool = True, **kwargs: Any
-    ) -> Location | list[Location] | None:
-        postcode = normalise_postcode(query)
-        if postcode is None:
-            return None
-        return self.geocoder.geocode(pc4_of(postcode), exactly_one=exactly_one, **kwargs)
-
-
-class FallbackGeocoder:
-    """Ask each geocoder in turn; the first that knows the postcode answers.
-
-    In production with ``GEOCODER=pdok`` this is the offline geocoder (the seeded Zwolle table,
-    no network) first and the cached PDOK Locatieserver second, so a Zwolle postcode never leaves
-    the server. When an online geocoder fails (geopy's :exc:`GeocoderServiceError`, timeouts
-    included), :exc:`GeocoderUnavailable` says so in Dutch instead of "unknown postcode"; only the
-    type of the error is logged, never the postcode.
-    """
-
-    def __init__(self, *geocoders: SupportsGeocode) -> None:
-        self.geocoders = geocoders
-
-    def geocode(
-        self, query: str, exactly_one: bool = True, **kwargs: Any
-    ) -> Location | list[Location] | None:
-        for geocoder in self.geocoders:
-            try:
-                location = geocoder.geocode(query, exactly_one=exactly_one, **kwargs)
-            except GeocoderServiceError as error:
-                logger.warning(
-                    "geocoder %s did not answer: %s", type(geocoder).__name__, type(error).__name__
-                )
-                raise GeocoderUnavailable(normalise_postcode(query) or query[:8]) from None
-            if location:
-                return location
-        return None
-
-
-def _one_or_list(location: Location | None, exactly_one: bool) -> Location | list[Location] | None:
+def one_or_list(location: Location | None, exactly_one: bool) -> Location | list[Location] | None:
+    """Return ``location`` the way geopy's ``geocode`` does for ``exactly_one``."""
     if location is None:
         return None
     return location if exactly_one else [location]
@@ -414,190 +353,7 @@ class OfflineGeocoder:
         hit = self.lookup(postcode)
         if hit is None and len(postcode) == 6:
             hit = self.lookup(pc4_of(postcode))
-        return _one_or_list(location_from_hit(hit) if hit else None, exactly_one)
-
-
-# --- PDOK Locatieserver ---------------------------------------------------------------------
-
-_PDOK_POINT = re.compile(
-    r"^\s*POINT\s*\(\s*([-+]?\d+(?:\.\d*)?)\s+([-+]?\d+(?:\.\d*)?)\s*\)\s*$", re.IGNORECASE
-)
-_CBS_WIJK_PREFIX = re.compile(r"^Wijk\s+\d+\s+", re.IGNORECASE)
-_CBS_WIJK_CODE = re.compile(r"^WK\d{6}$")
-
-
-def parse_pdok_point(text: str) -> Point:
-    """Return the point of a PDOK ``centroide_ll`` such as ``POINT(6.0910 52.5048)``.
-
-    PDOK writes longitude first, then latitude (WKT order).
-    """
-    match = _PDOK_POINT.match(text or "")
-    if not match:
-        raise ValueError(f"not a WKT point: {text!r}")
-    longitude, latitude = float(match.group(1)), float(match.group(2))
-    return Point(latitude, longitude)
-
-
-def parse_pdok_response(data: Any, postcode: str) -> list[PostcodeHit]:
-    """Return the hits in a PDOK ``free`` search response for the normalised ``postcode``.
-
-    PDOK's free search is fuzzy, so documents are checked: the same PC6 is a ``pc6`` hit, another
-    postcode in the same four-digit area a ``pc4`` hit (its PC6 centroid stands in for the area),
-    anything else is dropped.
-    """
-    try:
-        docs = data["response"]["docs"]
-    except (KeyError, TypeError):
-        return []
-    hits: list[PostcodeHit] = []
-    for doc in docs or []:
-        found = normalise_postcode(str(doc.get("postcode") or ""))
-        if found is None or "centroide_ll" not in doc:
-            continue
-        if found == postcode:
-            precision = "pc6"
-        elif pc4_of(found) == pc4_of(postcode):
-            found, precision = pc4_of(found), "pc4"
-        else:
-            continue
-        district = _CBS_WIJK_PREFIX.sub("", str(doc.get("wijknaam") or "")).strip() or None
-        code = str(doc.get("wijkcode") or "").strip().upper()
-        hits.append(
-            PostcodeHit(
-                found,
-                parse_pdok_point(doc["centroide_ll"]),
-                district,
-                precision,
-                code if _CBS_WIJK_CODE.match(code) else None,
-            )
-        )
-    return hits
-
-
-class PdokGeocoder(Geocoder):
-    """Geocode Dutch postcodes with the PDOK Locatieserver (online).
-
-    Built on geopy's :class:`~geopy.geocoders.base.Geocoder`, so geopy's adapters, timeouts,
-    proxies and error classes apply (a timeout raises :exc:`geopy.exc.GeocoderTimedOut`). Use it
-    on save or in an import command behind a :class:`CachingGeocoder`, never in a request loop.
-    """
-
-    domain = "api.pdok.nl"
-    geocode_path = "/bzk/locatieserver/search/v3_1/free"
-
-    def __init__(
-        self,
-        *,
-        domain: str | None = None,
-        scheme: str | None = None,
-        timeout: Any = DEFAULT_SENTINEL,
-        proxies: Any = DEFAULT_SENTINEL,
-        user_agent: str | None = None,
-        ssl_context: Any = DEFAULT_SENTINEL,
-        adapter_factory: Any = None,
-    ) -> None:
-        super().__init__(
-            scheme=scheme,
-            timeout=timeout,
-            proxies=proxies,
-            user_agent=user_agent,
-            ssl_context=ssl_context,
-            adapter_factory=adapter_factory,
-        )
-        self.domain = (domain or self.domain).strip("/")
-        self.api = f"{self.scheme}://{self.domain}{self.geocode_path}"
-
-    def geocode(
-        self,
-        query: str,
-        exactly_one: bool = True,
-        timeout: Any = DEFAULT_SENTINEL,
-        **kwargs: Any,
-    ) -> Any:
-        """Return the location of the postcode in ``query``, or None when unknown or no postcode.
-
-        An unknown PC6 may come back as a ``pc4`` hit in the same four-digit area.
-        """
-        postcode = normalise_postcode(query)
-        if postcode is None:
-            return None
-        params = {"q": postcode, "fq": "type:postcode", "rows": 1 if exactly_one else 10}
-        url = "?".join((self.api, urlencode(params)))
-        logger.debug("%s.geocode", type(self).__name__)  # never the postcode: personal data
-        callback = partial(self._parse_json, postcode=postcode, exactly_one=exactly_one)
-        return self._call_geocoder(url, callback, timeout=timeout)
-
-    def _parse_json(self, data: Any, postcode: str, exactly_one: bool) -> Any:
-        hits = parse_pdok_response(data, postcode)
-        if not hits:
-            return None
-        locations = [location_from_hit(hit) for hit in hits]
-        return locations[0] if exactly_one else locations
-
-
-# --- Caching --------------------------------------------------------------------------------
-
-
-class CacheMiss(enum.Enum):
-    """The type of :data:`MISS`."""
-
-    MISS = "miss"
-
-
-#: Returned by a cache's ``get`` when it has no entry (None is a cached "unknown postcode").
-MISS = CacheMiss.MISS
-
-
-class PostcodeCache(Protocol):
-    """Where a :class:`CachingGeocoder` keeps its answers, keyed by normalised postcode."""
-
-    def get(self, key: str) -> PostcodeHit | None | CacheMiss: ...
-
-    def set(self, key: str, hit: PostcodeHit | None) -> None: ...
-
-
-class DictCache:
-    """A :class:`PostcodeCache` in a dict, for tests and short-lived processes."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, PostcodeHit | None] = {}
-
-    def get(self, key: str) -> PostcodeHit | None | CacheMiss:
-        return self.data.get(key, MISS)
-
-    def set(self, key: str, hit: PostcodeHit | None) -> None:
-        self.data[key] = hit
-
-
-class CachingGeocoder:
-    """Wrap a geocoder so each postcode is asked only once.
-
-    Queries are normalised first, so ``8011 ab`` and ``8011AB`` share one entry; a query that is
-    not a postcode returns None without asking. Unknown postcodes are cached as None too, unless
-    ``cache_unknown`` is False. Errors of the wrapped geocoder (timeouts, ...) are not cached.
-    """
-
-    def __init__(
-        self, geocoder: SupportsGeocode, cache: PostcodeCache, *, cache_unknown: bool = True
-    ) -> None:
-        self.geocoder = geocoder
-        self.cache = cache
-        self.cache_unknown = cache_unknown
-
-    def geocode(
-        self, query: str, exactly_one: bool = True, **kwargs: Any
-    ) -> Location | list[Location] | None:
-        """Return the location of the postcode in ``query`` from the cache or the geocoder."""
-        postcode = normalise_postcode(query)
-        if postcode is None:
-            return None
-        hit = self.cache.get(postcode)
-        if hit is MISS:
-            location = self.geocoder.geocode(postcode, exactly_one=True, **kwargs)
-            hit = hit_from_location(location, postcode) if location is not None else None
-            if hit is not None or self.cache_unknown:
-                self.cache.set(postcode, hit)
-        return _one_or_list(location_from_hit(hit) if hit else None, exactly_one)
+        return one_or_list(location_from_hit(hit) if hit else None, exactly_one)
 
 
 def resolve_postcode(geocoder: SupportsGeocode, text: str) -> PostcodeHit:

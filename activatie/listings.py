@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from . import audit, geo
 from .audit import Actor
+from .catalogue import set_terms
 from .models import (
     ACTIVITY_DETAILS,
     Activity,
@@ -29,7 +30,7 @@ from .models import (
     local_date,
     utcnow,
 )
-from .services import set_terms
+from .service_errors import Conflict, Duplicate, ServiceError
 from .vocabulary import ORGANISATION_KINDS
 
 #: The audited fields of an activity.
@@ -52,12 +53,8 @@ LOCATION_FIELDS = (
 INCONSISTENT = "Deze gegevens passen niet bij elkaar. Controleer de getallen."
 
 
-class ListingError(ValueError):
+class ListingError(ServiceError):
     """A change that cannot be made; the message is Dutch."""
-
-
-class Duplicate(ListingError):
-    """The name is taken (answered with 409)."""
 
 
 class TooManyFreePlaces(ListingError):
@@ -76,16 +73,6 @@ class TooManyFreePlaces(ListingError):
 
 class _Unfit(ListingError):
     """The row is at the version seen, but an extra condition of the update does not hold."""
-
-
-class Conflict(ListingError):
-    """Someone else changed the object since it was loaded."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Iemand anders heeft dit intussen gewijzigd. Hieronder staan de gegevens zoals ze nu "
-            "zijn. Kijk ze na en sla uw wijziging opnieuw op."
-        )
 
 
 def activity_snapshot(activity: Activity) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from email.message import EmailMessage
 from typing import Any
 
+from .workflow import RESPONSE_WORKING_DAYS
+
 log = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
@@ -95,7 +97,7 @@ def new_placement_message(
         f"Er is een nieuwe aanmelding voor {activity_title}. Het kenmerk is {reference}.\n\n"
         f"Bekijk de aanmelding en neem contact op met het wijkteam:\n{link}\n\n"
         "U moet eerst inloggen. In deze e-mail staan met opzet geen gegevens over de inwoner.\n"
-        "Reageer graag binnen 5 werkdagen.\n\n"
+        f"Reageer graag binnen {RESPONSE_WORKING_DAYS} werkdagen.\n\n"
         "Met vriendelijke groet,\nGemeente Zwolle, Activatie\n"
     )
     return message

@@ -67,6 +67,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from activatie.dutch import nl_number
+from activatie.eligibility import SAH_MIN_AGE
 from activatie.geo import (
     LocalFrame,
     Point,
@@ -113,7 +115,6 @@ SHOWN_LOCAL_KM = 50.0
 DEFAULT_MATCH_LIMIT = 50
 
 SAH_PROGRAMME = "sah"
-SAH_MIN_AGE = 18
 ACTIVE_STATUS = "actief"
 FREE_COST = "gratis"
 OV_MODE = "ov"
@@ -610,7 +611,7 @@ def _accessibility_reason(intake: Intake, candidate: Candidate) -> str | None:
 def _distance_reason(distance: float, limit_km: float) -> str | None:
     if distance <= limit_km:
         return None
-    return f"te ver ({format_km(distance)} km)"
+    return f"te ver ({nl_number(distance)} km)"
 
 
 def _places_reason(intake: Intake, candidate: Candidate) -> str | None:
@@ -769,7 +770,7 @@ def _build_match(
 
 
 def _travel_text(mode: str, candidate: Candidate, distance: float, minutes: int | None) -> str:
-    km = f"{format_km(distance)} km"
+    km = f"{nl_number(distance)} km"
     if minutes is not None:
         unit = "minuut" if minutes == 1 else "minuten"
         return f"{km} — ongeveer {minutes} {unit} {_TRAVEL_VERBS.get(mode, mode)}"
@@ -819,11 +820,6 @@ def signposts_for(intake: Intake, *, found_any: bool) -> list[str]:
 def explain_rule(rule: str) -> str:
     """Return the Dutch label of a hard-rule key, or the key itself when it is unknown."""
     return _RULE_LABELS.get(rule, rule)
-
-
-def format_km(distance: float) -> str:
-    """Return ``distance`` with one decimal and a Dutch decimal comma, e.g. ``6,4``."""
-    return f"{distance:.1f}".replace(".", ",")
 
 
 def _labels(vocabulary: Vocabulary, keys: frozenset[str]) -> list[str]:

@@ -1,16 +1,18 @@
-"""Reads for the pages and the API: public listings, search, and the offline geocoder's table."""
+"""Reads for the pages and the API: public listings, search, and the offline geocoder's table.
+
+The geocoder the settings ask for is made in :mod:`geocoding`, from :func:`postcode_lookup`.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Float, Integer, and_, bindparam, exists, func, or_
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -19,7 +21,6 @@ from .filters import ActivityFilters
 from .models import (
     Activity,
     ActivityTerm,
-    GeocodeCache,
     Location,
     LocationFeature,
     Organisation,
@@ -66,94 +67,6 @@ def in_service_area(session: Session) -> Callable[[str], bool]:
         return session.get(PostcodeArea, geo.pc4_of(postcode)) is not None
 
     return check
-
-
-#: ``GEOCODER`` settings: the offline table only, or the offline table and then PDOK.
-GEOCODERS = ("offline", "pdok")
-
-
-def make_geocoder(
-    session: Session, settings: Mapping[str, Any] | None = None
-) -> geo.SupportsGeocode:
-    """Return the geocoder the settings ask for (``GEOCODER``, ``GEOCODER_TIMEOUT``, ...).
-
-    ``offline`` (the default, and always in tests): this database's postcode table and seeded
-    addresses. ``pdok``: the same first, then the PDOK Locatieserver for postcodes outside it,
-    asked for the PC4 only (:class:`geo.AreaOnly`), its answers kept in the ``geocode_cache``
-    table for ``GEOCODER_CACHE_DAYS``.
-    """
-    settings = settings or {}
-    offline = geo.OfflineGeocoder(postcode_lookup(session))
-    kind = settings.get("GEOCODER", "offline")
-    if kind == "offline":
-        return offline
-    if kind != "pdok":
-        raise ValueError(f"GEOCODER must be one of {', '.join(GEOCODERS)}")
-    pdok = geo.PdokGeocoder(
-        timeout=settings.get("GEOCODER_TIMEOUT", 5),
-        user_agent=settings.get("GEOCODER_USER_AGENT", "activatie-zwolle"),
-        adapter_factory=settings.get("GEOCODER_ADAPTER"),  # tests give a canned one
-    )
-    cache = DatabasePostcodeCache(
-        session.get_bind(), timedelta(days=settings.get("GEOCODER_CACHE_DAYS", 90))
-    )
-    return geo.FallbackGeocoder(offline, geo.AreaOnly(geo.CachingGeocoder(pdok, cache)))
-
-
-class DatabasePostcodeCache:
-    """A :class:`geo.PostcodeCache` in the ``geocode_cache`` table, shared by all workers.
-
-    Each read and write uses a short session of its own, so a cached answer never becomes part
-    of (or is lost with) the request's own transaction. An entry older than ``max_age`` is a
-    miss: postcodes change now and then. Two workers caching the same postcode at once is fine,
-    the second write is dropped.
-    """
-
-    def __init__(self, bind: Any, max_age: timedelta) -> None:
-        self.bind = bind
-        self.max_age = max_age
-
-    def get(self, key: str) -> geo.PostcodeHit | None | geo.CacheMiss:
-        try:
-            with Session(self.bind) as session:
-                row = session.get(GeocodeCache, key)
-        except DBAPIError:  # a cache: when it cannot answer, ask the geocoder
-            return geo.MISS
-        if row is None or _as_utc(row.fetched_at) < datetime.now(UTC) - self.max_age:
-            return geo.MISS
-        if row.latitude is None or row.longitude is None:
-            return None
-        return geo.PostcodeHit(
-            row.found or key,
-            geo.Point(row.latitude, row.longitude),
-            row.district,
-            row.precision if row.precision in geo.PRECISIONS else "pc4",
-            row.district_code,
-        )
-
-    def set(self, key: str, hit: geo.PostcodeHit | None) -> None:
-        row = GeocodeCache(postcode=key, fetched_at=datetime.now(UTC))
-        if hit is not None:
-            row.found, row.district, row.precision = hit.postcode, hit.district, hit.precision
-            row.district_code = hit.district_code
-            row.latitude, row.longitude = hit.point.latitude, hit.point.longitude
-        with self.bind.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
-                # The caller's own transaction may hold SQLite's write lock (an import geocodes
-                # between its writes): do not wait 30 s for it, leave the answer uncached.
-                connection.exec_driver_sql("PRAGMA busy_timeout=100")
-                connection.commit()  # end the autobegun transaction: the session commits its own
-            try:
-                with Session(bind=connection) as session:
-                    session.merge(row)
-                    session.commit()
-            except DBAPIError:  # a race with another worker, or locked: the cache is optional
-                pass
-            finally:
-                if sqlite:
-                    connection.rollback()
-                    connection.exec_driver_sql("PRAGMA busy_timeout=30000")  # as in db.py
 
 
 def signposts(session: Session) -> dict[str, SignpostInfo]:

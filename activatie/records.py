@@ -1,4 +1,5 @@
-"""The exchange format of the catalogue: seed files, JSON/CSV import and the write API.
+"""The exchange formats of the catalogue: seed files and JSON/CSV import (:class:`CatalogueRecord`),
+and the body of the write API's ``PATCH /api/v1/activiteiten/{id}`` (:class:`ActivityPatch`).
 
 Field names are the Dutch keys of the public format; attributes are English. Every value is
 checked here, with a Dutch message, before anything is written.
@@ -6,9 +7,10 @@ checked here, with a Dutch message, before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -16,11 +18,13 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from . import geo
+from .filters import InvalidInput
 from .vocabulary import (
     ACCESS_ROUTES,
     ACCESSIBILITY,
@@ -276,3 +280,58 @@ def dutch_errors(error: ValidationError) -> list[tuple[str, str]]:
             message = _MESSAGES.get(kind, "klopt niet")
         result.append((path, message))
     return result
+
+
+# --- The write API's PATCH body -----------------------------------------------------------------
+
+#: The reason given for a patchable field with a value of the wrong type or range.
+PATCH_REASONS = {
+    "vrije_plekken": "Een heel getal van 0 of meer.",
+    "status": "Kies actief of gepauzeerd.",
+    "wachtlijst": "Gebruik true of false.",
+}
+
+
+class ActivityPatch(BaseModel):
+    """What a provider's own system may change: free places, status and waiting list.
+
+    Strict JSON types (``"3"``, ``true`` and ``2.0`` are not a whole number); a field that is sent
+    must have a value (null is refused); a field that is not sent stays None and is not changed.
+    The free places are checked against the capacity given as validation context.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    vrije_plekken: int = Field(default=None, ge=0)  # type: ignore[assignment]
+    status: Literal["actief", "gepauzeerd"] = None  # type: ignore[assignment]
+    wachtlijst: bool = None  # type: ignore[assignment]
+
+    @field_validator("vrije_plekken")
+    @classmethod
+    def _within_capacity(cls, value: int, info: ValidationInfo) -> int:
+        capacity = (info.context or {}).get("capacity")
+        if capacity is not None and value > capacity:
+            raise ValueError(f"Hoogstens {capacity}, het aantal plekken.")
+        return value
+
+
+def parse_activity_patch(body: Mapping[str, Any], capacity: int) -> ActivityPatch:
+    """Return the checked PATCH body, or raise InvalidInput (422) with a Dutch reason per field.
+
+    Fields that cannot be changed come first, in the order sent, then the patchable ones.
+    """
+    try:
+        return ActivityPatch.model_validate(body, context={"capacity": capacity})
+    except ValidationError as error:
+        fixed: dict[str, str] = {}
+        wrong: dict[str, str] = {}
+        for item in error.errors(include_url=False):
+            name = str(item["loc"][0])
+            if item["type"] == "extra_forbidden":
+                fixed[name] = "Dit veld kan hier niet gewijzigd worden."
+            elif item["type"] == "value_error":
+                wrong[name] = str((item.get("ctx") or {}).get("error", item["msg"]))
+            else:
+                wrong[name] = PATCH_REASONS[name]
+        ordered = {name: wrong[name] for name in PATCH_REASONS if name in wrong}
+        raise InvalidInput(fixed | ordered, status=422) from None

@@ -28,16 +28,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import Engine, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from . import audit, placements, reports, stats, workflow
 from .audit import SYSTEM
-from .db import get_session
-from .models import LOCAL_TIMEZONE, JobRun, Placement, PlacementEvent, utcnow
+from .models import LOCAL_TIMEZONE, JobRun, Placement, PlacementEvent
 
 JOB_NAME = "retention"
 MAX_MONTHS = 1200  # a hundred years; more would run off the calendar
@@ -208,53 +204,6 @@ def count_stale(session: Session, now: datetime, months: int) -> int:
         .select_from(Placement)
         .where(col(Placement.status).in_(UNFINISHED), col(Placement.updated_at) < cutoff)
     ).one()
-
-
-def _months_setting(name: str) -> int:
-    months = current_app.config[name]
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise click.ClickException(
-            f"{name} moet een heel aantal maanden zijn, van 1 tot en met {MAX_MONTHS}."
-        )
-    return months
-
-
-@click.command("retention")
-@click.option("--dry-run", is_flag=True, help="Only count what would change; change nothing.")
-@with_appcontext
-def retention_command(dry_run: bool) -> None:
-    """Close forgotten aanmeldingen and erase what is past the retention period (run daily)."""
-    months = _months_setting("RETENTION_MONTHS")
-    stale_months = _months_setting("EXPIRE_MONTHS")
-    session = get_session()
-    now = utcnow()
-    click.echo(f"Bewaartermijn: {months} maanden na het einde van een aanmelding.")
-    click.echo(f"Vervallen: na {stale_months} maanden zonder verandering.")
-    if dry_run:
-        stale = count_stale(session, now, stale_months)
-        count = count_expired(session, now, months)
-        click.echo(
-            f"Proef, er is niets gewist. Nu te sluiten als vervallen: {_aanmeldingen(stale)}. "
-            f"Nu te wissen: {_aanmeldingen(count)}."
-        )
-        return
-    closed = expire_stale(session, now, stale_months)
-    if closed:
-        click.echo(f"Gesloten als vervallen: {_aanmeldingen(closed)}.")
-    erased = erase_expired(session, now, months)
-    if erased:
-        scrub_storage(session.get_bind())
-        click.echo(
-            f"Van {_aanmeldingen(erased)} zijn het kenmerk, de notitie en de consulent gewist; "
-            "de datums zijn afgerond op de maand."
-        )
-    else:
-        click.echo("Er was niets te wissen.")
-    click.echo("Alleen anonieme gegevens voor de cijfers blijven bewaard.")
-
-
-def _aanmeldingen(count: int) -> str:
-    return f"{count} aanmelding" if count == 1 else f"{count} aanmeldingen"
 
 
 def scrub_storage(engine: Engine) -> None:

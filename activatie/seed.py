@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .catalogue import CatalogueError
 from .models import PostcodeArea
 from .records import (
     ActivityRecord,
@@ -25,7 +26,6 @@ from .records import (
     OrganisationRecord,
     dutch_errors,
 )
-from .services import CatalogueError
 from .signposts import SignpostInfo
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -34,6 +34,7 @@ from datetime import date
 from statistics import median as _median
 from typing import TypeVar
 
+from .dutch import nl_number
 from .vocabulary import MONTHS
 
 #: Counts below this (and above 0) are never shown exactly.
@@ -362,9 +363,7 @@ def ladder_matrix(
 
 def nl_decimal(value: float, decimals: int = 1) -> str:
     """Format a number the Dutch way (decimal comma), without trailing ``,0``."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return nl_number(value, decimals, trim=True)
 
 
 def month_label(value: date) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -12,35 +11,14 @@ from urllib.parse import urlencode
 from flask import Flask, Response, current_app, request
 from werkzeug.security import safe_join
 
-from . import vocabulary
+from . import vocabulary, workflow
+from .dutch import euro, km, nl_date, nl_number
 from .filters import count_chosen
 from .phone import tel_uri
 from .stats import month_label
-from .vocabulary import MONTHS
 
 #: The gemeente's general number, shown (and dialled) on resident pages.
 GEMEENTE_PHONE = "14 038"
-
-
-def nl_date(value: date | datetime | None) -> str:
-    """Format a date the Dutch way: ``3 november 2026``."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def nl_number(value: float, decimals: int = 1) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def km(value: float | None) -> str:
-    return "" if value is None else f"{nl_number(value)} km"
-
-
-def euro(cents: int | None) -> str:
-    if cents is None:
-        return ""
-    return f"€ {cents // 100},{cents % 100:02d}"
 
 
 def url_with(**changes: Any) -> str:
@@ -122,6 +100,7 @@ def init_app(app: Flask) -> None:
         is_stale=is_stale,
         count_chosen=count_chosen,
         gemeente_phone=GEMEENTE_PHONE,
+        response_working_days=workflow.RESPONSE_WORKING_DAYS,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

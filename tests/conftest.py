@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, MetaData, text
 from sqlmodel import Session, SQLModel
 
-from activatie import create_app, migrations, seed, services
+from activatie import catalogue, create_app, migrations, seed
 from activatie.config import database_url as normalise_url
 from activatie.db import make_engine
-from activatie.queries import make_geocoder
+from activatie.geocoding import make_geocoder
 
 from .factories import SECRET_KEY, Factory
 
@@ -93,14 +93,14 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def postcodes(app: Flask, session: Session) -> None:
-    services.load_postcodes(session, seed.read_postcodes())
+    catalogue.load_postcodes(session, seed.read_postcodes())
 
 
 @pytest.fixture
-def seeded(postcodes: None, session: Session) -> services.LoadCounts:
+def seeded(postcodes: None, session: Session) -> catalogue.LoadCounts:
     """Load the example catalogue from ``seeds/``."""
-    catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
-    return services.load_catalogue(session, catalogue, make_geocoder(session))
+    records = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
+    return catalogue.load_catalogue(session, records, make_geocoder(session))
 
 
 @pytest.fixture

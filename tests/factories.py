@@ -10,10 +10,11 @@ import pyotp
 from flask.testing import FlaskClient
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
 
 from activatie import mfa
+from activatie.catalogue import set_terms
 from activatie.models import Activity, Location, LocationFeature, Organisation, User, utcnow
-from activatie.services import set_terms
 
 _numbers = count(1)
 
@@ -116,6 +117,17 @@ class Factory:
         self.session.add(user)
         self.session.commit()
         return user
+
+
+def redirected_to(response: TestResponse) -> str:
+    """Return where a redirect answer sends the browser; fail when the answer is not a redirect.
+
+    Accepts 302 and 303 (Flask 3.2 answers ``redirect()`` with 303), so a test names the target
+    instead of a status code that says nothing about where the redirect goes.
+    """
+    assert response.status_code in (302, 303), f"no redirect: {response.status_code}"
+    assert response.location, "a redirect without a Location header"
+    return response.location
 
 
 def login_as(client: FlaskClient, user: User) -> FlaskClient:

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from activatie import catalogue_csv, seed, services
+from activatie import catalogue, catalogue_csv, seed
 from activatie.models import Activity
 
 from .conftest import empty_tables
@@ -40,7 +40,7 @@ def test_export_import_export_is_identical(
     assert len(text.splitlines()) == 1 + 64  # header + every seeded activity
 
     empty_tables(engine)
-    services.load_postcodes(session, seed.read_postcodes())
+    catalogue.load_postcodes(session, seed.read_postcodes())
     path = tmp_path / "catalogus.csv"
     path.write_bytes(first)
     result = app.test_cli_runner().invoke(args=["import", str(path)])

@@ -11,13 +11,9 @@ from hypothesis import strategies as st
 
 from activatie.geo import (
     LOCAL_MARGIN_KM,
-    MISS,
-    CachingGeocoder,
-    DictCache,
     InvalidPostcode,
     LocalFrame,
     OfflineGeocoder,
-    PdokGeocoder,
     Point,
     PostcodeHit,
     UnknownPostcode,
@@ -28,10 +24,16 @@ from activatie.geo import (
     location_from_hit,
     max_distance_for_minutes,
     normalise_postcode,
-    parse_pdok_point,
-    parse_pdok_response,
     resolve_postcode,
     travel_minutes,
+)
+from activatie.geocoding import (
+    MISS,
+    CachingGeocoder,
+    DictCache,
+    PdokGeocoder,
+    parse_pdok_point,
+    parse_pdok_response,
 )
 
 STATION = Point(52.5048, 6.0910)

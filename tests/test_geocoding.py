@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from geopy.exc import GeocoderTimedOut
 from sqlmodel import Session, select
 
-from activatie import create_app, geo, queries
+from activatie import create_app, geo, geocoding
 from activatie.models import GeocodeCache
 
 from .conftest import TEST_CONFIG
@@ -56,7 +56,7 @@ def pdok(app: Flask, postcodes: None) -> dict:
 
 
 def test_offline_is_the_default_and_never_asks_anyone(session: Session, postcodes: None) -> None:
-    geocoder = queries.make_geocoder(session)
+    geocoder = geocoding.make_geocoder(session)
     assert isinstance(geocoder, geo.OfflineGeocoder)
     hit = geo.resolve_postcode(geocoder, "8011")
     assert (hit.district, hit.district_code) == ("Binnenstad", "WK019310")
@@ -65,11 +65,11 @@ def test_offline_is_the_default_and_never_asks_anyone(session: Session, postcode
 
 
 def test_a_zwolle_postcode_never_leaves_the_server(session: Session, pdok: dict) -> None:
-    geocoder = queries.make_geocoder(session, pdok)
-    assert isinstance(geocoder, geo.FallbackGeocoder)
+    geocoder = geocoding.make_geocoder(session, pdok)
+    assert isinstance(geocoder, geocoding.FallbackGeocoder)
     assert (
         geo.resolve_postcode(geocoder, "8011").point
-        == geo.resolve_postcode(queries.make_geocoder(session), "8011").point
+        == geo.resolve_postcode(geocoding.make_geocoder(session), "8011").point
     )
     assert asked(DeventerAdapter) == []
 
@@ -77,7 +77,7 @@ def test_a_zwolle_postcode_never_leaves_the_server(session: Session, pdok: dict)
 def test_another_postcode_is_asked_once_and_kept_for_every_worker(
     session: Session, pdok: dict
 ) -> None:
-    hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411 br")
+    hit = geo.resolve_postcode(geocoding.make_geocoder(session, pdok), "7411 br")
     # Only the four-digit area is asked and kept: a resident's PC6 is personal data.
     assert (hit.postcode, hit.precision, hit.district) == ("7411", "pc4", "Binnenstad")
     assert hit.district_code == "WK015001"
@@ -87,7 +87,7 @@ def test_another_postcode_is_asked_once_and_kept_for_every_worker(
 
     # A new geocoder (another request or worker) reads the database, not PDOK; so does
     # another PC6 in the same area.
-    again = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411CD")
+    again = geo.resolve_postcode(geocoding.make_geocoder(session, pdok), "7411CD")
     assert again == hit
     assert len(asked(DeventerAdapter)) == 1
     assert [row.postcode for row in session.exec(select(GeocodeCache))] == ["7411"]
@@ -98,7 +98,7 @@ def test_another_postcode_is_asked_once_and_kept_for_every_worker(
 def test_an_unknown_postcode_is_cached_as_unknown(session: Session, pdok: dict) -> None:
     for _ in range(2):
         with pytest.raises(geo.UnknownPostcode) as error:
-            geo.resolve_postcode(queries.make_geocoder(session, pdok), "1012 AB")
+            geo.resolve_postcode(geocoding.make_geocoder(session, pdok), "1012 AB")
         assert str(error.value).startswith("We kennen postcode 1012 AB niet.")
     assert len(asked(DeventerAdapter)) == 1  # PDOK answered with another area: unknown
     row = session.get(GeocodeCache, "1012")
@@ -109,7 +109,7 @@ def test_an_old_answer_is_asked_again(session: Session, pdok: dict) -> None:
     old = datetime.now(UTC) - timedelta(days=91)
     session.add(GeocodeCache(postcode="7411", fetched_at=old))  # "unknown", 91 days ago
     session.commit()
-    hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411BR")
+    hit = geo.resolve_postcode(geocoding.make_geocoder(session, pdok), "7411BR")
     assert hit.postcode == "7411"
     assert len(asked(DeventerAdapter)) == 1
     session.expire_all()
@@ -121,8 +121,8 @@ def test_pdok_down_gives_a_clear_message_and_caches_nothing(
 ) -> None:
     # PDOK serves addresses outside Zwolle (a provider's location, on import).
     app.config["GEOCODER_ADAPTER"] = DownAdapter
-    with pytest.raises(geo.GeocoderUnavailable) as error:
-        geo.resolve_postcode(queries.make_geocoder(session, app.config), "7411BR")
+    with pytest.raises(geocoding.GeocoderUnavailable) as error:
+        geo.resolve_postcode(geocoding.make_geocoder(session, app.config), "7411BR")
     assert str(error.value).startswith("We kunnen postcode 7411 BR nu niet opzoeken.")
     assert session.exec(select(GeocodeCache)).all() == []
     assert "GeocoderTimedOut" in caplog.text and "7411" not in caplog.text
@@ -162,7 +162,7 @@ def test_a_locked_sqlite_database_skips_the_cache_instead_of_waiting(
     session.add(Organisation(slug="bezig", name="Bezig", kind="welzijn"))
     session.flush()  # this session now holds the write lock
     started = datetime.now(UTC)
-    hit = geo.resolve_postcode(queries.make_geocoder(session, pdok), "7411BR")
+    hit = geo.resolve_postcode(geocoding.make_geocoder(session, pdok), "7411BR")
     assert hit.postcode == "7411"
     assert datetime.now(UTC) - started < timedelta(seconds=5)
     session.rollback()

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
-from activatie import geo, migrations, seed, services
+from activatie import catalogue, geo, migrations, seed
 from activatie.models import Location, PostcodeArea
 from activatie.vocabulary import DISTRICTS
 
@@ -160,7 +160,7 @@ def test_reloading_the_table_moves_what_stood_on_the_old_centroid(
     old = PostcodeArea(
         pc4="8042", city="Zwolle", district="Stadshagen", latitude=52.529, longitude=6.067
     )
-    services.load_postcodes(session, [old])
+    catalogue.load_postcodes(session, [old])
     placed = factory.location(
         pc4="8042", postcode="8042", district="Stadshagen", latitude=52.529, longitude=6.067
     )
@@ -168,7 +168,7 @@ def test_reloading_the_table_moves_what_stood_on_the_old_centroid(
         pc4="8042", postcode="8042AB", district="Stadshagen", latitude=52.5200, longitude=6.0500
     )
 
-    services.load_postcodes(session, seed.read_postcodes())
+    catalogue.load_postcodes(session, seed.read_postcodes())
 
     session.expire_all()
     placed, own = session.get(Location, placed.id), session.get(Location, own.id)

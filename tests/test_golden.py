@@ -17,7 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from activatie import eligibility, matching, seed, services
+from activatie import eligibility, matching, seed, signpost_store
 from activatie.models import local_today
 
 from .test_trust import birth_date_with_aow_in
@@ -27,7 +27,7 @@ GUIDANCE_ORDER = {"zelfstandig": 0, "licht": 1, "intensief": 2}
 
 @pytest.fixture
 def catalogue(seeded, session: Session) -> None:
-    services.load_signposts(session, seed.read_signposts())
+    signpost_store.load_signposts(session, seed.read_signposts())
 
 
 def years_before(today: date, years: int, days: int = 0) -> date:

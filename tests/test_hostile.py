@@ -188,7 +188,7 @@ def test_no_route_answers_5xx_to_hostile_input(
         kind = OBJECT_OF.get(rule.endpoint)
         real = {arg: str(world.ids[kind]) if kind else "1" for arg in rule.arguments}
         status = send(rule, method, real, {}, {}, "{}", None)
-        if status in (302, 401, 403):
+        if status in (302, 303, 401, 403):
             return  # refused before any input is read (test_access checks who may)
         # Every nasty value in every place at once: views collect all errors, so each is read.
         for value in NASTY:
@@ -274,7 +274,8 @@ def test_the_public_search_page_bounds_numbers_too(client) -> None:
     assert response.status_code == 400
     assert "te lang" in response.get_data(as_text=True)
     wizard = client.post("/wat-past-bij-mij", data={"stap": "4", "max_minuten": "9" * 400})
-    assert wizard.status_code in (400, 422) and "Er ging" not in wizard.get_data(as_text=True)
+    assert wizard.status_code == 400
+    assert "te lang" in wizard.get_data(as_text=True)
 
 
 def test_deep_or_large_json_is_refused_before_parsing(

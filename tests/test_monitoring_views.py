@@ -32,7 +32,7 @@ from activatie.stats import months_before as stats_months_before
 from activatie.templating import nl_date
 from activatie.vocabulary import ACTIVITY_TYPES, DISTRICTS, NEEDS
 
-from .factories import Factory, login_as
+from .factories import Factory, login_as, redirected_to
 from .test_reports import add_placement
 
 TODAY = local_today()
@@ -123,8 +123,7 @@ def by_label(rows: list[list[str]]) -> dict[str, list[str]]:
 @pytest.mark.parametrize("url", [PAGE, "/beheer/resultaten/wijken.csv"])
 def test_only_beheerders_get_in(app: Flask, factory: Factory, url: str) -> None:
     anonymous = app.test_client().get(url)
-    assert anonymous.status_code == 302
-    assert anonymous.location.startswith("/inloggen")
+    assert redirected_to(anonymous).startswith("/inloggen")
     for role in ("consulent", "aanbieder"):
         response = login_as(app.test_client(), factory.user(role)).get(url)
         assert response.status_code == 403, role

@@ -25,7 +25,7 @@ from activatie.models import (
     local_today,
 )
 
-from .factories import Factory, login_as
+from .factories import Factory, login_as, redirected_to
 
 TODAY = local_today()  # the aanmeldingen below are made today: no step may come before
 
@@ -346,10 +346,9 @@ def test_consultant_refers_from_the_match_results(
             "notitie": "Komt graag op dinsdag.",
         },
     )
-    assert done.status_code == 302
     placement = session.exec(select(Placement)).one()
     assert workflow.REFERENCE_PATTERN.match(placement.reference)
-    assert done.location == f"/consulent/aanmeldingen/{placement.id}"
+    assert redirected_to(done) == f"/consulent/aanmeldingen/{placement.id}"
     detail = client.get(done.location).get_data(as_text=True)
     assert f"Het kenmerk is {placement.reference}: neem het over" in detail
     assert f'Kenmerk: <strong class="kenmerk">{placement.reference}</strong>' in detail
@@ -379,8 +378,9 @@ def test_the_referral_form_asks_the_ladder_step_without_a_preset(
     assert html.count("<title>Fout: ") == 1
     assert session.exec(select(func.count()).select_from(Placement)).one() == 0
     done = client.post("/consulent/aanmeldingen/nieuw", data={**data, "trede_start": "4"})
-    assert done.status_code == 302
-    assert session.exec(select(Placement)).one().ladder_start == 4
+    placement = session.exec(select(Placement)).one()
+    assert redirected_to(done) == f"/consulent/aanmeldingen/{placement.id}"
+    assert placement.ladder_start == 4
 
 
 def test_weet_ik_niet_is_an_answer_for_the_ladder_step_and_stores_no_step(
@@ -461,7 +461,7 @@ def test_provider_sees_its_own_aanmeldingen_and_takes_the_steps(
             "datum": (TODAY + timedelta(days=8)).isoformat(),
         },
     )
-    assert response.status_code == 302
+    assert redirected_to(response) == f"/aanbieder/aanmeldingen/{mine.id}"
     assert fresh(session, mine).intro_date == TODAY + timedelta(days=8)
     refused = client.post(
         f"/aanbieder/aanmeldingen/{mine.id}/stap",

@@ -15,7 +15,7 @@ from activatie import listings
 from activatie.audit import Actor
 from activatie.models import Activity, AuditEvent, Location, Organisation, utcnow
 
-from .factories import Factory, login_as
+from .factories import Factory, login_as, redirected_to
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ def test_editing_an_activity_goes_live_and_is_audited(
             own, title="Tuin aan de Vecht", capacity="8", slots=["di_ochtend", "do_ochtend"]
         ),
     )
-    assert response.status_code == 302
+    assert redirected_to(response) == f"/aanbieder/#activiteit-{own.id}"
     after = reload(session, own)
     assert after.title == "Tuin aan de Vecht" and after.capacity == 8
     assert after.slots == {"di_ochtend", "do_ochtend"}
@@ -191,12 +191,10 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict(
     user = factory.user("aanbieder", organisation_id=own.organisation_id)
     alice, bob = (login_as(app.test_client(), user) for _ in range(2))
     seen = edit_data(own)  # both opened the form at the same version
-    assert (
-        alice.post(
-            f"/aanbieder/activiteiten/{own.id}/bewerken", data=seen | {"title": "Van Alice"}
-        ).status_code
-        == 302
+    first = alice.post(
+        f"/aanbieder/activiteiten/{own.id}/bewerken", data=seen | {"title": "Van Alice"}
     )
+    assert redirected_to(first) == f"/aanbieder/#activiteit-{own.id}"
     response = bob.post(
         f"/aanbieder/activiteiten/{own.id}/bewerken", data=seen | {"title": "Van Bob"}
     )
@@ -237,9 +235,9 @@ def test_a_new_activity_waits_for_approval(
     response = provider.post(
         "/aanbieder/activiteiten/nieuw", data=edit_data(own, title="Nieuwe moestuin", version="0")
     )
-    assert response.status_code == 302
     session.expire_all()
     new = session.exec(select(Activity).where(Activity.title == "Nieuwe moestuin")).one()
+    assert redirected_to(response) == f"/aanbieder/#activiteit-{new.id}"
     assert new.is_approved is False and new.organisation_id == own.organisation_id
     assert "Nieuwe moestuin" not in client.get("/activiteiten").get_data(as_text=True)
     listings.approve(session, Actor(None, "test"), new)
@@ -259,7 +257,7 @@ def test_organisation_and_location_edits(provider: FlaskClient, own, session) ->
             "email": "a@voorbeeld.nl",
         },
     )
-    assert response.status_code == 302
+    assert redirected_to(response) == "/aanbieder/"
     session.expire_all()
     assert session.get(Organisation, org.id).name == "De Nieuwe Naam"
     bad = provider.post(
@@ -279,7 +277,7 @@ def test_organisation_and_location_edits(provider: FlaskClient, own, session) ->
             "accessibility": ["rolstoel"],
         },
     )
-    assert good.status_code == 302
+    assert redirected_to(good) == "/aanbieder/"
     session.expire_all()
     shed = session.exec(select(Location).where(Location.name == "Schuur")).one()
     assert shed.accessibility == {"rolstoel"} and shed.pc4 == "8013"

@@ -184,3 +184,73 @@ def test_patching_free_places_while_residents_start_never_overbooks(
     assert outcomes["gestart"] == running
     assert outcomes["PATCH 200"] + outcomes["PATCH 409"] >= 1, "no PATCH reached the bound"
     assert set(outcomes) <= {"gestart", "start geweigerd", "PATCH 200", "PATCH 409", "PATCH 412"}
+
+
+# --- the PATCH body: every refusal with its Dutch reason ------------------------------------------
+
+NUMBER = "Een heel getal van 0 of meer."
+STATUS = "Kies actief of gepauzeerd."
+BOOLEAN = "Gebruik true of false."
+FIXED = "Dit veld kan hier niet gewijzigd worden."
+
+
+@pytest.mark.parametrize(
+    ("body", "reasons"),
+    [
+        ({"vrije_plekken": 11}, {"vrije_plekken": "Hoogstens 10, het aantal plekken."}),
+        ({"vrije_plekken": -1}, {"vrije_plekken": NUMBER}),
+        ({"vrije_plekken": "3"}, {"vrije_plekken": NUMBER}),
+        ({"vrije_plekken": None}, {"vrije_plekken": NUMBER}),
+        ({"vrije_plekken": True}, {"vrije_plekken": NUMBER}),
+        ({"vrije_plekken": 2.0}, {"vrije_plekken": NUMBER}),
+        ({"status": None}, {"status": STATUS}),
+        ({"status": 1}, {"status": STATUS}),
+        ({"status": "beeindigd"}, {"status": STATUS}),
+        ({"wachtlijst": None}, {"wachtlijst": BOOLEAN}),
+        ({"wachtlijst": "ja"}, {"wachtlijst": BOOLEAN}),
+        ({"wachtlijst": 1}, {"wachtlijst": BOOLEAN}),
+        (
+            {"titel": "x", "vrije_plekken": -1, "status": "x", "wachtlijst": 0, "a": 1},
+            {
+                "a": FIXED,
+                "titel": FIXED,
+                "vrije_plekken": NUMBER,
+                "status": STATUS,
+                "wachtlijst": BOOLEAN,
+            },
+        ),
+        (
+            {"b": 1, "vrije_plekken": 99},
+            {"b": FIXED, "vrije_plekken": "Hoogstens 10, het aantal plekken."},
+        ),
+    ],
+)
+def test_a_wrong_patch_body_names_each_field_in_dutch(
+    client: FlaskClient, activity: Activity, token: str, session: Session, body, reasons
+) -> None:
+    response = patch(client, activity, token, body, f'"{activity.version}"')
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    found = [(p["name"], p["reason"]) for p in response.get_json()["invalid_params"]]
+    assert found == list(reasons.items())
+    assert fresh(session, activity).version == activity.version  # nothing written
+
+
+@pytest.mark.parametrize("body", [[], {}, "x", 3])
+def test_a_patch_body_that_is_not_an_object_is_400(
+    client: FlaskClient, activity: Activity, token: str, body
+) -> None:
+    response = patch(client, activity, token, body, f'"{activity.version}"')
+    assert response.status_code == 400
+    assert (
+        response.get_json()["detail"] == 'Stuur een JSON-object, bijvoorbeeld {"vrije_plekken": 3}.'
+    )
+
+
+def test_a_patch_may_change_one_field_and_leaves_the_others(
+    client: FlaskClient, activity: Activity, token: str, session: Session
+) -> None:
+    response = patch(client, activity, token, {"wachtlijst": True}, f'"{activity.version}"')
+    assert response.status_code == 200
+    after = fresh(session, activity)
+    assert (after.waiting_list, after.free_places, after.status) == (True, 10, "actief")

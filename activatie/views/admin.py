@@ -1,7 +1,8 @@
 """The gemeente's pages (beheerder): accounts, approvals, stale listings, teams and the audit trail.
 
-Every write is one service call that commits once and is audited. The two writes that have no
-service elsewhere (a new organisation, a team) are small functions at the bottom of this module.
+Every write is one service call that commits once and is audited (:mod:`accounts`,
+:mod:`listings`, :mod:`teams`, :mod:`signpost_store`); the audit trail is shown with the Dutch
+labels of :mod:`audit_labels`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from .. import (
@@ -25,11 +26,12 @@ from .. import (
     listings,
     mail,
     queries,
-    services,
+    service_errors,
+    signpost_store,
     signposts,
-    vocabulary,
 )
 from ..audit import Actor
+from ..audit_labels import audit_rows
 from ..auth import roles_required
 from ..db import get_session
 from ..forms import (
@@ -45,7 +47,6 @@ from ..forms import (
 from ..models import (
     LOCAL_TIMEZONE,
     Activity,
-    AuditEvent,
     Location,
     Organisation,
     Signpost,
@@ -56,6 +57,7 @@ from ..models import (
     local_date,
     utcnow,
 )
+from ..teams import TeamError, save_team
 from ..templating import nl_date
 from . import csv_download, optional_id, parse_id
 
@@ -459,142 +461,6 @@ def stale() -> str:
 
 # --- Audit trail -----------------------------------------------------------------------------
 
-FIELD_LABELS = {
-    "title": "titel",
-    "summary": "in één zin",
-    "description": "beschrijving",
-    "location_id": "locatie (nummer)",
-    "programme": "programma",
-    "guidance": "begeleiding",
-    "min_age": "vanaf leeftijd",
-    "max_age": "tot en met leeftijd",
-    "schedule_note": "tijden",
-    "capacity": "aantal plekken",
-    "free_places": "vrije plekken",
-    "waiting_list": "wachtlijst",
-    "cost": "kosten",
-    "cost_cents": "eigen bijdrage (in centen)",
-    "access_route": "aanmelden",
-    "access_note": "uitleg over aanmelden",
-    "status": "status",
-    "is_approved": "goedgekeurd",
-    "is_active": "account aan",
-    "name": "naam",
-    "email": "e-mailadres",
-    "role": "rol",
-    "organisation_id": "aanbieder (nummer)",
-    "team_id": "wijkteam (nummer)",
-    "kind": "soort aanbieder",
-    "slug": "korte naam in de link",
-    "website": "website",
-    "phone": "telefoon",
-    "purpose": "waarvoor",
-    "audience": "voor wie",
-    "text": "tekst voor de inwoner",
-    "address": "adres",
-    "street": "straat",
-    "house_number": "huisnummer",
-    "postcode": "postcode",
-    "pc4": "postcode (4 cijfers)",
-    "district": "wijk",
-    "district_code": "wijkcode",
-    "latitude": "breedtegraad",
-    "longitude": "lengtegraad",
-    "accessibility": "toegankelijkheid",
-    "pc4_codes": "postcodes",
-    "aantal": "aantal",
-    "sleutel": "sleutel",
-    "naam": "naam",
-    "gevoelig": "gevoelige wijziging (toegang tot aanmeldingen)",
-}
-
-ACTION_LABELS = {
-    "aangemaakt": "aangemaakt",
-    "gewijzigd": "gewijzigd",
-    "vrije_plekken": "vrije plekken aangepast",
-    "status": "status veranderd",
-    "goedgekeurd": "goedgekeurd",
-    "alles_bevestigd": "alles gecontroleerd",
-    "account_aangemaakt": "account aangemaakt",
-    "account_aan": "account aangezet",
-    "account_uit": "account uitgezet",
-    "wachtwoordlink_gemaakt": "wachtwoordlink gemaakt",
-    "wachtwoord_gezet": "wachtwoord gekozen",
-    "api_sleutel_gemaakt": "API-sleutel gemaakt",
-    "api_sleutel_ingetrokken": "API-sleutel ingetrokken",
-    "tweestaps_aangezet": "tweestapsverificatie ingesteld",
-    "tweestaps_hersteld": "tweestapsverificatie uitgezet door beheerder",
-    "herstelcode_gebruikt": "ingelogd met een herstelcode",
-}
-
-#: Fields whose values are vocabulary keys, shown with their Dutch label.
-_FIELD_VOCABULARIES = {
-    "status": vocabulary.ACTIVITY_STATUSES,
-    "role": vocabulary.ROLES,
-    "kind": vocabulary.ORGANISATION_KINDS,
-    "guidance": vocabulary.GUIDANCE,
-    "access_route": vocabulary.ACCESS_ROUTES,
-    "cost": vocabulary.COSTS,
-    "programme": vocabulary.PROGRAMMES,
-}
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    new: str
-    old: str | None = None  # None: a plain value, not an old -> new change
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    at: datetime
-    who: str
-    action: str
-    changes: list[Change]
-
-
-def _show(name: str, value: Any) -> str:
-    if value is None or value == "":
-        return "(leeg)"
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(leeg)"
-    if name in _FIELD_VOCABULARIES and isinstance(value, str):
-        return _FIELD_VOCABULARIES[name].label_of(value)
-    return str(value)
-
-
-def _changes(details: dict[str, Any]) -> list[Change]:
-    found = []
-    for name, value in details.items():
-        label = FIELD_LABELS.get(name, name.replace("_", " "))
-        if isinstance(value, dict) and set(value) == {"oud", "nieuw"}:
-            found.append(Change(label, _show(name, value["nieuw"]), _show(name, value["oud"])))
-        else:
-            found.append(Change(label, _show(name, value)))
-    return found
-
-
-def audit_rows(session: Session, events: list[AuditEvent]) -> list[AuditRow]:
-    """Return events for a table: the actor's current name where we know the account."""
-    ids = {e.actor_id for e in events if e.actor_id is not None}
-    names = (
-        dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())  # type: ignore[union-attr,arg-type]
-        if ids
-        else {}
-    )
-    return [
-        AuditRow(
-            at=event.at,
-            who=names.get(event.actor_id, event.actor),
-            action=ACTION_LABELS.get(event.action, event.action.replace("_", " ")),
-            changes=_changes(event.changes or {}),
-        )
-        for event in events
-    ]
-
 
 def _describe(kind: str, obj: Any) -> str:
     if obj is None:
@@ -665,7 +531,7 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
         problem, status = "Het formulier is niet compleet. Open het wijkteam opnieuw.", 400
     elif form.validate_on_submit():
         try:
-            saved = accounts.save_team(
+            saved = save_team(
                 get_session(),
                 _actor(),
                 team,
@@ -674,14 +540,14 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
                 int(form.version.data) if form.version.data else None,
                 phone=form.phone.data or "",
             )
-        except accounts.Duplicate as error:
+        except service_errors.Duplicate as error:
             form.name.errors = [str(error)]
             status = 409
-        except accounts.Conflict as error:
+        except service_errors.Conflict as error:
             problem, status = str(error), 409
             get_session().expire_all()
             form = TeamForm(formdata=None, obj=get_session().get(Team, team.id))  # type: ignore[union-attr]
-        except accounts.AccountError as error:
+        except TeamError as error:
             problem, status = str(error), 422
         else:
             flash(f"Wijkteam '{saved.name}' is opgeslagen.", "info")
@@ -716,11 +582,11 @@ def edit_signpost(key: str) -> Response | tuple[str, int]:
     if request.method == "POST" and row is not None and not form.version.data:
         problem, status = "Het formulier is niet compleet. Open de verwijzing opnieuw.", 400
     elif form.validate_on_submit():
-        values = {name: getattr(form, name).data or "" for name in services.SIGNPOST_FIELDS}
+        values = {name: getattr(form, name).data or "" for name in signpost_store.SIGNPOST_FIELDS}
         seen = int(form.version.data) if form.version.data else None
         try:
-            services.save_signpost(session, _actor(), key, values, seen)
-        except accounts.Conflict as error:
+            signpost_store.save_signpost(session, _actor(), key, values, seen)
+        except service_errors.Conflict as error:
             problem, status = str(error), 409
             session.expire_all()
             form = SignpostForm(
@@ -729,7 +595,7 @@ def edit_signpost(key: str) -> Response | tuple[str, int]:
             form.version.data = str(
                 session.exec(select(Signpost.version).where(Signpost.key == key)).one()
             )
-        except accounts.AccountError as error:
+        except signpost_store.SignpostError as error:
             problem, status = str(error), 422
         else:
             flash(f"Verwijzing '{values['name']}' is opgeslagen.", "info")
@@ -739,6 +605,3 @@ def edit_signpost(key: str) -> Response | tuple[str, int]:
     return render_template(
         "admin/signpost_form.html", form=form, key=key, row=row, problem=problem
     ), status
-
-
-# --- Writes without a service elsewhere (one commit each, audited) ---------------------------

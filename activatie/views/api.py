@@ -13,6 +13,7 @@ from ..db import get_session
 from ..errors import problem
 from ..filters import InvalidInput, parse_activity_filters, read_number
 from ..models import Activity, ApiToken, Location, Organisation, local_today
+from ..records import parse_activity_patch
 from ..security import csrf
 from ..signposts import SignpostInfo
 from ..vocabulary import (
@@ -242,9 +243,6 @@ def _seen_version(activity: Activity) -> int | Response:
     return activity.version
 
 
-PATCHABLE = {"vrije_plekken", "status", "wachtlijst"}
-
-
 @bp.patch("/activiteiten/<raw_id>")
 @csrf.exempt
 def update_activity(raw_id: str) -> Response:
@@ -266,20 +264,10 @@ def update_activity(raw_id: str) -> Response:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body:
         return problem(400, 'Stuur een JSON-object, bijvoorbeeld {"vrije_plekken": 3}.')
-    errors = {
-        name: "Dit veld kan hier niet gewijzigd worden." for name in body if name not in PATCHABLE
-    }
-    free = body.get("vrije_plekken")
-    if "vrije_plekken" in body and (type(free) is not int or free < 0):
-        errors["vrije_plekken"] = "Een heel getal van 0 of meer."
-    elif free is not None and free > activity.capacity:
-        errors["vrije_plekken"] = f"Hoogstens {activity.capacity}, het aantal plekken."
-    if "status" in body and body["status"] not in ("actief", "gepauzeerd"):
-        errors["status"] = "Kies actief of gepauzeerd."
-    if "wachtlijst" in body and not isinstance(body["wachtlijst"], bool):
-        errors["wachtlijst"] = "Gebruik true of false."
-    if errors:
-        return invalid(InvalidInput(errors, status=422))
+    try:
+        patch = parse_activity_patch(body, activity.capacity)
+    except InvalidInput as error:
+        return invalid(error)
     actor = Actor.token(token.id, token.organisation_id)  # type: ignore[arg-type]
     try:
         listings.patch_activity(
@@ -287,9 +275,9 @@ def update_activity(raw_id: str) -> Response:
             actor,
             activity,
             seen,
-            free_places=free,
-            status=body.get("status"),
-            waiting_list=body.get("wachtlijst"),
+            free_places=patch.vrije_plekken,
+            status=patch.status,
+            waiting_list=patch.wachtlijst,
         )
     except listings.Conflict:
         session.expire_all()

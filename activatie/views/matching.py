@@ -7,8 +7,8 @@ from datetime import date
 
 from flask import current_app
 
+from .. import geocoding, matching, queries, signposts, unmet_demand
 from .. import intake as intake_module
-from .. import matching, placements, queries, signposts
 from ..db import get_session
 from ..filters import Args
 from ..models import Activity
@@ -46,7 +46,7 @@ def run_match(
     request = intake_module.parse_intake(args, today, strict=strict)
     resident = intake_module.resolve(
         request,
-        queries.make_geocoder(session, current_app.config),
+        geocoding.make_geocoder(session, current_app.config),
         today,
         queries.in_service_area(session),
     )
@@ -61,7 +61,7 @@ def run_match(
     )
     if count_unmet and not result.matches and not resident.intake.aow_reached:
         # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
-        placements.count_unmet_search(
+        unmet_demand.count_unmet_search(
             session, today, resident.postcode_hit.postcode[:4], resident.intake.needs
         )
     shown = signposts.resolve(result.signposts, queries.signposts(session))

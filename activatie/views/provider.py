@@ -29,6 +29,7 @@ from ..forms import (
     SelectChoice,
     options,
 )
+from ..geocoding import make_geocoder
 from ..models import (
     ACTIVITY_DETAILS,
     Activity,
@@ -41,7 +42,6 @@ from ..models import (
     local_today,
     utcnow,
 )
-from ..queries import make_geocoder
 from ..stats import month_label
 from . import parse_id, referrals
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 
-from .. import geo, queries, signposts
+from .. import geo, geocoding, queries, signposts
 from ..db import get_engine, get_session, open_session
 from ..filters import ActivityFilters, InvalidInput, parse_activity_filters
 from ..intake import service_area_problem
@@ -72,7 +72,7 @@ def locate(session, postcode: str | None) -> geo.Point | None:
         raise InvalidInput({"postcode": problem}, status=422)
     try:
         return geo.resolve_postcode(
-            queries.make_geocoder(session, current_app.config), postcode
+            geocoding.make_geocoder(session, current_app.config), postcode
         ).point
     except geo.UnknownPostcode as error:
         raise InvalidInput({"postcode": str(error)}, status=422) from None
