@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from activatie import demo, seed, services
+from activatie import catalogue, demo, seed, signpost_store
+from activatie.geocoding import make_geocoder
 from activatie.models import Activity, Organisation, Placement, Signpost, Team, User, local_today
-from activatie.queries import make_geocoder
 
 from .factories import Factory
 
@@ -33,10 +33,10 @@ class Site:
 
 def build(session: Session, placements: int = 60) -> Site:
     """Seed the example data, some demo aanmeldingen, and one account per staff role."""
-    services.load_postcodes(session, seed.read_postcodes())
-    catalogue = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
-    services.load_catalogue(session, catalogue, make_geocoder(session))
-    services.load_signposts(session, seed.read_signposts())
+    catalogue.load_postcodes(session, seed.read_postcodes())
+    offers = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
+    catalogue.load_catalogue(session, offers, make_geocoder(session))
+    signpost_store.load_signposts(session, seed.read_signposts())
     demo.generate(session, placements, 12, local_today())
     factory = Factory(session)
     team = session.exec(select(Team).order_by(Team.id)).first()

@@ -100,7 +100,9 @@ def live(engine: Engine, database_url: str) -> Iterator[Live]:
 
 def new_page(chromium: Any, live: Live, viewport: dict[str, int] = PHONE) -> Any:
     context = chromium.new_context(viewport=viewport, base_url=live.url, locale="nl-NL")
-    context.set_default_timeout(10_000)
+    # Generous: a busy CI machine can take seconds for a login's password hash or the report.
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(30_000)
     page = context.new_page()
     page.on("pageerror", lambda error: live.problems.append(f"script error: {error}"))
     return page
