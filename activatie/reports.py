@@ -508,8 +508,8 @@ class _Builder:
     def knows(self, parts: Iterable[CellKey], *totals: CellKey) -> None:
         self.sums.append(stats.sum_of(parts, *totals))
 
-    def protect(self) -> None:
-        self.text = stats.protect_cached(self.values, self.sums)
+    def protect(self, keep: Iterable[CellKey] = ()) -> None:
+        self.text = stats.protect_cached(self.values, self.sums, keep)
 
     def cell(self, key: CellKey) -> Cell:
         text = self.text[key]
@@ -718,7 +718,7 @@ def build(facts: Facts, period: Period) -> Report:
     if facts.trend is not None:
         _count_trend(b, facts.trend, period, facts.today or period.end)
 
-    b.protect()
+    b.protect(HEADLINE_CELLS)
 
     report = Report(period, _figures(b, facts))
     for slug, (label, groups, partition) in dimensions.items():
@@ -731,6 +731,21 @@ def build(facts: Facts, period: Period) -> Report:
         report.tables["trend"] = _trend_table(b, facts.trend)
     report.tables["verouderd"] = _stale_table(facts)
     return report
+
+
+#: The counts behind the headline figures: complementary suppression hides them only as a last
+#: resort (a smaller cell in the same row or column is hidden instead).
+HEADLINE_CELLS = (
+    ("totaal", "aanmeldingen"),
+    ("totaal", "kennismaking"),
+    ("totaal", "gestart"),
+    ("totaal", "gestopt"),
+    ("totaal", "afgerond"),
+    ("totaal", "omhoog"),
+    ("trede_totaal",),
+    ("zoek_totaal",),
+    ("inloop_totaal", "new_people"),
+)
 
 
 def _figures(b: _Builder, facts: Facts) -> list[Figure]:

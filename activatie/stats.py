@@ -45,7 +45,7 @@ NOT_SHOWN = "–"  # a derived figure with too small a base (or none)
 K = TypeVar("K", bound=Hashable)
 
 _INF = math.inf
-_TRIES = 4  # candidates tried for freeing a pinned cell on its own, before taking the first
+_TRIES = 8  # candidates tried for freeing a pinned cell on its own, before taking the first
 
 
 def is_small(count: int) -> bool:
@@ -70,12 +70,16 @@ def sum_of(parts: Iterable[Hashable], *totals: Hashable) -> Sum:
     return Sum(tuple(parts), tuple(totals))
 
 
-def protect(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
+def protect(
+    values: Mapping[K, int], sums: Iterable[Sum], keep: Iterable[Hashable] = ()
+) -> dict[K, str]:
     """Return the published text of every cell, with primary and complementary suppression.
 
     :param values: the true counts, by cell key.
     :param sums: the additive facts a reader knows; a sum that does not hold for ``values`` (or
         names an unknown cell) is ignored, because a reader could not use it either.
+    :param keep: the cells people look for first (headline figures): hidden only when nothing
+        else will do.
     """
     text = {key: shown(count) for key, count in values.items()}
     facts = [
@@ -84,51 +88,105 @@ def protect(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
         if all(k in values for k in (*s.parts, *s.totals))
         and sum(values[k] for k in s.parts) == sum(values[k] for k in s.totals)
     ]
+    index = _Index(facts, keep)
+    # A hidden cell can only be narrowed by the sums it is in, and those only by their own
+    # hidden cells: the hidden cells fall apart into groups (components) that share no sum.
+    # Each is checked on its own, and after hiding a cell only the group it joins again.
+    pinned: set[K] = set()
+    seen: set[Hashable] = set()
+    for key in values:
+        if text[key] == SMALL and key not in seen:
+            cells, group = index.component(key, text)
+            seen |= cells
+            pinned |= _pinned(values, text, group)
     for _ in range(len(values) + 1):  # each round hides one more cell, so this ends
-        pinned = _pinned(values, text, facts)
         if not pinned:
             return text
         key = min(pinned, key=str)
-        candidates = _complements_for(key, values, text, facts)
+        candidates = _complements_for(key, values, text, index)
         if not candidates:  # cannot happen with true sums; never loop without progress
             break
-        # Hide the first of the best few candidates that frees the pinned cell on its own;
+        # Hide the first of the candidates (best first) that frees the pinned cell on its own;
         # otherwise the very first one, and the next round goes on from there.
-        tried = candidates[:_TRIES]  # each try costs a full check
-        text[next((c for c in tried if _frees(key, c, values, text, facts)), candidates[0])] = (
-            HIDDEN
+        chosen = next(
+            (c for c in candidates[:_TRIES] if _frees(key, c, values, text, index)),
+            candidates[0],
         )
+        text[chosen] = HIDDEN
+        cells, group = index.component(chosen, text)
+        pinned = (pinned - cells) | _pinned(values, text, group)
     return text
+
+
+class _Index:
+    """The valid sums, which sums each cell is in, and how much each cell is worth keeping."""
+
+    def __init__(self, facts: Sequence[Sum], keep: Iterable[Hashable]) -> None:
+        self.facts = facts
+        self.sums_of: dict[Hashable, list[int]] = {}
+        #: 0 = a cell that is a total nowhere, 1 = a row or column total, 2 = a headline figure.
+        self.tier: dict[Hashable, int] = {}
+        for i, fact in enumerate(facts):
+            for key in {*fact.parts, *fact.totals}:
+                self.sums_of.setdefault(key, []).append(i)
+            for key in fact.totals:
+                self.tier[key] = 1
+        for key in keep:
+            self.tier[key] = 2
+
+    def component(
+        self, start: Hashable, text: Mapping[Hashable, str]
+    ) -> tuple[set[Hashable], list[Sum]]:
+        """Return the hidden cells linked to ``start`` by shared sums, and those sums."""
+        cells, found, queue = {start}, set(), [start]
+        while queue:
+            cell = queue.pop()
+            for i in self.sums_of.get(cell, ()):
+                if i in found:
+                    continue
+                found.add(i)
+                for key in (*self.facts[i].parts, *self.facts[i].totals):
+                    if key not in cells and text[key] in (SMALL, HIDDEN):
+                        cells.add(key)
+                        queue.append(key)
+        return cells, [self.facts[i] for i in sorted(found)]
 
 
 #: How many distinct inputs :func:`protect_cached` remembers (periods times versions of the data).
 CACHE_SIZE = 64
 
 
-def protect_cached(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
+def protect_cached(
+    values: Mapping[K, int], sums: Iterable[Sum], keep: Iterable[Hashable] = ()
+) -> dict[K, str]:
     """Return :func:`protect` of the same input, remembered while the input stays the same.
 
     Protection depends only on the counts and the sums, so the result for an input seen before
     is the same: a page, its CSV files and the next visitor reuse it (per process). Any changed
     count, in any table, is a new input and is protected afresh, so nothing stale is shown.
     """
-    return dict(_protect_memo(tuple(values.items()), tuple(sums)))
+    return dict(_protect_memo(tuple(values.items()), tuple(sums), tuple(keep)))
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _protect_memo(items: tuple[tuple[Hashable, int], ...], sums: tuple[Sum, ...]) -> dict:
-    return protect(dict(items), sums)
+def _protect_memo(
+    items: tuple[tuple[Hashable, int], ...], sums: tuple[Sum, ...], keep: tuple[Hashable, ...]
+) -> dict:
+    return protect(dict(items), sums, keep)
 
 
-def _frees(key: K, cell: K, values: Mapping[K, int], text: Mapping[K, str], facts) -> bool:
-    return key not in _pinned(values, {**text, cell: HIDDEN}, facts)
+def _frees(key: K, cell: K, values: Mapping[K, int], text: Mapping[K, str], index: _Index) -> bool:
+    trial = {**text, cell: HIDDEN}
+    return key not in _pinned(values, trial, index.component(key, trial)[1])
 
 
 def _bounds(values: Mapping[K, int], text: Mapping[K, str], key: K) -> tuple[float, float]:
     if text[key] == SMALL:
         return (1, THRESHOLD - 1)
     if text[key] == HIDDEN:
-        return (THRESHOLD, _INF)
+        # "x" is usually 5 or more, and a reader may assume so; a small total hidden as "x"
+        # (1 + 1 = "<5") is not, and assuming it were would miss what the reader can work out.
+        return (THRESHOLD if values[key] >= THRESHOLD else 1, _INF)
     return (values[key], values[key])
 
 
@@ -249,52 +307,52 @@ def _pinned_by_bounds(
 
 
 def _complements_for(
-    pinned: K, values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]
+    pinned: K, values: Mapping[K, int], text: Mapping[K, str], index: _Index
 ) -> list[K]:
     """Return the cells that may be hidden so ``pinned`` is no longer exact, best first.
 
-    Visible non-zero parts are offered when there are any, totals only when there are none
-    (totals are the figures people look for); smaller before larger, and the sums ``pinned`` is
-    in before those further along the chain of hidden cells its value leaks through. When only
-    small cells are left (1 + 1 + 1 + 1 = "<5"), a small total becomes "x" as well.
+    Secondary suppression takes the least useful figure: visible non-zero cells that are no
+    total anywhere first, then row and column totals, the headline figures last; within that,
+    a cell that breaks more sums with a single hidden cell (each gives that cell away), the
+    sums ``pinned`` is in before those further along the chain of hidden cells its value leaks
+    through, and smaller before larger. When only small cells are left
+    (1 + 1 + 1 + 1 = "<5"), a small total becomes "x" as well.
     """
-
-    def visible(key: Hashable) -> bool:
-        return text[key] not in (SMALL, HIDDEN) and values[key] > 0
-
-    passes = (
-        ("parts", visible),
-        ("totals", visible),
-        ("totals", lambda key: text[key] == SMALL),
-    )
-    for side, wanted in passes:
-        ordered: list[K] = []
-        reached: set[Hashable] = {pinned}
-        done: set[int] = set()
-        while True:
-            layer = [
-                i
-                for i, fact in enumerate(facts)
-                if i not in done and reached.intersection((*fact.parts, *fact.totals))
-            ]
-            if not layer:
-                break
-            found = {key for i in layer for key in getattr(facts[i], side) if wanted(key)}
-            ordered.extend(
-                key
-                for key in sorted(found, key=lambda k: (values[k], str(k)))
-                if key not in ordered
-            )
-            done.update(layer)
-            reached.update(
-                key
-                for i in layer
-                for key in (*facts[i].parts, *facts[i].totals)
-                if text[key] in (SMALL, HIDDEN)
-            )
-        if ordered:  # a total only when no part is left to hide
-            return ordered
-    return []
+    ranked: dict[Hashable, tuple] = {}
+    small_totals: dict[Hashable, tuple] = {}
+    hidden = (SMALL, HIDDEN)
+    reached: set[Hashable] = {pinned}
+    done: set[int] = set()
+    depth = 0
+    while True:
+        layer = sorted({i for key in reached for i in index.sums_of.get(key, ()) if i not in done})
+        if not layer:
+            break
+        for i in layer:
+            fact = index.facts[i]
+            cells = (*fact.parts, *fact.totals)
+            # A sum with a single hidden cell gives that cell away exactly; a cell that breaks
+            # more of those at once is worth more.
+            alone = sum(text[k] in hidden for k in cells) == 1
+            for key in cells:
+                if text[key] not in hidden and values[key] > 0:
+                    tier, breaks, first, value, name = ranked.get(
+                        key, (index.tier.get(key, 0), 0, depth, values[key], str(key))
+                    )
+                    ranked[key] = (tier, breaks - alone, first, value, name)
+            for key in fact.totals:
+                if text[key] == SMALL:
+                    small_totals.setdefault(key, (depth, values[key], str(key)))
+        done.update(layer)
+        reached.update(
+            key
+            for i in layer
+            for key in (*index.facts[i].parts, *index.facts[i].totals)
+            if text[key] in hidden
+        )
+        depth += 1
+    pool = ranked or small_totals  # a small total only when nothing visible is left to hide
+    return sorted(pool, key=pool.__getitem__)  # type: ignore[arg-type]
 
 
 def is_exact(text: str) -> bool:
