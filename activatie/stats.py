@@ -190,16 +190,21 @@ def _bounds(values: Mapping[K, int], text: Mapping[K, str], key: K) -> tuple[flo
     return (values[key], values[key])
 
 
+def _secret(values: Mapping[K, int], text: Mapping[K, str], key: K) -> bool:
+    """Return whether ``key`` is a small count that is not shown ("<5", or a small total "x")."""
+    return text[key] == SMALL or (text[key] == HIDDEN and is_small(values[key]))
+
+
 def _pinned(values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
-    """Return the "<5" cells a reader can work out exactly, by bounds or by combining sums."""
-    return _pinned_by_bounds(values, text, facts) | _determined(text, facts)
+    """Return the small hidden cells a reader can work out exactly, by bounds or combining sums."""
+    return _pinned_by_bounds(values, text, facts) | _determined(values, text, facts)
 
 
 #: A prime for exact elimination without fractions (see :func:`_determined`).
 _PRIME = 2**61 - 1
 
 
-def _determined(text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
+def _determined(values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
     """Return the "<5" cells fixed by the sums alone, whatever the other hidden cells are.
 
     Visible cells are constants, so the sums are linear equations in the hidden cells. A hidden
@@ -233,7 +238,7 @@ def _determined(text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
             if col in other:
                 _subtract(other, row, other[col])
         pivots[col] = row
-    return {col for col, row in pivots.items() if len(row) == 1 and text[col] == SMALL}  # type: ignore[misc]
+    return {col for col, row in pivots.items() if len(row) == 1 and _secret(values, text, col)}  # type: ignore[misc]
 
 
 def _subtract(row: dict[Hashable, int], pivot_row: Mapping[Hashable, int], factor: int) -> None:
@@ -303,7 +308,7 @@ def _pinned_by_bounds(
                 if (lo, hi) != bounds[key] and lo <= hi:
                     bounds[key] = (lo, hi)
                     changed = True
-    return {key for key, (lo, hi) in bounds.items() if text[key] == SMALL and lo == hi}
+    return {key for key, (lo, hi) in bounds.items() if lo == hi and _secret(values, text, key)}
 
 
 def _complements_for(
