@@ -15,6 +15,7 @@ from .db import get_engine, get_session
 from .demo import demo_placements_command
 from .models import Organisation, UserRole
 from .queries import make_geocoder
+from .report_bench import bench_report_command
 from .retention import retention_command
 from .vocabulary import ROLES
 
@@ -119,3 +120,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(retention_command)
     app.cli.add_command(demo_placements_command)
+    app.cli.add_command(bench_report_command)

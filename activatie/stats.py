@@ -107,10 +107,17 @@ def protect(
         if not candidates:  # cannot happen with true sums; never loop without progress
             break
         # Hide the first of the candidates (best first) that frees the pinned cell on its own;
-        # otherwise the very first one, and the next round goes on from there.
+        # otherwise the very first one, and the next round goes on from there. A sum in which
+        # the pinned cell is the only hidden one keeps giving it away unless the candidate is in
+        # it too: only such candidates can free it on their own, so only those are tried.
+        alone = [
+            {*fact.parts, *fact.totals}
+            for fact in (index.facts[i] for i in index.sums_of.get(key, ()))
+            if sum(text[k] in (SMALL, HIDDEN) for k in (*fact.parts, *fact.totals)) == 1
+        ]
+        able = [c for c in candidates if all(c in cells for cells in alone)]
         chosen = next(
-            (c for c in candidates[:_TRIES] if _frees(key, c, values, text, index)),
-            candidates[0],
+            (c for c in able[:_TRIES] if _frees(key, c, values, text, index)), candidates[0]
         )
         text[chosen] = HIDDEN
         cells, group = index.component(chosen, text)
