@@ -327,8 +327,9 @@ def _complements_for(
     total anywhere first, then row and column totals, the headline figures last; within that,
     a cell that breaks more sums with a single hidden cell (each gives that cell away), the
     sums ``pinned`` is in before those further along the chain of hidden cells its value leaks
-    through, and smaller before larger. When only small cells are left
-    (1 + 1 + 1 + 1 = "<5"), a small total becomes "x" as well.
+    through, and smaller before larger. The small total of a sum of small cells only
+    (1 + 1 + 1 + 1 = "<5") may become "x" too, and is the last way out when nothing visible is
+    left to hide.
     """
     ranked: dict[Hashable, tuple] = {}
     small_totals: dict[Hashable, tuple] = {}
@@ -355,6 +356,11 @@ def _complements_for(
             for key in fact.totals:
                 if text[key] == SMALL:
                     small_totals.setdefault(key, (depth, values[key], str(key)))
+                    # In a sum of small cells only (1 + 1 + 1 + 1 = "<5"), hiding its small
+                    # total is the one way out: a candidate like any other.
+                    if all(text[k] in hidden or values[k] == 0 for k in cells):
+                        rank = (index.tier.get(key, 0), 0, depth, values[key], str(key))
+                        ranked[key] = min(ranked.get(key, rank), rank)
         done.update(layer)
         reached.update(
             key

@@ -168,7 +168,7 @@ def _alternatives(values, text, sums, key) -> bool:
     return any(search({key: other}, others) for other in tries if other != values[key])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.integers(2, 3).flatmap(
         lambda rows: st.integers(2, 3).flatmap(
