@@ -85,9 +85,9 @@ def overview() -> tuple[str, int]:
     ), (400 if errors else 200)
 
 
-def _charts(report: reports.Report) -> dict[str, list[Markup]]:
+def _charts(report: reports.Report) -> dict[str, list[tuple[str, Markup]]]:
     period = f"van {nl_date(report.period.start)} tot en met {nl_date(report.period.end)}"
-    found: dict[str, list[Markup]] = {}
+    found: dict[str, list[tuple[str, Markup]]] = {}
     charted = [(slug, spec, f"grafiek-{slug}") for slug, spec in CHARTS.items()]
     charted += [(slug, spec, f"grafiek-{slug}-2") for slug, spec in EXTRA_CHARTS.items()]
     for slug, (column, title), chart_id in charted:
@@ -105,7 +105,8 @@ def _charts(report: reports.Report) -> dict[str, list[Markup]]:
             rows = tuple(r for r in rows if r.cells[index].text != "0")
         bars = [charts.Bar(r.label, r.cells[index].value, r.cells[index].text) for r in rows]
         svg = charts.bar_chart(chart_id, title, bars, f"Staafdiagram, {period}.")
-        found.setdefault(slug, []).append(Markup(svg))  # charts.py escapes every text it writes
+        # charts.py escapes every text it writes; the title is also the visible caption.
+        found.setdefault(slug, []).append((title, Markup(svg)))
     return found
 
 
