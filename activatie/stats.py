@@ -8,19 +8,25 @@ through :func:`protect` before it is shown or exported:
   up to which other published cell (the cells of a column add up to its totals row, the rows of
   a district table to the headline figure, "omhoog + gelijk + omlaag" to "afgerond + gestopt").
   :func:`protect` plays that reader: it narrows the possible value of each hidden cell with every
-  such sum (a hidden "<5" lies in 1..4, a hidden "x" is taken to be 5 or more), over and over
-  until nothing changes. When a "<5" cell is pinned to one exact value, the smallest visible
-  non-zero cell of that sum (a part before a total; further along the chain of hidden cells when
-  that sum has nothing left to hide) is hidden too, published as ``"x"``, and the check starts
-  again. So a totals row is hidden, or a second cell next to it, whenever exactly one cell of the
-  row is "<5" — and also in the rarer cases where two or more are (4 + 4 = 8). When only small
-  cells are left (1 + 1 + 1 + 1 = "<5"), the small total becomes "x" too.
-  This checks the sums the caller lists within one report. A reader who compares two reports
-  over overlapping periods can still subtract one from the other; the figures are for the
-  gemeente's own logged-in beheerders, and the protection is against recognising a resident at
-  a glance or in a shared export, not against a determined insider.
+  such sum (a hidden "<5" lies in 1..4, a hidden "x" is taken to be 5 or more, or 1 or more for
+  a small total hidden as "x"), over and over
+  until nothing changes. When a "<5" cell is pinned to one exact value, one more cell is hidden,
+  published as ``"x"``, and the check goes on: the least useful figure that frees it — a cell
+  inside a table before a row or column total, the headline figures (``keep``) last; then the
+  cell that breaks the most sums with a single hidden cell, the sums of the pinned cell before
+  those further along the chain of hidden cells, the smallest first. So a totals row stays and
+  a second cell next to the small one goes, whenever exactly one cell of the row is "<5" — and
+  also in the rarer cases where two or more are (4 + 4 = 8). The small total of small cells
+  only (1 + 1 + 1 + 1 = "<5") becomes "x" too.
+* **Only what a change touches.** Hidden cells fall apart into groups that share no sum; each
+  group is checked on its own, and after hiding a cell only the group it joins is checked again.
 * **Derived figures** (a median, a percentage) are shown only when their base is 5 or more, and a
   percentage only when its own count is visible too; otherwise ``"–"``.
+
+This checks the sums the caller lists within one report. A reader who compares two reports over
+overlapping periods can still subtract one from the other; the figures are for the gemeente's
+own logged-in beheerders, and the protection is against recognising a resident at a glance or in
+a shared export, not against a determined insider.
 """
 
 from __future__ import annotations
