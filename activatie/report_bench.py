@@ -16,7 +16,7 @@ from collections.abc import Callable
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from . import reports, stats
 from .db import get_session
@@ -29,7 +29,9 @@ def _ms(action: Callable[[], object]) -> tuple[float, object]:
     return (time.perf_counter() - start) * 1000, result
 
 
-def bench(session, period: reports.Period, runs: int, stale_days: int) -> dict[str, list[float]]:
+def bench(
+    session: Session, period: reports.Period, runs: int, stale_days: int
+) -> dict[str, list[float]]:
     """Return the milliseconds of each run: reading the facts, a cold and a warm build."""
     timings: dict[str, list[float]] = {"collect": [], "cold": [], "warm": []}
     for _ in range(runs):
