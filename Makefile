@@ -13,7 +13,7 @@ TEST_PG_URL ?= postgresql+psycopg://postgres@$(PG_HOST):$(PG_PORT)/test
 SPECTRAL := tools/node_modules/.bin/spectral
 FUZZ_EXAMPLES ?= 1000
 
-.PHONY: run test lint lint-api fuzz-api test-sqlite test-postgres postgres bench bench-http install chromium
+.PHONY: run test lint lint-api fuzz-api test-sqlite test-postgres postgres bench bench-report bench-http install chromium
 
 CHROMIUM ?= /usr/bin/chromium
 TOOLS    := tools/node_modules/.installed
@@ -78,6 +78,12 @@ postgres:
 
 bench: install
 	$(BIN)/python -m activatie.bench
+
+# The monitoring report at the demo size: a SQLite file with seed + demo-placements (600).
+bench-report: install
+	rm -f /tmp/activatie-bench-report.sqlite3
+	ACTIVATIE_ENV=development DATABASE_URL=sqlite:////tmp/activatie-bench-report.sqlite3 SECRET_KEY=bench-report-only-not-a-secret-xxxxxxxxxxxx \
+	  sh -c '$(BIN)/flask --app activatie seed >/dev/null && $(BIN)/flask --app activatie demo-placements >/dev/null && $(BIN)/flask --app activatie bench-report'
 
 # The app and a Flask hello-world under the same gunicorn command (2 workers, loopback only),
 # Zwolle seed on SQLite, interleaved, three rounds: req/s, p50, p99 and the share of hello-world.

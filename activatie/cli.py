@@ -20,6 +20,7 @@ from .db import get_engine, get_session
 from .demo import demo_placements_command
 from .geocoding import make_geocoder
 from .models import Organisation, UserRole, utcnow
+from .report_bench import bench_report_command
 from .vocabulary import ROLES
 
 db_cli = AppGroup("db", help="Manage the database schema.")
@@ -174,3 +175,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(retention_command)
     app.cli.add_command(demo_placements_command)
+    app.cli.add_command(bench_report_command)

@@ -508,8 +508,8 @@ class _Builder:
     def knows(self, parts: Iterable[CellKey], *totals: CellKey) -> None:
         self.sums.append(stats.sum_of(parts, *totals))
 
-    def protect(self) -> None:
-        self.text = stats.protect_cached(self.values, self.sums)
+    def protect(self, keep: Iterable[CellKey] = ()) -> None:
+        self.text = stats.protect_cached(self.values, self.sums, keep)
 
     def cell(self, key: CellKey) -> Cell:
         text = self.text[key]
@@ -718,7 +718,7 @@ def build(facts: Facts, period: Period) -> Report:
     if facts.trend is not None:
         _count_trend(b, facts.trend, period, facts.today or period.end)
 
-    b.protect()
+    b.protect(HEADLINE_CELLS)
 
     report = Report(period, _figures(b, facts))
     for slug, (label, groups, partition) in dimensions.items():
@@ -731,6 +731,21 @@ def build(facts: Facts, period: Period) -> Report:
         report.tables["trend"] = _trend_table(b, facts.trend)
     report.tables["verouderd"] = _stale_table(facts)
     return report
+
+
+#: The counts behind the headline figures: complementary suppression hides them only as a last
+#: resort (a smaller cell in the same row or column is hidden instead).
+HEADLINE_CELLS = (
+    ("totaal", "aanmeldingen"),
+    ("totaal", "kennismaking"),
+    ("totaal", "gestart"),
+    ("totaal", "gestopt"),
+    ("totaal", "afgerond"),
+    ("totaal", "omhoog"),
+    ("trede_totaal",),
+    ("zoek_totaal",),
+    ("inloop_totaal", "new_people"),
+)
 
 
 def _figures(b: _Builder, facts: Facts) -> list[Figure]:
@@ -911,6 +926,16 @@ def _count_trend(b: _Builder, trend: trends.Trend, period: Period, today: date) 
     for month in trend.months:
         for series in trends.SERIES:
             b.count(("trend", month, series), trend.counts.get((month, series), 0))
+    # Running at the end of a month = running at the end of the month before + started - ended
+    # (a reader can subtract; the protection ignores the sum in a month where it does not hold,
+    # for instance when a started aanmelding was closed as vervallen).
+    for before, month in zip(trend.months, trend.months[1:], strict=False):
+        b.knows(
+            [("trend", before, "lopend"), ("trend", month, "gestart")],
+            ("trend", month, "lopend"),
+            ("trend", month, "afgerond"),
+            ("trend", month, "gestopt"),
+        )
     months = trends.months_in(period.start, period.end, trend.months, today)
     if months:
         b.knows([("trend", m, "aanmeldingen") for m in months], ("totaal", "aanmeldingen"))
@@ -918,20 +943,48 @@ def _count_trend(b: _Builder, trend: trends.Trend, period: Period, today: date) 
             b.knows([("trend", m, series) for m in months], ("inloop_totaal", name))
 
 
+#: The derived column of the trend, after the counts it is derived from.
+OCCUPANCY_COLUMN = Column(
+    "bezet_via_activatie",
+    "Via Activatie bezet (% van de plekken nu)",
+    "Lopend aan het eind van de maand als % van de plekken van de lopende activiteiten nu",
+)
+
+
+def _trend_occupancy(b: _Builder, trend: trends.Trend, month: date) -> Cell:
+    """Return the running aanmeldingen at the month's end as a share of today's places."""
+    key = ("trend", month, "lopend")
+    value = stats.share(b.values[key], trend.capacity, b.text[key])
+    if value is None:
+        return Cell(stats.NOT_SHOWN, stats.NOT_SHOWN)
+    text = stats.nl_decimal(round(value))
+    return Cell(f"{text}%", text, value)
+
+
 def _trend_table(b: _Builder, trend: trends.Trend) -> Table:
-    rows = tuple(
-        Row(stats.month_label(month), tuple(b.cell(("trend", month, s)) for s in trends.SERIES))
-        for month in reversed(trend.months)
-    )
+    def cells(month: date) -> tuple[Cell, ...]:
+        counts = [b.cell(("trend", month, s)) for s in trends.SERIES]
+        at = list(trends.SERIES).index("lopend") + 1
+        return (*counts[:at], _trend_occupancy(b, trend, month), *counts[at:])
+
+    counts = [Column(key, label) for key, label in trends.SERIES.items()]
+    at = list(trends.SERIES).index("lopend") + 1
+    rows = tuple(Row(stats.month_label(month), cells(month)) for month in reversed(trend.months))
     return Table(
         "trend",
         TABLES["trend"],
         "Aanmeldingen per maand van aanmelden; gestart, afgerond en gestopt per maand van de "
         "start of het einde; mensen zonder aanmelding zoals de aanbieders ze tellen. De laatste "
-        "maand loopt nog. Bezetting kennen we alleen voor vandaag.",
+        "maand loopt nog (lopend: vandaag). Lopend: aanmeldingen die op de laatste dag van de "
+        "maand gestart waren en nog niet klaar. Via Activatie bezet: die aanmeldingen als deel "
+        f"van de {trend.capacity} plekken van de lopende activiteiten nu. Hoeveel plekken er "
+        "vroeger waren, bewaren we niet. Mensen zonder aanmelding tellen hier niet mee; zij "
+        "staan wel in 'Bezetting nu'.",
         (
             Column("maand", "Maand", numeric=False),
-            *(Column(key, label) for key, label in trends.SERIES.items()),
+            *counts[:at],
+            OCCUPANCY_COLUMN,
+            *counts[at:],
         ),
         rows,
     )

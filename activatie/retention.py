@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from . import audit, placements, reports, stats, workflow
 from .audit import SYSTEM
-from .models import LOCAL_TIMEZONE, JobRun, Placement, PlacementEvent
+from .models import LOCAL_TIMEZONE, AuditEvent, JobRun, Placement, PlacementEvent
 
 JOB_NAME = "retention"
 MAX_MONTHS = 1200  # a hundred years; more would run off the calendar
@@ -161,6 +161,10 @@ def erased_values(placement: Placement, now: datetime) -> dict[str, object]:
     }
 
 
+#: Who did it, in the audit trail of an erased aanmelding.
+ERASED_ACTOR = "gewist"
+
+
 def erase_expired(session: Session, now: datetime, months: int) -> int:
     """Erase past the retention period and record the run; one commit.
 
@@ -182,6 +186,15 @@ def erase_expired(session: Session, now: datetime, months: int) -> int:
         ):
             event.actor_id = None
             event.at = _month_moment(event.at)
+        # The audit trail of the aanmelding (made, read, moved, e-mailed) would still say who
+        # did it and when to the minute: it keeps what happened, by nobody, in its month.
+        for record in session.exec(
+            select(AuditEvent).where(
+                AuditEvent.object_type == "placement", AuditEvent.object_id == placement.id
+            )
+        ):
+            record.actor_id, record.actor = None, ERASED_ACTOR
+            record.at = _month_moment(record.at)
     erased = len(expired)
     details = {"gewist": erased, "bewaartermijn_maanden": months}
     run = session.get(JobRun, JOB_NAME)

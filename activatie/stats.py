@@ -8,19 +8,25 @@ through :func:`protect` before it is shown or exported:
   up to which other published cell (the cells of a column add up to its totals row, the rows of
   a district table to the headline figure, "omhoog + gelijk + omlaag" to "afgerond + gestopt").
   :func:`protect` plays that reader: it narrows the possible value of each hidden cell with every
-  such sum (a hidden "<5" lies in 1..4, a hidden "x" is taken to be 5 or more), over and over
-  until nothing changes. When a "<5" cell is pinned to one exact value, the smallest visible
-  non-zero cell of that sum (a part before a total; further along the chain of hidden cells when
-  that sum has nothing left to hide) is hidden too, published as ``"x"``, and the check starts
-  again. So a totals row is hidden, or a second cell next to it, whenever exactly one cell of the
-  row is "<5" — and also in the rarer cases where two or more are (4 + 4 = 8). When only small
-  cells are left (1 + 1 + 1 + 1 = "<5"), the small total becomes "x" too.
-  This checks the sums the caller lists within one report. A reader who compares two reports
-  over overlapping periods can still subtract one from the other; the figures are for the
-  gemeente's own logged-in beheerders, and the protection is against recognising a resident at
-  a glance or in a shared export, not against a determined insider.
+  such sum (a hidden "<5" lies in 1..4, a hidden "x" is taken to be 5 or more, or 1 or more for
+  a small total hidden as "x"), over and over
+  until nothing changes. When a "<5" cell is pinned to one exact value, one more cell is hidden,
+  published as ``"x"``, and the check goes on: the least useful figure that frees it — a cell
+  inside a table before a row or column total, the headline figures (``keep``) last; then the
+  cell that breaks the most sums with a single hidden cell, the sums of the pinned cell before
+  those further along the chain of hidden cells, the smallest first. So a totals row stays and
+  a second cell next to the small one goes, whenever exactly one cell of the row is "<5" — and
+  also in the rarer cases where two or more are (4 + 4 = 8). The small total of small cells
+  only (1 + 1 + 1 + 1 = "<5") becomes "x" too.
+* **Only what a change touches.** Hidden cells fall apart into groups that share no sum; each
+  group is checked on its own, and after hiding a cell only the group it joins is checked again.
 * **Derived figures** (a median, a percentage) are shown only when their base is 5 or more, and a
   percentage only when its own count is visible too; otherwise ``"–"``.
+
+This checks the sums the caller lists within one report. A reader who compares two reports over
+overlapping periods can still subtract one from the other; the figures are for the gemeente's
+own logged-in beheerders, and the protection is against recognising a resident at a glance or in
+a shared export, not against a determined insider.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ NOT_SHOWN = "–"  # a derived figure with too small a base (or none)
 K = TypeVar("K", bound=Hashable)
 
 _INF = math.inf
-_TRIES = 4  # candidates tried for freeing a pinned cell on its own, before taking the first
+_TRIES = 8  # candidates tried for freeing a pinned cell on its own, before taking the first
 
 
 def is_small(count: int) -> bool:
@@ -71,12 +77,16 @@ def sum_of(parts: Iterable[Hashable], *totals: Hashable) -> Sum:
     return Sum(tuple(parts), tuple(totals))
 
 
-def protect(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
+def protect(
+    values: Mapping[K, int], sums: Iterable[Sum], keep: Iterable[Hashable] = ()
+) -> dict[K, str]:
     """Return the published text of every cell, with primary and complementary suppression.
 
     :param values: the true counts, by cell key.
     :param sums: the additive facts a reader knows; a sum that does not hold for ``values`` (or
         names an unknown cell) is ignored, because a reader could not use it either.
+    :param keep: the cells people look for first (headline figures): hidden only when nothing
+        else will do.
     """
     text = {key: shown(count) for key, count in values.items()}
     facts = [
@@ -85,64 +95,130 @@ def protect(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
         if all(k in values for k in (*s.parts, *s.totals))
         and sum(values[k] for k in s.parts) == sum(values[k] for k in s.totals)
     ]
+    index = _Index(facts, keep)
+    # A hidden cell can only be narrowed by the sums it is in, and those only by their own
+    # hidden cells: the hidden cells fall apart into groups (components) that share no sum.
+    # Each is checked on its own, and after hiding a cell only the group it joins again.
+    pinned: set[K] = set()
+    seen: set[Hashable] = set()
+    for key in values:
+        if text[key] == SMALL and key not in seen:
+            cells, group = index.component(key, text)
+            seen |= cells
+            pinned |= _pinned(values, text, group)
     for _ in range(len(values) + 1):  # each round hides one more cell, so this ends
-        pinned = _pinned(values, text, facts)
         if not pinned:
             return text
         key = min(pinned, key=str)
-        candidates = _complements_for(key, values, text, facts)
+        candidates = _complements_for(key, values, text, index)
         if not candidates:  # cannot happen with true sums; never loop without progress
             break
-        # Hide the first of the best few candidates that frees the pinned cell on its own;
-        # otherwise the very first one, and the next round goes on from there.
-        tried = candidates[:_TRIES]  # each try costs a full check
-        text[next((c for c in tried if _frees(key, c, values, text, facts)), candidates[0])] = (
-            HIDDEN
+        # Hide the first of the candidates (best first) that frees the pinned cell on its own;
+        # otherwise the very first one, and the next round goes on from there. A sum in which
+        # the pinned cell is the only hidden one keeps giving it away unless the candidate is in
+        # it too: only such candidates can free it on their own, so only those are tried.
+        alone = [
+            {*fact.parts, *fact.totals}
+            for fact in (index.facts[i] for i in index.sums_of.get(key, ()))
+            if sum(text[k] in (SMALL, HIDDEN) for k in (*fact.parts, *fact.totals)) == 1
+        ]
+        able = [c for c in candidates if all(c in cells for cells in alone)]
+        chosen = next(
+            (c for c in able[:_TRIES] if _frees(key, c, values, text, index)), candidates[0]
         )
+        text[chosen] = HIDDEN
+        cells, group = index.component(chosen, text)
+        pinned = (pinned - cells) | _pinned(values, text, group)
     return text
+
+
+class _Index:
+    """The valid sums, which sums each cell is in, and how much each cell is worth keeping."""
+
+    def __init__(self, facts: Sequence[Sum], keep: Iterable[Hashable]) -> None:
+        self.facts = facts
+        self.sums_of: dict[Hashable, list[int]] = {}
+        #: 0 = a cell that is a total nowhere, 1 = a row or column total, 2 = a headline figure.
+        self.tier: dict[Hashable, int] = {}
+        for i, fact in enumerate(facts):
+            for key in {*fact.parts, *fact.totals}:
+                self.sums_of.setdefault(key, []).append(i)
+            for key in fact.totals:
+                self.tier[key] = 1
+        for key in keep:
+            self.tier[key] = 2
+
+    def component(
+        self, start: Hashable, text: Mapping[Hashable, str]
+    ) -> tuple[set[Hashable], list[Sum]]:
+        """Return the hidden cells linked to ``start`` by shared sums, and those sums."""
+        cells, found, queue = {start}, set(), [start]
+        while queue:
+            cell = queue.pop()
+            for i in self.sums_of.get(cell, ()):
+                if i in found:
+                    continue
+                found.add(i)
+                for key in (*self.facts[i].parts, *self.facts[i].totals):
+                    if key not in cells and text[key] in (SMALL, HIDDEN):
+                        cells.add(key)
+                        queue.append(key)
+        return cells, [self.facts[i] for i in sorted(found)]
 
 
 #: How many distinct inputs :func:`protect_cached` remembers (periods times versions of the data).
 CACHE_SIZE = 64
 
 
-def protect_cached(values: Mapping[K, int], sums: Iterable[Sum]) -> dict[K, str]:
+def protect_cached(
+    values: Mapping[K, int], sums: Iterable[Sum], keep: Iterable[Hashable] = ()
+) -> dict[K, str]:
     """Return :func:`protect` of the same input, remembered while the input stays the same.
 
     Protection depends only on the counts and the sums, so the result for an input seen before
     is the same: a page, its CSV files and the next visitor reuse it (per process). Any changed
     count, in any table, is a new input and is protected afresh, so nothing stale is shown.
     """
-    return dict(_protect_memo(tuple(values.items()), tuple(sums)))
+    return dict(_protect_memo(tuple(values.items()), tuple(sums), tuple(keep)))
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _protect_memo(items: tuple[tuple[Hashable, int], ...], sums: tuple[Sum, ...]) -> dict:
-    return protect(dict(items), sums)
+def _protect_memo(
+    items: tuple[tuple[Hashable, int], ...], sums: tuple[Sum, ...], keep: tuple[Hashable, ...]
+) -> dict:
+    return protect(dict(items), sums, keep)
 
 
-def _frees(key: K, cell: K, values: Mapping[K, int], text: Mapping[K, str], facts) -> bool:
-    return key not in _pinned(values, {**text, cell: HIDDEN}, facts)
+def _frees(key: K, cell: K, values: Mapping[K, int], text: Mapping[K, str], index: _Index) -> bool:
+    trial = {**text, cell: HIDDEN}
+    return key not in _pinned(values, trial, index.component(key, trial)[1])
 
 
 def _bounds(values: Mapping[K, int], text: Mapping[K, str], key: K) -> tuple[float, float]:
     if text[key] == SMALL:
         return (1, THRESHOLD - 1)
     if text[key] == HIDDEN:
-        return (THRESHOLD, _INF)
+        # "x" is usually 5 or more, and a reader may assume so; a small total hidden as "x"
+        # (1 + 1 = "<5") is not, and assuming it were would miss what the reader can work out.
+        return (THRESHOLD if values[key] >= THRESHOLD else 1, _INF)
     return (values[key], values[key])
 
 
+def _secret(values: Mapping[K, int], text: Mapping[K, str], key: K) -> bool:
+    """Return whether ``key`` is a small count that is not shown ("<5", or a small total "x")."""
+    return text[key] == SMALL or (text[key] == HIDDEN and is_small(values[key]))
+
+
 def _pinned(values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
-    """Return the "<5" cells a reader can work out exactly, by bounds or by combining sums."""
-    return _pinned_by_bounds(values, text, facts) | _determined(text, facts)
+    """Return the small hidden cells a reader can work out exactly, by bounds or combining sums."""
+    return _pinned_by_bounds(values, text, facts) | _determined(values, text, facts)
 
 
 #: A prime for exact elimination without fractions (see :func:`_determined`).
 _PRIME = 2**61 - 1
 
 
-def _determined(text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
+def _determined(values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
     """Return the "<5" cells fixed by the sums alone, whatever the other hidden cells are.
 
     Visible cells are constants, so the sums are linear equations in the hidden cells. A hidden
@@ -176,7 +252,7 @@ def _determined(text: Mapping[K, str], facts: Sequence[Sum]) -> set[K]:
             if col in other:
                 _subtract(other, row, other[col])
         pivots[col] = row
-    return {col for col, row in pivots.items() if len(row) == 1 and text[col] == SMALL}  # type: ignore[misc]
+    return {col for col, row in pivots.items() if len(row) == 1 and _secret(values, text, col)}  # type: ignore[misc]
 
 
 def _subtract(row: dict[Hashable, int], pivot_row: Mapping[Hashable, int], factor: int) -> None:
@@ -246,56 +322,62 @@ def _pinned_by_bounds(
                 if (lo, hi) != bounds[key] and lo <= hi:
                     bounds[key] = (lo, hi)
                     changed = True
-    return {key for key, (lo, hi) in bounds.items() if text[key] == SMALL and lo == hi}
+    return {key for key, (lo, hi) in bounds.items() if lo == hi and _secret(values, text, key)}
 
 
 def _complements_for(
-    pinned: K, values: Mapping[K, int], text: Mapping[K, str], facts: Sequence[Sum]
+    pinned: K, values: Mapping[K, int], text: Mapping[K, str], index: _Index
 ) -> list[K]:
     """Return the cells that may be hidden so ``pinned`` is no longer exact, best first.
 
-    Visible non-zero parts are offered when there are any, totals only when there are none
-    (totals are the figures people look for); smaller before larger, and the sums ``pinned`` is
-    in before those further along the chain of hidden cells its value leaks through. When only
-    small cells are left (1 + 1 + 1 + 1 = "<5"), a small total becomes "x" as well.
+    Secondary suppression takes the least useful figure: visible non-zero cells that are no
+    total anywhere first, then row and column totals, the headline figures last; within that,
+    a cell that breaks more sums with a single hidden cell (each gives that cell away), the
+    sums ``pinned`` is in before those further along the chain of hidden cells its value leaks
+    through, and smaller before larger. The small total of a sum of small cells only
+    (1 + 1 + 1 + 1 = "<5") may become "x" too, and is the last way out when nothing visible is
+    left to hide.
     """
-
-    def visible(key: Hashable) -> bool:
-        return text[key] not in (SMALL, HIDDEN) and values[key] > 0
-
-    passes = (
-        ("parts", visible),
-        ("totals", visible),
-        ("totals", lambda key: text[key] == SMALL),
-    )
-    for side, wanted in passes:
-        ordered: list[K] = []
-        reached: set[Hashable] = {pinned}
-        done: set[int] = set()
-        while True:
-            layer = [
-                i
-                for i, fact in enumerate(facts)
-                if i not in done and reached.intersection((*fact.parts, *fact.totals))
-            ]
-            if not layer:
-                break
-            found = {key for i in layer for key in getattr(facts[i], side) if wanted(key)}
-            ordered.extend(
-                key
-                for key in sorted(found, key=lambda k: (values[k], str(k)))
-                if key not in ordered
-            )
-            done.update(layer)
-            reached.update(
-                key
-                for i in layer
-                for key in (*facts[i].parts, *facts[i].totals)
-                if text[key] in (SMALL, HIDDEN)
-            )
-        if ordered:  # a total only when no part is left to hide
-            return ordered
-    return []
+    ranked: dict[Hashable, tuple] = {}
+    small_totals: dict[Hashable, tuple] = {}
+    hidden = (SMALL, HIDDEN)
+    reached: set[Hashable] = {pinned}
+    done: set[int] = set()
+    depth = 0
+    while True:
+        layer = sorted({i for key in reached for i in index.sums_of.get(key, ()) if i not in done})
+        if not layer:
+            break
+        for i in layer:
+            fact = index.facts[i]
+            cells = (*fact.parts, *fact.totals)
+            # A sum with a single hidden cell gives that cell away exactly; a cell that breaks
+            # more of those at once is worth more.
+            alone = sum(text[k] in hidden for k in cells) == 1
+            for key in cells:
+                if text[key] not in hidden and values[key] > 0:
+                    tier, breaks, first, value, name = ranked.get(
+                        key, (index.tier.get(key, 0), 0, depth, values[key], str(key))
+                    )
+                    ranked[key] = (tier, breaks - alone, first, value, name)
+            for key in fact.totals:
+                if text[key] == SMALL:
+                    small_totals.setdefault(key, (depth, values[key], str(key)))
+                    # In a sum of small cells only (1 + 1 + 1 + 1 = "<5"), hiding its small
+                    # total is the one way out: a candidate like any other.
+                    if all(text[k] in hidden or values[k] == 0 for k in cells):
+                        rank = (index.tier.get(key, 0), 0, depth, values[key], str(key))
+                        ranked[key] = min(ranked.get(key, rank), rank)
+        done.update(layer)
+        reached.update(
+            key
+            for i in layer
+            for key in (*index.facts[i].parts, *index.facts[i].totals)
+            if text[key] in hidden
+        )
+        depth += 1
+    pool = ranked or small_totals  # a small total only when nothing visible is left to hide
+    return sorted(pool, key=pool.__getitem__)  # type: ignore[arg-type]
 
 
 def is_exact(text: str) -> bool:

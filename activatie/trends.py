@@ -1,9 +1,16 @@
 """Trends for "Leren van Resultaat": a monthly series over the last 24 months.
 
 Per calendar month (in Zwolle's time zone): aanmeldingen made, starts, completions and stops (by
-the month of their start or end date), and the people who came without an aanmelding as the
-providers counted them (``dropins.py``). Occupancy is only known for today, so it is a headline
-figure, not a series.
+the month of their start or end date), the aanmeldingen running at the end of the month, and the
+people who came without an aanmelding as the providers counted them (``dropins.py``).
+
+**Occupancy per month** ("via Activatie bezet") is the honest figure we can compute: the
+aanmeldingen running on the last day of the month (today for this month) — started on or before
+that day and not ended by then — as a percentage of the places of the running activities *now*.
+Places and free places are not kept per month (a provider overwrites them), so the denominator
+is today's; the figure shows how the use of Activatie changes, not the full occupancy of the
+activities (people who come without an aanmelding are not in it; "Bezetting nu" is). An
+aanmelding closed as ``vervallen`` does not count as running: nobody knows until when it ran.
 
 The counts go into the report's own protection (``reports._Builder``): a month of 1 to 4 shows
 ``<5``, and when the chosen period is made of whole months inside the series, the reader knows
@@ -16,12 +23,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from . import stats
-from .models import LOCAL_TIMEZONE, DropInCount, Placement
+from .models import LOCAL_TIMEZONE, Activity, DropInCount, Placement
 
 MONTHS = 24
 
@@ -31,6 +38,7 @@ SERIES = {
     "gestart": "Gestart",
     "afgerond": "Afgerond",
     "gestopt": "Gestopt",
+    "lopend": "Lopend aan het eind van de maand",
     "inloop": "Mensen zonder aanmelding",
     "inloop_nieuw": "Nieuw zonder aanmelding",
 }
@@ -40,6 +48,19 @@ SERIES = {
 class Trend:
     months: tuple[date, ...]  # first days, oldest first
     counts: dict[tuple[date, str], int]  # (month, series) → count
+    capacity: int = 0  # places of the running activities now, the base of the occupancy
+
+
+def month_end(month: date, today: date) -> date:
+    """Return the last day of ``month``, or today for the running month."""
+    return min(stats.months_before(month, -1) - timedelta(days=1), today)
+
+
+def running_at(day: date, start: date | None, end: date | None, status: str) -> bool:
+    """Return whether an aanmelding was running on ``day`` (vervallen ones never count)."""
+    return (
+        status != "vervallen" and start is not None and start <= day and (end is None or end > day)
+    )
 
 
 def trend_months(today: date, months: int = MONTHS) -> tuple[date, ...]:
@@ -49,19 +70,24 @@ def trend_months(today: date, months: int = MONTHS) -> tuple[date, ...]:
 
 
 def collect(session: Session, today: date) -> Trend:
-    """Read the monthly counts of the series from the database (two narrow queries)."""
+    """Read the monthly counts of the series from the database (three narrow queries)."""
     months = trend_months(today)
     first = months[0]
     since = datetime.combine(first, time(0), LOCAL_TIMEZONE).astimezone(UTC)
+    ends = [(month, month_end(month, today)) for month in months]
     counts: Counter[tuple[date, str]] = Counter()
     for created_at, start_date, end_date, status in session.exec(
         select(Placement.created_at, Placement.start_date, Placement.end_date, Placement.status)
         .where((col(Placement.created_at) >= since) | (col(Placement.start_date) >= first)
-               | (col(Placement.end_date) >= first))
+               | (col(Placement.end_date) >= first)
+               | (col(Placement.start_date).is_not(None) & col(Placement.end_date).is_(None)))
     ):  # fmt: skip
         counts[(created_at.astimezone(LOCAL_TIMEZONE).date().replace(day=1), "aanmeldingen")] += 1
         if start_date is not None:
             counts[(start_date.replace(day=1), "gestart")] += 1
+            for month, last in ends:
+                if running_at(last, start_date, end_date, status):
+                    counts[(month, "lopend")] += 1
         if end_date is not None and status in ("afgerond", "gestopt"):
             counts[(end_date.replace(day=1), status)] += 1
     for month, people, new_people in session.exec(
@@ -71,8 +97,13 @@ def collect(session: Session, today: date) -> Trend:
     ):
         counts[(month, "inloop")] += int(people)
         counts[(month, "inloop_nieuw")] += int(new_people)
+    capacity = session.exec(
+        select(func.coalesce(func.sum(Activity.capacity), 0)).where(Activity.status == "actief")
+    ).one()
     known = set(months)
-    return Trend(months, {key: value for key, value in counts.items() if key[0] in known})
+    return Trend(
+        months, {key: value for key, value in counts.items() if key[0] in known}, int(capacity)
+    )
 
 
 def months_in(

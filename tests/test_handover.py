@@ -226,6 +226,7 @@ def test_the_resident_sheet_says_what_where_when_and_whom_to_call_without_a_name
         page,
     )
     assert "Er is een bushalte binnen 400 meter." in page
+    assert "Goed om te weten: rolstoeltoegankelijk." in page  # the bus stop is not said twice
     assert (
         'Telefoon: <a href="tel:0381234567">038 123 4567</a>' in page
         and "Vraag naar de begeleider van Stadsmoestuin." in page

@@ -181,8 +181,11 @@ def test_page_draws_accessible_charts_without_small_numbers(
     page = admin.get(PAGE, query_string=ARGS).get_data(as_text=True)
 
     svgs = re.findall(r"<svg [^>]*>", page)
-    assert len(svgs) == 8 and all('role="img"' in svg for svg in svgs)
+    assert len(svgs) == 9 and all('role="img"' in svg for svg in svgs)
     assert '<title id="grafiek-trend-title">Aanmeldingen per maand, de laatste 24 maanden' in page
+    # The occupancy per month is a percentage: a chart of its own, bars in % of today's places.
+    assert '<title id="grafiek-trend-2-title">Via Activatie bezet aan het eind van de maand' in page
+    assert "% van de plekken nu" in page
     assert '<title id="grafiek-wijken-title">Aanmeldingen per wijk</title>' in page
     desc = re.search(r'<desc id="grafiek-wijken-desc">([^<]*)</desc>', page)
     assert desc and "Binnenstad: 7" in desc.group(1)
@@ -390,3 +393,18 @@ def test_csv_with_a_bad_period_is_400(
     assert response.mimetype == "text/html"
     assert "Content-Disposition" not in response.headers
     assert message in text_of(response)
+
+
+def test_the_trend_csv_has_the_running_aanmeldingen_and_the_occupancy_per_month(
+    admin: FlaskClient, world: tuple[Activity, Activity]
+) -> None:
+    rows = read_csv(admin.get("/beheer/resultaten/trend.csv", query_string=ARGS))
+    header = rows[0]
+    assert header[5:7] == [
+        "Lopend aan het eind van de maand",
+        "Lopend aan het eind van de maand als % van de plekken van de lopende activiteiten nu",
+    ]
+    assert len(rows) == 1 + 24
+    for row in rows[1:]:  # a count, "<5", "x" or "0"; a whole percentage without "%", or "–"
+        assert re.fullmatch(r"\d+|<5|x", row[5]), row
+        assert re.fullmatch(r"\d+|–", row[6]), row

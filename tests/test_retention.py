@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from sqlmodel import Session, col, func, select
 
-from activatie import reports, retention, stats
+from activatie import audit, reports, retention, stats
+from activatie.audit import Actor
 from activatie.models import (
     Activity,
     AuditEvent,
@@ -403,12 +404,24 @@ def test_erasure_drops_who_and_coarsens_dates_to_the_month(
             actor_role="consulent", to_status="aangemeld",
         )
     )  # fmt: skip
+    audit.record(session, Actor.of(consultant), "aangemeld", "placement", placement.id, {})
+    session.commit()
+    session.exec(select(AuditEvent)).one().at = made  # as if it had been made then
     session.commit()
 
     assert retention.erase_expired(session, NOW, 24) == 1
 
     found = fresh(session, placement)
     assert (found.reference, found.note, found.consultant_id, found.team_id) == (None,) * 4
+    # The audit trail of the aanmelding no longer says who, nor the day and time.
+    record = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "placement", AuditEvent.object_id == placement.id
+        )
+    ).one()
+    session.refresh(record)
+    assert (record.actor_id, record.actor, record.action) == (None, "gewist", "aangemeld")
+    assert record.at == datetime(2023, 5, 31, 22, 0, tzinfo=UTC)
     june = datetime(2023, 5, 31, 22, 0, tzinfo=UTC)  # 1 June 2023, 00:00 in Zwolle
     assert found.created_at == june
     assert found.updated_at == datetime(2023, 11, 30, 23, 0, tzinfo=UTC)  # 1 December, CET

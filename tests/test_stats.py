@@ -22,6 +22,14 @@ def test_small_counts_are_shown_as_less_than_five_and_zero_stays_zero(
     assert stats.shown(count) == text
 
 
+def test_secondary_suppression_takes_the_smallest_inner_cell_not_the_headline() -> None:
+    # A column of a table whose totals row is a headline figure, and a row total beside it.
+    values = {"a": 3, "b": 6, "c": 8, "total": 17, "a2": 9, "row_a": 12}
+    sums = [sum_of(["a", "b", "c"], "total"), sum_of(["a", "a2"], "row_a")]
+    text = stats.protect(values, sums, keep=["total"])
+    assert text == {"a": SMALL, "b": HIDDEN, "c": "8", "total": "17", "a2": HIDDEN, "row_a": "12"}
+
+
 def test_a_total_with_exactly_one_small_cell_is_protected() -> None:
     values = {"a": 3, "b": 10, "c": 7, "total": 20}
     text = stats.protect(values, [sum_of(["a", "b", "c"], "total")])
@@ -113,6 +121,84 @@ def test_no_small_cell_of_a_column_can_be_worked_out_from_its_total(parts: list[
     assert all(text[i] == SMALL for i, v in enumerate(parts) if 0 < v < 5)
     assert all(text[i] == "0" for i, v in enumerate(parts) if v == 0)
     assert _no_small_cell_is_pinned(values, text, sums)
+
+
+def _alternatives(values, text, sums, key) -> bool:
+    """Return whether hidden cell ``key`` could also have another value, by search.
+
+    Every hidden cell takes a value that fits its text ("<5": 1 to 4; "x": 5 or more, up to
+    well above the largest true value) and every published sum must hold. A depth-first search
+    with interval pruning: independent of how :func:`stats.protect` reasons.
+    """
+    hidden = [k for k in values if text[k] in (SMALL, HIDDEN)]
+    ceiling = max(values.values()) + 10
+    # A reader may take an "x" to be 5 or more; a small total hidden as "x" is only 1 or more.
+    domain = {
+        k: (1, 4) if text[k] == SMALL else (5 if values[k] >= 5 else 1, ceiling) for k in hidden
+    }
+    terms = [[(k, 1) for k in s.parts] + [(k, -1) for k in s.totals] for s in sums]
+
+    def feasible(assigned: dict) -> bool:
+        for term in terms:
+            low = high = 0
+            for k, sign in term:
+                lo, hi = (
+                    (assigned[k], assigned[k])
+                    if k in assigned
+                    else domain.get(k, (values[k], values[k]))
+                )
+                low, high = (low + lo, high + hi) if sign > 0 else (low - hi, high - lo)
+            if not low <= 0 <= high:
+                return False
+        return True
+
+    def search(assigned: dict, rest: list) -> bool:
+        if not feasible(assigned):
+            return False
+        if not rest:
+            return True
+        k, *others = rest
+        lo, hi = domain[k]
+        return any(search({**assigned, k: v}, others) for v in range(lo, hi + 1))
+
+    others = [k for k in hidden if k != key]
+    low, high = domain[key]
+    # Nearest first: an alternative, if there is one, is usually next to the true value.
+    tries = sorted(range(low, high + 1), key=lambda v: abs(v - values[key]))
+    return any(search({key: other}, others) for other in tries if other != values[key])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 3).flatmap(
+        lambda rows: st.integers(2, 3).flatmap(
+            lambda columns: st.lists(
+                st.lists(st.integers(0, 9), min_size=columns, max_size=columns),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
+    )
+)
+def test_no_hidden_small_cell_of_a_two_way_table_can_be_worked_out(grid: list[list[int]]) -> None:
+    """Rows, columns, their totals and a grand total: no "<5" follows from what is visible."""
+    rows, columns = range(len(grid)), range(len(grid[0]))
+    values = {("cel", i, j): grid[i][j] for i in rows for j in columns}
+    values |= {("rij", i): sum(grid[i]) for i in rows}
+    values |= {("kolom", j): sum(grid[i][j] for i in rows) for j in columns}
+    values[("totaal",)] = sum(map(sum, grid))
+    sums = [sum_of([("cel", i, j) for j in columns], ("rij", i)) for i in rows]
+    sums += [sum_of([("cel", i, j) for i in rows], ("kolom", j)) for j in columns]
+    sums += [sum_of([("rij", i) for i in rows], ("totaal",))]
+    sums += [sum_of([("kolom", j) for j in columns], ("totaal",))]
+
+    text = stats.protect(values, sums, keep=[("totaal",)])
+
+    assert all(text[k] in (SMALL, HIDDEN) for k, v in values.items() if 0 < v < 5)
+    assert all(text[k] == "0" for k, v in values.items() if v == 0)
+    for key in values:
+        if 0 < values[key] < 5:
+            assert _alternatives(values, text, sums, key), key
 
 
 def test_median_and_its_protection() -> None:

@@ -101,3 +101,51 @@ def test_the_goals_table_sums_up_per_budget_goal(session: Session, activity: Act
         "1.1.3 Gelijke kansen": "5",
     }
     assert table.total is None  # one aanmelding can serve more goals
+
+
+def test_running_at_a_day_counts_started_and_not_yet_ended() -> None:
+    day = date(2026, 3, 31)
+    assert trends.running_at(day, date(2026, 3, 31), None, "gestart")
+    assert trends.running_at(day, date(2026, 1, 5), date(2026, 4, 1), "afgerond")
+    assert not trends.running_at(day, date(2026, 1, 5), date(2026, 3, 31), "afgerond")
+    assert not trends.running_at(day, date(2026, 4, 1), None, "gestart")
+    assert not trends.running_at(day, None, None, "kennismaking")
+    assert not trends.running_at(day, date(2026, 1, 5), None, "vervallen")  # end unknown
+    assert trends.month_end(date(2026, 2, 1), date(2026, 11, 27)) == date(2026, 2, 28)
+    assert trends.month_end(date(2026, 11, 1), date(2026, 11, 27)) == date(2026, 11, 27)
+
+
+def test_occupancy_per_month_is_running_aanmeldingen_over_todays_places(
+    factory: Factory, session: Session
+) -> None:
+    """Lopend at each month's end, and that as a share of the places of running activities now."""
+    activity = factory.activity(capacity=40, free_places=40)
+    factory.activity(capacity=10, free_places=10, status="gepauzeerd")  # not running: no places
+    months = trends.trend_months(TODAY)
+    earlier, last = months[-4], months[-2]
+    # Eight started in an earlier month and still running; six started then and ended last month.
+    for _ in range(8):
+        add_placement(session, activity, days_ago=days_into(earlier) + 5, status="gestart",
+                      start_after=5)  # fmt: skip
+    for _ in range(6):
+        add_placement(session, activity, days_ago=days_into(earlier) + 5, status="afgerond",
+                      start_after=5, end_date=last.replace(day=3), ladder_end=3,
+                      outcome="doet_nog_mee")  # fmt: skip
+    # Started long before the series and never ended: running in every month of it.
+    add_placement(session, activity, days_ago=800, status="gestart", start_after=1)
+
+    report = reports.report(session, reports.Period.last_year(TODAY), utcnow(), 90)
+
+    table = report.tables["trend"]
+    keys = [c.key for c in table.columns[1:]]
+    rows = {row.label: dict(zip(keys, (c.text for c in row.cells), strict=True))
+            for row in table.rows}  # fmt: skip
+    month_before_last = months[-3]
+    assert rows[stats.month_label(months[0])]["lopend"] == SMALL  # only the long one
+    assert rows[stats.month_label(month_before_last)]["lopend"] == "15"
+    assert rows[stats.month_label(month_before_last)]["bezet_via_activatie"] == "38%"  # 15 / 40
+    assert rows[stats.month_label(months[-1])]["lopend"] == "9"  # the six ended last month
+    assert rows[stats.month_label(months[-1])]["bezet_via_activatie"] == "22%"
+    # A hidden or small count hides its percentage too.
+    assert rows[stats.month_label(months[0])]["bezet_via_activatie"] == stats.NOT_SHOWN
+    assert "plekken" in table.note and "vroeger" in table.note

@@ -27,7 +27,7 @@ from ..templating import nl_date
 
 bp = Blueprint("monitoring", __name__, url_prefix="/beheer/resultaten")
 
-#: Table slug → (column charted, chart title).
+#: Table slug → (column charted, chart title); a second chart of a table is in EXTRA_CHARTS.
 CHARTS = {
     "wijken": ("aanmeldingen", "Aanmeldingen per wijk"),
     "aanbieders": ("aanmeldingen", "Aanmeldingen per aanbieder"),
@@ -37,6 +37,13 @@ CHARTS = {
     "zoekvragen": ("totaal", "Zoekvragen zonder aanbod per behoefte"),
     "doelen": ("aanmeldingen", "Aanmeldingen per begrotingsdoel"),
     "trend": ("aanmeldingen", "Aanmeldingen per maand, de laatste 24 maanden"),
+}
+#: A percentage has a scale of its own, so it gets a chart of its own.
+EXTRA_CHARTS = {
+    "trend": (
+        "bezet_via_activatie",
+        "Via Activatie bezet aan het eind van de maand, in % van de plekken nu",
+    ),
 }
 
 #: A daily job that has not run for this long deserves a warning on the page.
@@ -78,10 +85,12 @@ def overview() -> tuple[str, int]:
     ), (400 if errors else 200)
 
 
-def _charts(report: reports.Report) -> dict[str, Markup]:
+def _charts(report: reports.Report) -> dict[str, list[tuple[str, Markup]]]:
     period = f"van {nl_date(report.period.start)} tot en met {nl_date(report.period.end)}"
-    found = {}
-    for slug, (column, title) in CHARTS.items():
+    found: dict[str, list[tuple[str, Markup]]] = {}
+    charted = [(slug, spec, f"grafiek-{slug}") for slug, spec in CHARTS.items()]
+    charted += [(slug, spec, f"grafiek-{slug}-2") for slug, spec in EXTRA_CHARTS.items()]
+    for slug, (column, title), chart_id in charted:
         table = report.tables[slug]
         index = table.column(column)
         rows = table.rows
@@ -95,8 +104,9 @@ def _charts(report: reports.Report) -> dict[str, Markup]:
         elif slug == "aanbieders":
             rows = tuple(r for r in rows if r.cells[index].text != "0")
         bars = [charts.Bar(r.label, r.cells[index].value, r.cells[index].text) for r in rows]
-        svg = charts.bar_chart(f"grafiek-{slug}", title, bars, f"Staafdiagram, {period}.")
-        found[slug] = Markup(svg)  # charts.py escapes every text it writes
+        svg = charts.bar_chart(chart_id, title, bars, f"Staafdiagram, {period}.")
+        # charts.py escapes every text it writes; the title is also the visible caption.
+        found.setdefault(slug, []).append((title, Markup(svg)))
     return found
 
 
