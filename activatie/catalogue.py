@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
 from . import geo
 from .models import (
     ACTIVITY_DETAILS,
+    LOCAL_TIMEZONE,
     Activity,
     ActivityTerm,
     Location,
@@ -224,7 +225,10 @@ def _upsert_activity(
     activity.is_approved = True
     activity.updated_at = now
     if record.confirmed_on is not None:
-        activity.confirmed_at = datetime.combine(record.confirmed_on, now.timetz())
+        # A date in the file is a Zwolle date: noon there is that day in every time zone
+        # rule (the time of the import would move a date past 22:00 UTC into the next day).
+        noon = datetime.combine(record.confirmed_on, time(12), tzinfo=LOCAL_TIMEZONE)
+        activity.confirmed_at = noon.astimezone(UTC)
     elif record.confirmed_days_ago is not None:
         activity.confirmed_at = now - timedelta(days=record.confirmed_days_ago)
     else:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlmodel import Session, func, select
 
-from activatie import seed
+from activatie import catalogue, seed
+from activatie.geocoding import make_geocoder
 from activatie.models import Activity, Location, Organisation
 from activatie.seed import CSV_COLUMNS
 
@@ -235,3 +237,21 @@ def test_an_unknown_file_type_is_refused(app: Flask, tmp_path: Path) -> None:
     result = run_import(app, path)
     assert result.exit_code == 1
     assert "gebruik een .csv- of .json-bestand" in result.output
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 10, 1, 22, 30, tzinfo=UTC),  # 00:30 the next day in Zwolle (summer time)
+        datetime(2026, 11, 27, 23, 30, tzinfo=UTC),  # 00:30 the next day (winter time)
+        datetime(2026, 11, 27, 0, 5, tzinfo=UTC),
+    ],
+)
+def test_a_confirmation_date_stays_that_zwolle_date_whatever_the_clock(
+    postcodes: None, session: Session, tmp_path: Path, now: datetime
+) -> None:
+    path = write(tmp_path, row(laatst_bevestigd="2026-03-29"))  # the day summer time starts
+    records = seed.read_catalogue(path)
+    catalogue.load_catalogue(session, records, make_geocoder(session), now=now)
+    cooking = session.exec(select(Activity).where(Activity.slug == "koken")).one()
+    assert cooking.confirmed_on == date(2026, 3, 29)
