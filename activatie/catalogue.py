@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
 from . import geo
 from .models import (
     ACTIVITY_DETAILS,
-    LOCAL_TIMEZONE,
     Activity,
     ActivityTerm,
     Location,
     LocationFeature,
     Organisation,
     PostcodeArea,
+    local_date,
+    local_noon,
     utcnow,
 )
 from .records import ActivityRecord, CatalogueRecord, LocationRecord, OrganisationRecord
@@ -225,12 +226,14 @@ def _upsert_activity(
     activity.is_approved = True
     activity.updated_at = now
     if record.confirmed_on is not None:
-        # A date in the file is a Zwolle date: noon there is that day in every time zone
-        # rule (the time of the import would move a date past 22:00 UTC into the next day).
-        noon = datetime.combine(record.confirmed_on, time(12), tzinfo=LOCAL_TIMEZONE)
-        activity.confirmed_at = noon.astimezone(UTC)
+        # A date in the file is a Zwolle date (the time of the import would move it past
+        # 22:00 UTC into the next day); days ago are Zwolle days, like freshness counts them.
+        activity.confirmed_at = min(local_noon(record.confirmed_on), now)
     elif record.confirmed_days_ago is not None:
-        activity.confirmed_at = now - timedelta(days=record.confirmed_days_ago)
+        today = local_date(now)
+        activity.confirmed_at = min(
+            local_noon(today - timedelta(days=record.confirmed_days_ago)), now
+        )
     else:
         activity.confirmed_at = now
     set_terms(

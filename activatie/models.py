@@ -32,6 +32,11 @@ def local_date(moment: datetime) -> date:
     return aware.astimezone(LOCAL_TIMEZONE).date()
 
 
+def local_noon(day: date) -> datetime:
+    """Return noon in Zwolle on ``day``, in UTC: a moment that is that Zwolle date for sure."""
+    return datetime.combine(day, time(12), tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
+
+
 def confirmed_before(today: date, days: int) -> datetime:
     """Return the first moment of the Zwolle day ``days`` before ``today``, in UTC.
 

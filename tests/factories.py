@@ -14,7 +14,16 @@ from werkzeug.test import TestResponse
 
 from activatie import mfa
 from activatie.catalogue import set_terms
-from activatie.models import Activity, Location, LocationFeature, Organisation, User, utcnow
+from activatie.models import (
+    Activity,
+    Location,
+    LocationFeature,
+    Organisation,
+    User,
+    local_noon,
+    local_today,
+    utcnow,
+)
 
 _numbers = count(1)
 
@@ -93,7 +102,10 @@ class Factory:
             "capacity": 10,
             "free_places": 3,
             "access_route": "bij_aanbieder",
-            "confirmed_at": utcnow() - timedelta(days=confirmed_days_ago),
+            # Zwolle days, as freshness counts them (never later than now).
+            "confirmed_at": min(
+                local_noon(local_today() - timedelta(days=confirmed_days_ago)), utcnow()
+            ),
         } | overrides
         activity = Activity(**values)
         set_terms(activity, facets)
