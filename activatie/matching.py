@@ -304,6 +304,13 @@ class Match:
     reasons: list[str]
     fits: list[str]
     free_slots: list[str]
+    #: The parts of ``reasons`` a result card shows on their own lines: how far and how long
+    #: by the resident's way of travel, when (the resident's day parts it has), free places,
+    #: and why it fits (needs and interests, experience, guidance, "not checked recently").
+    travel: str = ""
+    when: str = ""
+    availability: str = ""
+    why: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -748,24 +755,43 @@ def _build_match(
     )
     wanted_slots = candidate.slots & intake.slots if intake.slots else candidate.slots
     free_slots = _labels(SLOTS, wanted_slots)
-    reasons = [_travel_text(intake.travel_mode, candidate, distance, minutes)]
+    travel = _travel_text(intake.travel_mode, candidate, distance, minutes)
+    reasons = [travel]
+    why = []
     if fits:
-        reasons.append(f"past bij: {', '.join(fits)}")
-    reasons += [
+        why.append(f"past bij: {', '.join(fits)}")
+    why += [
         _EXPERIENCE.get(key, key)
         for key in TARGET_GROUPS.keys
         if key in intake.circumstances & candidate.target_groups
     ]
+    reasons += why
     when = describe_slots(wanted_slots)
     if when:
         reasons.append(f"op {when}")
-    reasons.append(availability_text(candidate))
-    reasons.append(_guidance_text(intake.guidance, candidate.guidance))
+    availability = availability_text(candidate)
+    reasons.append(availability)
+    guidance = _guidance_text(intake.guidance, candidate.guidance)
+    reasons.append(guidance)
+    why.append(guidance)
     if candidate.cost != FREE_COST:
         reasons.append(COSTS.label_of(candidate.cost))
     if unchecked:
         reasons.append(UNCHECKED_REASON)
-    return Match(candidate, points, distance, minutes, reasons, fits, free_slots)
+        why.append(UNCHECKED_REASON)
+    return Match(
+        candidate,
+        points,
+        distance,
+        minutes,
+        reasons,
+        fits,
+        free_slots,
+        travel=travel,
+        when=when,
+        availability=availability,
+        why=tuple(why),
+    )
 
 
 def _travel_text(mode: str, candidate: Candidate, distance: float, minutes: int | None) -> str:

@@ -205,6 +205,43 @@ SLOTS = Vocabulary(
 )
 
 
+#: Monday to Friday.
+WEEKDAYS = ("ma", "di", "wo", "do", "vr")
+
+#: A few big choices instead of a grid of 21 day parts; the grid stays as an option. Each
+#: choice stands for the weekly slots in :data:`DAY_PART_CHOICE_SLOTS` (none: no limit).
+DAY_PART_CHOICES = Vocabulary(
+    "tijden",
+    "wanneer",
+    [
+        ("doordeweeks_ochtend", "doordeweeks 's ochtends (9-12 uur)"),
+        ("doordeweeks_middag", "doordeweeks 's middags (13-17 uur)"),
+        ("maakt_niet_uit", "maakt niet uit"),
+    ],
+)
+
+DAY_PART_CHOICE_SLOTS: dict[str, frozenset[str]] = {
+    "doordeweeks_ochtend": frozenset(f"{day}_ochtend" for day in WEEKDAYS),
+    "doordeweeks_middag": frozenset(f"{day}_middag" for day in WEEKDAYS),
+    "maakt_niet_uit": frozenset(),
+}
+
+
+def slots_for_choice(choice: str | None, ticked: Iterable[str] = ()) -> list[str]:
+    """Return the weekly slots meant by a day-part ``choice`` and the ``ticked`` grid.
+
+    What is ticked in the grid wins: a resident who opens the grid says exactly what they
+    mean. Otherwise the choice gives its slots; no choice or "maakt niet uit" gives none (no
+    limit). Raise KeyError for an unknown choice.
+    """
+    ticked = list(ticked)
+    if ticked:
+        return ticked
+    if not choice:
+        return []
+    return [key for key in SLOTS.keys if key in DAY_PART_CHOICE_SLOTS[choice]]
+
+
 def describe_slots(keys: object, conjunction: str = "en") -> str:
     """Return weekly slots the way people say them, grouped by day part.
 
