@@ -161,7 +161,7 @@ _RULE_LABELS: dict[str, str] = {
 _MISSING_ACCESSIBILITY: dict[str, str] = {
     "rolstoel": "niet rolstoeltoegankelijk",
     "toilet_aangepast": "geen aangepast toilet",
-    "prikkelarm": "geen prikkelarme plek",
+    "prikkelarm": "geen rustige plek",
     "ov_dichtbij": "geen bushalte in de buurt",
     "parkeren": "niet parkeren bij de deur",
     "doventolk": "geen gebarentolk",
@@ -177,8 +177,8 @@ _EXPERIENCE: dict[str, str] = {
     "herstel": "ervaring met mensen die herstellen",
     "nah": "ervaring met NAH (niet-aangeboren hersenletsel)",
     "autisme": "ervaring met autisme",
-    "gedrag": "ervaring met gedragsproblemen",
-    "lvb": "ervaring met een licht verstandelijke beperking",
+    "gedrag": "ervaring met mensen die soms moeite hebben met hun gedrag",
+    "lvb": "ervaring met mensen die wat meer tijd nodig hebben om iets te leren",
     "verslaving": "ervaring met herstel van verslaving",
     "eenzaamheid": "ervaring met mensen die weinig contacten hebben",
     "jeugd_extra_aandacht": "ervaring met kinderen die extra aandacht nodig hebben",
@@ -743,7 +743,7 @@ def _rank_key(
 
 
 #: What a match not confirmed for ``Options.unchecked_after_days`` says.
-UNCHECKED_REASON = "niet recent gecontroleerd door de aanbieder"
+UNCHECKED_REASON = "niet recent gecontroleerd door de organisatie"
 
 
 def _build_match(
