@@ -371,12 +371,14 @@ def plan(
     aspect: float = 4 / 3,
     marker_share: float = 0.04,
     numbered: bool = True,
+    shade: bool = True,
 ) -> MapView:
     """Return the part of the city that shows ``home`` and ``places``, with numbered markers.
 
     Markers are numbered from ``first_number`` in the order of ``places``; a marker that would
     cover an earlier one or the house is moved aside (a thin line leads back to its real place);
-    with ``numbered=False`` the markers carry no number (one place on its own page). The view is
+    with ``numbered=False`` the markers carry no number (one place on its own page), with
+    ``shade=False`` no wijk is shaded. The view is
     at least ``min_span_km`` wide, has the given width:height ``aspect``, and never reaches
     further than one map width beyond the city.
     """
@@ -416,6 +418,8 @@ def plan(
     # lies inside it, or else the one that holds it (a PC4 centroid in a business park lies
     # in another wijk than its residents; the map must not contradict itself).
     anchor = home if home is not None else (places[0] if len(places) == 1 else None)
+    if not shade:
+        anchor = None
     wijk = outline.wijken.get(wijk_code or "")
     if anchor is None:
         wijk = None
@@ -474,9 +478,8 @@ def _place_markers(
 
 
 def _n(value: float) -> str:
-    """A coordinate with at most one decimal: ``12``, ``12.5``."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    """A coordinate in map units: whole units (about 16 m) are precise enough, ``12``."""
+    return str(round(value))
 
 
 #: Wijk names are written only on a view narrower than this many map units (about 10 km): on
@@ -567,7 +570,7 @@ def render(
                     f'<path class="map-leader" d="M{_n(marker.true_x)} {_n(marker.true_y)}'
                     f'L{_n(marker.x)} {_n(marker.y)}"/>'
                     f'<circle class="map-spot" cx="{_n(marker.true_x)}" '
-                    f'cy="{_n(marker.true_y)}" r="{_n(r / 4)}"/>'
+                    f'cy="{_n(marker.true_y)}" r="{r / 4:.1f}"/>'
                 )
         for marker in view.markers:
             out.append(f'<circle cx="{_n(marker.x)}" cy="{_n(marker.y)}" r="{_n(r)}"/>')
