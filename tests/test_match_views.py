@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -458,3 +459,32 @@ def test_a_full_cap_without_a_match_looks_further(factory: Factory, session: Ses
     assert [m.candidate.title for m in find_matches(session, intake, today, 180).matches] == [
         "2.0 km"
     ]
+
+
+def test_nothing_fits_offers_searches_to_tap_and_who_helps(client: FlaskClient, small) -> None:
+    answers = {
+        "stap": "5",
+        "postcode": "8011",
+        "leeftijd": "50",
+        "vervoer": "lopen",
+        "max_minuten": "10",
+        "interesses": "fietsen",
+        "dagdelen": "za_avond",
+    }
+    html = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
+    assert "<h1>Wat u nu kunt doen</h1>" in html and "Dit past bij u" not in html
+    assert "Geen plek die past" in html and "Wie helpt u verder?" in html
+    assert 'id="verwijzing-wijkteam"' in html
+    forms = re.findall(r"<li><form method=\"post\".*?</form></li>", html, re.S)
+    buttons = {re.search(r"<button[^>]*>([^<]+)</button>", f).group(1): f for f in forms}
+    assert set(buttons) == {
+        "Zoek verder weg (45 minuten reizen)",
+        "Alle dagen en tijden",
+        "Ook plekken die vol zijn (met wachtlijst)",
+        "Alle soorten activiteiten",
+    }
+    wider = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', buttons["Alle dagen en tijden"]))
+    assert wider["tijden"] == "maakt_niet_uit" and "dagdelen" not in wider
+    assert wider["stap"] == "5" and wider["interesses"] == "fietsen"
+    further = re.findall(r'name="max_minuten" value="(\d+)"', buttons[next(iter(buttons))])
+    assert further == ["45"]
