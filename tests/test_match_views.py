@@ -305,6 +305,8 @@ def test_resident_over_aow_age_is_told_kindly_at_once(client: FlaskClient, small
     ).get_data(as_text=True)
     assert "Goede dagen" in html
     assert "Vraag 2" not in html
+    # No contact details kept for Goede dagen yet: the gemeente's number still reaches it.
+    assert 'Vraag ernaar bij de gemeente: bel <a href="tel:14038">14 038</a>' in html
 
 
 # --- API -----------------------------------------------------------------------------------
