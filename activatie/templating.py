@@ -107,7 +107,7 @@ def city_map(
         # for a business park is not the CBS wijk the point lies in.
         shade=not small or home_point is not None,
         min_span_km=5.0 if small else 3.0,
-        marker_share=0.03 if small else 0.035,
+        marker_share=0.03 if small else 0.04,
     )
     where = f" Het gekleurde deel is wijk {view.wijk.name}." if view.wijk else ""
     if small:
