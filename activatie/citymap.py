@@ -378,9 +378,8 @@ def plan(
     Markers are numbered from ``first_number`` in the order of ``places``; a marker that would
     cover an earlier one or the house is moved aside (a thin line leads back to its real place);
     with ``numbered=False`` the markers carry no number (one place on its own page), with
-    ``shade=False`` no wijk is shaded. The view is
-    at least ``min_span_km`` wide, has the given width:height ``aspect``, and never reaches
-    further than one map width beyond the city.
+    ``shade=False`` no wijk is shaded. The view is at least ``min_span_km`` wide and has the
+    given width:height ``aspect``; a point outside the city is drawn at the city's edge.
     """
     project = outline.projection.project
     spots = [project(point) for point in places]
