@@ -114,22 +114,22 @@ class SahCheck:
     message: str | None
 
 
-#: What a resident reads, per reason. Plain Dutch (B1), addressed with "je" as in the interface.
+#: What a resident reads, per reason. Plain Dutch (B1), addressed with "u" as in the interface.
 MESSAGES: dict[str, str] = {
     "te_jong": (
-        "Sociale Activatie en Herstel is voor mensen vanaf 18 jaar. "
+        "Deze activiteiten zijn voor mensen vanaf 18 jaar. "
         "Bent u jonger? Sommige sportverenigingen in Zwolle hebben een plek voor kinderen die wat "
         "extra aandacht nodig hebben. Misschien past dat."
     ),
     "aow": (
-        "Sociale Activatie en Herstel is voor mensen tot de AOW-leeftijd. "
-        "U heeft die leeftijd bereikt. Voor mensen vanaf de AOW-leeftijd is er in Zwolle "
+        "Deze activiteiten zijn voor mensen tot de AOW-leeftijd (de leeftijd waarop u AOW "
+        "krijgt). U heeft die leeftijd bereikt. Voor mensen vanaf de AOW-leeftijd is er in Zwolle "
         "Daginvulling “Goede dagen”: iets fijns om overdag te doen, samen met anderen. "
         "Het wijkteam of Samen Zwolle (samenzwolle.nl) helpt u graag verder."
     ),
     "geboortedatum_nodig": (
-        "Bij deze leeftijd hangt het van de geboortedatum af of Sociale Activatie en Herstel "
-        "past. Wilt u de geboortedatum invullen? We bewaren die niet."
+        "Bij deze leeftijd hangt het van de geboortedatum af of deze activiteiten "
+        "passen. Wilt u de geboortedatum invullen? We bewaren die niet."
     ),
 }
 

@@ -19,17 +19,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from werkzeug.datastructures import MultiDict
+
 from . import eligibility, geo
 from .filters import Args, InvalidInput, read_bool, read_number, read_postcode, read_terms
 from .matching import DEFAULT_MATCH_LIMIT, Intake
 from .vocabulary import (
     ACCESSIBILITY,
     ACTIVITY_TYPES,
+    DAY_PART_CHOICES,
     GUIDANCE,
     NEEDS,
     SLOTS,
     TARGET_GROUPS,
     TRAVEL_MODES,
+    slots_for_choice,
 )
 
 MATCH_PARAMS = (
@@ -69,6 +73,25 @@ def service_area_problem(postcode: str, in_service_area: Callable[[str], bool]) 
     if not in_service_area(postcode):
         return OUTSIDE_ZWOLLE
     return None
+
+
+#: The form parameter of the day-part shortcuts (``vocabulary.DAY_PART_CHOICES``); the HTML
+#: forms only (the API takes ``dagdelen``).
+DAY_PART_CHOICE = "tijden"
+
+
+def apply_day_part_choice(args: Args) -> MultiDict[str, str]:
+    """Return ``args`` with ``dagdelen`` filled in from the shortcut ``tijden``.
+
+    Ticked day parts win over the shortcut (``vocabulary.slots_for_choice``); raise
+    InvalidInput for an unknown shortcut.
+    """
+    result = MultiDict(args)
+    choice = (args.get(DAY_PART_CHOICE) or "").strip()
+    if choice and choice not in DAY_PART_CHOICES:
+        raise InvalidInput({DAY_PART_CHOICE: "Kies een van de tijden, of kies zelf dagdelen."})
+    result.setlist("dagdelen", slots_for_choice(choice, args.getlist("dagdelen")))
+    return result
 
 
 #: ``limiet``: how many of the best matches a result shows, at most.

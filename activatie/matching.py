@@ -162,7 +162,7 @@ _RULE_LABELS: dict[str, str] = {
 _MISSING_ACCESSIBILITY: dict[str, str] = {
     "rolstoel": "niet rolstoeltoegankelijk",
     "toilet_aangepast": "geen aangepast toilet",
-    "prikkelarm": "geen prikkelarme plek",
+    "prikkelarm": "geen rustige plek",
     "ov_dichtbij": "geen bushalte in de buurt",
     "parkeren": "niet parkeren bij de deur",
     "doventolk": "geen gebarentolk",
@@ -178,8 +178,8 @@ _EXPERIENCE: dict[str, str] = {
     "herstel": "ervaring met mensen die herstellen",
     "nah": "ervaring met NAH (niet-aangeboren hersenletsel)",
     "autisme": "ervaring met autisme",
-    "gedrag": "ervaring met gedragsproblemen",
-    "lvb": "ervaring met een licht verstandelijke beperking",
+    "gedrag": "ervaring met mensen die soms moeite hebben met hun gedrag",
+    "lvb": "ervaring met mensen die wat meer tijd nodig hebben om iets te leren",
     "verslaving": "ervaring met herstel van verslaving",
     "eenzaamheid": "ervaring met mensen die weinig contacten hebben",
     "jeugd_extra_aandacht": "ervaring met kinderen die extra aandacht nodig hebben",
@@ -305,6 +305,13 @@ class Match:
     reasons: list[str]
     fits: list[str]
     free_slots: list[str]
+    #: The parts of ``reasons`` a result card shows on their own lines: how far and how long
+    #: by the resident's way of travel, when (the resident's day parts it has), free places,
+    #: and why it fits (needs and interests, experience, guidance, "not checked recently").
+    travel: str = ""
+    when: str = ""
+    availability: str = ""
+    why: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -737,7 +744,7 @@ def _rank_key(
 
 
 #: What a match not confirmed for ``Options.unchecked_after_days`` says.
-UNCHECKED_REASON = "niet recent gecontroleerd door de aanbieder"
+UNCHECKED_REASON = "niet recent gecontroleerd door de organisatie"
 
 
 def _build_match(
@@ -749,24 +756,43 @@ def _build_match(
     )
     wanted_slots = candidate.slots & intake.slots if intake.slots else candidate.slots
     free_slots = _labels(SLOTS, wanted_slots)
-    reasons = [_travel_text(intake.travel_mode, candidate, distance, minutes)]
+    travel = _travel_text(intake.travel_mode, candidate, distance, minutes)
+    reasons = [travel]
+    why = []
     if fits:
-        reasons.append(f"past bij: {', '.join(fits)}")
-    reasons += [
+        why.append(f"past bij: {', '.join(fits)}")
+    why += [
         _EXPERIENCE.get(key, key)
         for key in TARGET_GROUPS.keys
         if key in intake.circumstances & candidate.target_groups
     ]
+    reasons += why
     when = describe_slots(wanted_slots)
     if when:
         reasons.append(f"op {when}")
-    reasons.append(availability_text(candidate))
-    reasons.append(_guidance_text(intake.guidance, candidate.guidance))
+    availability = availability_text(candidate)
+    reasons.append(availability)
+    guidance = _guidance_text(intake.guidance, candidate.guidance)
+    reasons.append(guidance)
+    why.append(guidance)
     if candidate.cost != FREE_COST:
         reasons.append(COSTS.label_of(candidate.cost))
     if unchecked:
         reasons.append(UNCHECKED_REASON)
-    return Match(candidate, points, distance, minutes, reasons, fits, free_slots)
+        why.append(UNCHECKED_REASON)
+    return Match(
+        candidate,
+        points,
+        distance,
+        minutes,
+        reasons,
+        fits,
+        free_slots,
+        travel=travel,
+        when=when,
+        availability=availability,
+        why=tuple(why),
+    )
 
 
 def _travel_text(mode: str, candidate: Candidate, distance: float, minutes: int | None) -> str:

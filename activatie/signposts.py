@@ -45,7 +45,8 @@ DEFAULTS: dict[str, SignpostInfo] = {
             "Daginvulling “Goede dagen”",
             "Iets fijns om overdag te doen, samen met anderen.",
             "Mensen die de AOW-leeftijd hebben.",
-            "Sociale Activatie en Herstel is voor mensen tot de AOW-leeftijd. Vanaf de "
+            "Deze activiteiten zijn voor mensen tot de AOW-leeftijd (de leeftijd waarop u AOW "
+            "krijgt). Vanaf de "
             "AOW-leeftijd kunt u terecht bij Daginvulling “Goede dagen”.",
         ),
         SignpostInfo(
@@ -76,7 +77,7 @@ DEFAULTS: dict[str, SignpostInfo] = {
             "Sportclubs voor kinderen",
             "Sporten bij een club die kinderen met wat extra aandacht graag laat meedoen.",
             "Kinderen en jongeren tot 18 jaar.",
-            "Sociale Activatie en Herstel is voor mensen vanaf 18 jaar. Voor kinderen die wat "
+            "Deze activiteiten zijn voor mensen vanaf 18 jaar. Voor kinderen die wat "
             "extra aandacht nodig hebben zijn er sportclubs in Zwolle die hen graag laten "
             "meedoen. Hier ziet u alleen die activiteiten, als ze passen bij de leeftijd.",
         ),

@@ -9,11 +9,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, request
+from markupsafe import Markup
 from werkzeug.security import safe_join
 
-from . import vocabulary, workflow
+from . import citymap, vocabulary, workflow
 from .dutch import euro, km, nl_date, nl_number
 from .filters import count_chosen
+from .geo import Point
 from .phone import tel_uri
 from .stats import month_label
 
@@ -36,6 +38,76 @@ def url_with(**changes: Any) -> str:
 def selected_list(args: Any, name: str) -> list[str]:
     """Return the values of a list parameter, repeated or comma-separated, as typed."""
     return [part for raw in args.getlist(name) for part in raw.split(",") if part]
+
+
+def _point(place: Any) -> Point | None:
+    """Return a point for anything with ``latitude`` and ``longitude`` (or None)."""
+    if place is None:
+        return None
+    try:
+        return Point(float(place.latitude), float(place.longitude))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _counted(first: int, last: int) -> str:
+    if first == last:
+        return f"Het cijfer {first} is de plek met nummer {first} in de lijst."
+    return f"De cijfers {first} tot en met {last} zijn de plekken met die nummers in de lijst."
+
+
+def city_map(
+    places: Any = (),
+    *,
+    home: Any = None,
+    wijk: str | None = None,
+    postcode: str | None = None,
+    first: int = 1,
+    map_id: str = "kaart",
+    small: bool = False,
+) -> Markup:
+    """Return a map of Zwolle as inline SVG, with the resident's postcode and numbered places.
+
+    :param places: objects with ``latitude`` and ``longitude``, in the order of the list; with
+        ``small`` one place without a number (an activity's own page).
+    """
+    outline = citymap.load_outline()
+    points = [point for point in map(_point, places) if point is not None]
+    home_point = _point(home)
+    view = citymap.plan(
+        outline,
+        points,
+        home=home_point,
+        wijk_code=wijk,
+        first_number=first,
+        numbered=not small,
+        # An activity's own map shades nothing: its text names the wijk of the address, which
+        # for a business park is not the CBS wijk the point lies in.
+        shade=not small or home_point is not None,
+        min_span_km=5.0 if small else 3.0,
+        marker_share=0.03 if small else 0.04,
+    )
+    where = f" Het gekleurde deel is wijk {view.wijk.name}." if view.wijk else ""
+    if small:
+        title = "Kaart: waar deze activiteit is"
+        text = f"De stip is de plek van de activiteit.{where}"
+    else:
+        title = "Kaart van Zwolle met de plekken uit de lijst"
+        home_text = f"Het huisje is postcode {postcode}." if home_point and postcode else ""
+        numbers = _counted(first, first + len(points) - 1) if points else ""
+        text = " ".join(part for part in (home_text, where.strip(), numbers) if part)
+        text += " In de lijst staat alles ook in woorden."
+    return Markup(
+        citymap.render(
+            outline,
+            view,
+            map_id=map_id,
+            title=title,
+            description=text,
+            css_class="city-map city-map-small" if small else "city-map",
+            labels=True,
+        )
+    )
 
 
 #: Seconds a browser keeps a static file fetched by its versioned URL: a year, because the URL
@@ -99,6 +171,8 @@ def init_app(app: Flask) -> None:
         selected_list=selected_list,
         is_stale=is_stale,
         count_chosen=count_chosen,
+        city_map=city_map,
+        map_attribution=f"{citymap.ATTRIBUTION} {citymap.ATTRIBUTION_POSTCODE}",
         gemeente_phone=GEMEENTE_PHONE,
         response_working_days=workflow.RESPONSE_WORKING_DAYS,
     )

@@ -110,10 +110,10 @@ NEEDS = Vocabulary(
     "waar het bij helpt",
     [
         ("sociale_contacten", "sociale contacten"),
-        ("daginvulling", "zinvolle daginvulling"),
+        ("daginvulling", "iets zinvols doen overdag"),
         ("dagritme", "dagritme en structuur"),
         ("herstel", "herstellen in eigen tempo"),
-        ("zelfredzaamheid", "zelfredzaamheid"),
+        ("zelfredzaamheid", "meer dingen zelf kunnen"),
         ("meedoen", "meedoen en iets betekenen"),
         ("werkvaardigheden", "werkervaring en vaardigheden opdoen"),
         ("bewegen", "bewegen en gezondheid"),
@@ -134,7 +134,7 @@ ACTIVITY_TYPES = Vocabulary(
         ("administratie", "administratie en computer"),
         ("schoonmaak", "schoonmaak en onderhoud"),
         ("sport", "sport en bewegen"),
-        ("ontmoeting", "ontmoeten en inloop"),
+        ("ontmoeting", "ontmoeten en gewoon binnenlopen"),
         ("muziek_cultuur", "muziek en cultuur"),
     ],
 )
@@ -143,16 +143,16 @@ TARGET_GROUPS = Vocabulary(
     "doelgroepen",
     "voor wie",
     [
-        ("psychisch", "psychische klachten"),
-        ("lichamelijk", "lichamelijke beperking of ziekte"),
-        ("herstel", "in herstel (na ziekte, burn-out, crisis)"),
-        ("nah", "niet-aangeboren hersenletsel"),
-        ("autisme", "autisme"),
-        ("gedrag", "gedragsproblemen"),
-        ("lvb", "licht verstandelijke beperking"),
-        ("verslaving", "herstel van verslaving"),
-        ("eenzaamheid", "eenzaam of weinig contacten"),
-        ("jeugd_extra_aandacht", "kinderen die extra aandacht nodig hebben"),
+        ("psychisch", "mensen met psychische klachten"),
+        ("lichamelijk", "mensen met een lichamelijke beperking of ziekte"),
+        ("herstel", "mensen die herstellen (na ziekte, burn-out of een crisis)"),
+        ("nah", "mensen met hersenletsel (NAH)"),
+        ("autisme", "mensen met autisme"),
+        ("gedrag", "mensen die soms moeite hebben met hun gedrag"),
+        ("lvb", "mensen die wat meer tijd nodig hebben om iets te leren"),
+        ("verslaving", "mensen die herstellen van een verslaving"),
+        ("eenzaamheid", "mensen die weinig contact hebben met anderen"),
+        ("jeugd_extra_aandacht", "kinderen die wat extra aandacht nodig hebben"),
     ],
 )
 
@@ -161,7 +161,7 @@ GUIDANCE = Vocabulary(
     "begeleiding",
     "begeleiding",
     [
-        ("zelfstandig", "zelfstandig, met vast aanspreekpunt"),
+        ("zelfstandig", "zelfstandig, met een vaste persoon om op terug te vallen"),
         ("licht", "lichte begeleiding aanwezig"),
         ("intensief", "begeleider de hele tijd aanwezig"),
     ],
@@ -203,6 +203,43 @@ SLOTS = Vocabulary(
         for part in DAY_PARTS
     ],
 )
+
+
+#: Monday to Friday.
+WEEKDAYS = ("ma", "di", "wo", "do", "vr")
+
+#: A few big choices instead of a grid of 21 day parts; the grid stays as an option. Each
+#: choice stands for the weekly slots in :data:`DAY_PART_CHOICE_SLOTS` (none: no limit).
+DAY_PART_CHOICES = Vocabulary(
+    "tijden",
+    "wanneer",
+    [
+        ("doordeweeks_ochtend", "doordeweeks 's ochtends (9-12 uur)"),
+        ("doordeweeks_middag", "doordeweeks 's middags (13-17 uur)"),
+        ("maakt_niet_uit", "maakt niet uit"),
+    ],
+)
+
+DAY_PART_CHOICE_SLOTS: dict[str, frozenset[str]] = {
+    "doordeweeks_ochtend": frozenset(f"{day}_ochtend" for day in WEEKDAYS),
+    "doordeweeks_middag": frozenset(f"{day}_middag" for day in WEEKDAYS),
+    "maakt_niet_uit": frozenset(),
+}
+
+
+def slots_for_choice(choice: str | None, ticked: Iterable[str] = ()) -> list[str]:
+    """Return the weekly slots meant by a day-part ``choice`` and the ``ticked`` grid.
+
+    What is ticked in the grid wins: a resident who opens the grid says exactly what they
+    mean. Otherwise the choice gives its slots; no choice or "maakt niet uit" gives none (no
+    limit). Raise KeyError for an unknown choice.
+    """
+    ticked = list(ticked)
+    if ticked:
+        return ticked
+    if not choice:
+        return []
+    return [key for key in SLOTS.keys if key in DAY_PART_CHOICE_SLOTS[choice]]
 
 
 def describe_slots(keys: object, conjunction: str = "en") -> str:
@@ -249,7 +286,7 @@ ACCESSIBILITY = Vocabulary(
     [
         ("rolstoel", "rolstoeltoegankelijk"),
         ("toilet_aangepast", "aangepast toilet"),
-        ("prikkelarm", "prikkelarme plek"),
+        ("prikkelarm", "rustige plek, weinig drukte en geluid"),
         ("ov_dichtbij", "bushalte binnen 400 m"),
         ("parkeren", "parkeren bij de deur"),
         ("doventolk", "gebarentolk mogelijk"),
@@ -258,10 +295,10 @@ ACCESSIBILITY = Vocabulary(
 
 ACCESS_ROUTES = Vocabulary(
     "aanmelden",
-    "hoe meld je je aan",
+    "hoe meldt u zich aan",
     [
         ("vrij_inlopen", "gewoon langskomen"),
-        ("bij_aanbieder", "aanmelden bij de aanbieder"),
+        ("bij_aanbieder", "aanmelden bij de organisatie"),
         ("via_wijkteam", "via het wijkteam"),
     ],
 )
@@ -271,7 +308,7 @@ COSTS = Vocabulary(
     "kosten",
     [
         ("gratis", "gratis"),
-        ("eigen_bijdrage", "kleine eigen bijdrage"),
+        ("eigen_bijdrage", "u betaalt zelf een klein bedrag"),
     ],
 )
 
@@ -280,7 +317,7 @@ PROGRAMMES = Vocabulary(
     "programma",
     "programma",
     [
-        ("sah", "Sociale Activatie en Herstel (18 jaar tot de AOW-leeftijd)"),
+        ("sah", "activiteiten voor volwassenen (18 jaar tot de AOW-leeftijd)"),
         ("inclusief_sporten", "inclusief sporten voor kinderen"),
     ],
 )
@@ -297,7 +334,7 @@ ACTIVITY_STATUSES = Vocabulary(
 
 TRAVEL_MODES = Vocabulary(
     "vervoer",
-    "hoe reis je",
+    "hoe reist u",
     [
         ("lopen", "lopen"),
         ("fiets", "fietsen"),

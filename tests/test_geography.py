@@ -226,4 +226,5 @@ def test_about_page_names_the_sources_and_licences(client: FlaskClient) -> None:
     html = " ".join(client.get("/over").get_data(as_text=True).split())
     assert '<a href="https://www.geonames.org">GeoNames (geonames.org)</a>' in html
     assert "Kerncijfers wijken en buurten 2024" in html and "CBS/Kadaster" in html
-    assert html.count("CC BY 4.0") == 2
+    assert html.count("CC BY 4.0") == 3  # postcode centroids, wijk codes, the map outlines
+    assert "De kaarten tekenen we zelf, zonder andere websites." in html

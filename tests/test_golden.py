@@ -114,7 +114,7 @@ def personas(today: date) -> list[Persona]:
                 "toegankelijkheid": "rolstoel",
                 "behoeften": "sociale_contacten",
             },
-            top3=("Koffie-inloop", "Ochtendwandeling door Assendorp"),
+            top3=("Koffie-uurtje", "Ochtendwandeling door Assendorp"),
             never=("Herstelgroep: praten en delen", "Samen muziek maken"),
             at_least=5,
         ),
@@ -132,7 +132,7 @@ def personas(today: date) -> list[Persona]:
                 "vervoer": "lopen",
                 "behoeften": "sociale_contacten",
             },
-            top3=("Herstelgroep: praten en delen", "Koffie-inloop"),
+            top3=("Herstelgroep: praten en delen", "Koffie-uurtje"),
             never=("Werken in de bediening", "Samen tuinieren"),  # over 20 minutes on foot
         ),
         Persona(
@@ -186,7 +186,7 @@ def personas(today: date) -> list[Persona]:
         Persona(
             "Bas, 33, Wipstrik, needs a quiet place (prikkelarm)",
             {"postcode": "8023", "leeftijd": "33", "toegankelijkheid": "prikkelarm"},
-            never=("Samen muziek maken", "Zingen in het koor", "Koffie-inloop"),
+            never=("Samen muziek maken", "Zingen in het koor", "Koffie-uurtje"),
             at_least=3,
         ),
         Persona(
@@ -200,7 +200,7 @@ def personas(today: date) -> list[Persona]:
             },
             # Exact guidance ranks first; widened independent work is there, lower down.
             top3=("Herstelgroep: praten en delen",),
-            anywhere=("Koffie-inloop",),
+            anywhere=("Koffie-uurtje",),
         ),
         Persona(
             "Els again, light guidance, not widened: no independent work",
@@ -210,7 +210,7 @@ def personas(today: date) -> list[Persona]:
                 "begeleiding": "licht",
                 "behoeften": "sociale_contacten",
             },
-            never=("Koffie-inloop", "Ochtendwandeling door Assendorp", "Zingen in het koor"),
+            never=("Koffie-uurtje", "Ochtendwandeling door Assendorp", "Zingen in het koor"),
             every={"begeleiding": ("licht", "intensief")},
         ),
         Persona(
@@ -245,7 +245,7 @@ def personas(today: date) -> list[Persona]:
         Persona(
             "Frank, 44, Ittersum, computer skills",
             {"postcode": "8014", "leeftijd": "44", "interesses": "administratie"},
-            never=("Je eigen papieren op orde",),  # paused
+            never=("Uw eigen papieren op orde",),  # paused
             at_least=1,
         ),
     ]

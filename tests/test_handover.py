@@ -235,7 +235,10 @@ def test_the_resident_sheet_says_what_where_when_and_whom_to_call_without_a_name
         'Bel uw wijkteam: Wijkteam Zuid, telefoon <a href="tel:0384989999">038 498 9999</a>.'
         in page
     )
-    assert "De aanbieder belt of mailt u of uw consulent" in page
+    assert "De organisatie belt of mailt u of uw consulent" in page
+    # A small map drawn on the server: the place as a dot, the resident's PC4 as a house.
+    assert 'id="kaart-blad-titel"' in page and 'class="map-home"' in page
+    assert "Het huisje is uw postcode (8011)." in page and "CBS/Kadaster (2014)" in page
     # Never a name: not the consultant's, and the note stays between professionals.
     assert "Fatima" not in page and "Vindt drukte lastig." not in page
     assert "data-print hidden>Print dit blad</button>" in page

@@ -137,7 +137,7 @@ def test_a_service_maps_schedule_costs_ages_places_and_vocabulary(factory: Facto
     assert record["cost_options"][0]["currency"] == "EUR"
     assert record["minimum_age"] == 18 and "maximum_age" not in record
     assert record["capacities"][0]["available"] == 2 and record["capacities"][0]["maximum"] == 8
-    assert record["application_process"] == "Aanmelden bij de aanbieder. Bel ons."
+    assert record["application_process"] == "Aanmelden bij de organisatie. Bel ons."
     assert record["assured_date"] == activity.confirmed_on.isoformat()
     assert record["status"] == "active"
     values = {(a["link_type"], a["value"]) for a in record["attributes"]}

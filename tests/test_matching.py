@@ -169,7 +169,7 @@ def test_every_accessibility_requirement_must_be_met() -> None:
     assert outcome(wheelchair, candidate) == "near:toegankelijkheid: niet rolstoeltoegankelijk"
     both = make_intake(accessibility=frozenset({"prikkelarm", "rolstoel"}))
     assert outcome(both, candidate) == (
-        "near:toegankelijkheid: niet rolstoeltoegankelijk en geen prikkelarme plek"
+        "near:toegankelijkheid: niet rolstoeltoegankelijk en geen rustige plek"
     )
 
 
@@ -294,7 +294,7 @@ def test_only_free() -> None:
     assert outcome(make_intake(only_free=True), make_candidate()) == "match"
     assert outcome(make_intake(only_free=True), paid) == "near:kosten: niet gratis"
     (found,) = match(make_intake(), [paid], TODAY).matches
-    assert found.reasons[-1] == "kleine eigen bijdrage"
+    assert found.reasons[-1] == "u betaalt zelf een klein bedrag"
 
 
 # --- near misses ----------------------------------------------------------------------------------
@@ -492,7 +492,7 @@ def test_less_guidance_only_when_the_consultant_widens_light_guidance() -> None:
     widened = make_intake(guidance="licht", widen_guidance=True)
     (found,) = match(widened, [independent], TODAY).matches
     assert found.reasons[-1] == (
-        "begeleiding: zelfstandig, met vast aanspreekpunt (minder dan gevraagd, zo afgesproken)"
+        "begeleiding: zelfstandig, met een vaste persoon om op terug te vallen (minder dan gevraagd, zo afgesproken)"
     )
 
 
@@ -835,9 +835,9 @@ def test_a_candidate_that_breaks_a_hard_rule_is_never_a_match(
 def test_a_match_not_checked_for_a_while_says_so() -> None:
     old = make_candidate(last_confirmed=TODAY - timedelta(days=91))
     (found,) = match(make_intake(), [old], TODAY).matches
-    assert found.reasons[-1] == "niet recent gecontroleerd door de aanbieder"
+    assert found.reasons[-1] == "niet recent gecontroleerd door de organisatie"
     (fresh,) = match(make_intake(), [make_candidate()], TODAY).matches
-    assert "niet recent gecontroleerd door de aanbieder" not in fresh.reasons
+    assert "niet recent gecontroleerd door de organisatie" not in fresh.reasons
 
 
 def test_work_experience_is_not_signposted_past_the_aow_age() -> None:

@@ -144,8 +144,8 @@ def test_activity_page_tells_what_when_where_and_how(client: FlaskClient, small)
     assert "Stadshagenallee 1, 8043 Zwolle" in html and "Wijk: Stadshagen" in html
     assert "€ 2,50" in html
     assert "Vol – wachtlijst" in html
-    assert "Aanmelden bij de aanbieder." in html
-    assert "Laatst gecontroleerd door de aanbieder:" in html
+    assert "Aanmelden bij de organisatie." in html
+    assert "Laatst gecontroleerd door de organisatie:" in html
     assert "donderdag" in html
     assert "Zo komt u er" in html and "openstreetmap.org/directions?to=52.5305%2C6.044" in html
 

@@ -42,7 +42,7 @@ CASES = [
     Case("GET", "/aanbieders", 5, "{organisation}"),
     Case("GET", "/aanbieders/{organisation_id}", 7, "{organisation}"),
     Case("GET", "/wat-past-bij-mij", 2, "postcode"),
-    Case("POST", "/wat-past-bij-mij", 11, " km", form={"stap": "4", **MATCH}),
+    Case("POST", "/wat-past-bij-mij", 11, " km", form={"stap": "5", **MATCH}),
     Case("GET", "/api/v1/activiteiten", 7, '"activiteiten"'),
     Case("GET", "/api/v1/activiteiten/{activity}", 6, "{title}"),
     Case(

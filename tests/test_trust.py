@@ -46,7 +46,7 @@ def test_the_example_signposts_load_by_key_and_twice_gives_the_same(
 def test_a_resident_with_nothing_nearby_gets_signposts_with_a_phone_to_tap(
     client: FlaskClient, signpost_rows: int, postcodes: None
 ) -> None:
-    answers = {"stap": "4", "postcode": "8011", "leeftijd": "40", "vervoer": "lopen"}
+    answers = {"stap": "5", "postcode": "8011", "leeftijd": "40", "vervoer": "lopen"}
     html = client.post("/wat-past-bij-mij", data=answers).get_data(as_text=True)
     assert "Geen plek die past" in html
     assert "Dit past bij u" not in html
@@ -215,9 +215,9 @@ def test_a_named_circumstance_ranks_first_in_every_front_end(
     assert html.index("Ervaren met NAH") < html.index("Dichtbij")
     wizard = client.post(
         "/wat-past-bij-mij",
-        data={"stap": "4", "postcode": "8011", "leeftijd": "50", "doelgroepen": "nah"},
+        data={"stap": "5", "postcode": "8011", "leeftijd": "50", "doelgroepen": "nah"},
     ).get_data(as_text=True)
-    assert "Is er iets waar de begeleiding rekening mee moet houden?" not in wizard
+    assert "Zoekt u een plek met ervaring met mensen zoals u?" not in wizard
     assert wizard.index("Ervaren met NAH") < wizard.index("Dichtbij")
 
 
@@ -225,9 +225,10 @@ def test_the_wizard_asks_about_circumstances_gently_and_optionally(
     client: FlaskClient, postcodes: None
 ) -> None:
     html = client.post(
-        "/wat-past-bij-mij", data={"stap": "3", "postcode": "8011", "leeftijd": "40"}
+        "/wat-past-bij-mij", data={"stap": "4", "postcode": "8011", "leeftijd": "40"}
     ).get_data(as_text=True)
-    assert "Is er iets waar de begeleiding rekening mee moet houden?" in html
+    assert "Zoekt u een plek met ervaring met mensen zoals u?" in html
+    assert "Meer wensen (hoeft niet)" in html
     assert "U hoeft dit niet in te vullen." in html
 
 
@@ -267,7 +268,7 @@ def test_aow_within_six_months_is_said_with_the_day_everywhere(
     html = consultant.get("/consulent/matchen", query_string=form).get_data(as_text=True)
     assert "Over 18 dagen, op " in html
     assert 'id="verwijzing-goede_dagen"' in html
-    wizard = client.post("/wat-past-bij-mij", data=form | {"stap": "4"}).get_data(as_text=True)
+    wizard = client.post("/wat-past-bij-mij", data=form | {"stap": "5"}).get_data(as_text=True)
     assert "Over 18 dagen, op " in wizard
 
     later = birth_date_with_aow_in(200, today)
@@ -438,7 +439,7 @@ def test_the_wizard_counts_a_search_without_a_result_once(
     client: FlaskClient, postcodes: None, session: Session
 ) -> None:
     answers = {"postcode": "8011", "leeftijd": "40", "behoeften": "herstel"}
-    for step in ("1", "2", "3", "4"):
+    for step in ("1", "2", "3", "4", "5"):
         client.post("/wat-past-bij-mij", data=answers | {"stap": step})
     assert [(row.pc4, row.need, row.count) for row in session.exec(select(UnmetSearch))] == [
         ("8011", "herstel", 1)

@@ -77,9 +77,10 @@ def activities() -> Response:
     session = get_session()
     try:
         filters = parse_activity_filters(query_args(), max_page=config["MAX_PAGE"], strict=True)
-        centre = locate(session, filters.postcode)
+        hit = locate(session, filters.postcode)
     except InvalidInput as error:
         return invalid(error)
+    centre = hit.point if hit else None
     page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre, public_since())
     items = [activity_json(hit.activity, hit.distance_km) for hit in page.items]
     return paged("activiteiten", items, page.page, page.size, page.total)

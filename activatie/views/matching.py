@@ -43,6 +43,8 @@ def run_match(
     considered.
     """
     session = get_session()
+    if not strict:  # the HTML forms' day-part shortcuts; the API names the day parts
+        args = intake_module.apply_day_part_choice(args)
     request = intake_module.parse_intake(args, today, strict=strict)
     resident = intake_module.resolve(
         request,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from .. import geo, geocoding, queries, signposts
 from ..db import get_engine, get_session, open_session
-from ..filters import ActivityFilters, InvalidInput, parse_activity_filters
-from ..intake import service_area_problem
+from ..filters import ActivityFilters, InvalidInput, parse_activity_filters, read_postcode
+from ..intake import DAY_PART_CHOICE, service_area_problem
 from ..models import local_today
 from ..vocabulary import ORGANISATION_KINDS
 from . import parse_id, public_since
@@ -42,7 +43,7 @@ def activities() -> tuple[str, int]:
     session = get_session()
     try:
         filters = parse_activity_filters(request.args, max_page=config["MAX_PAGE"])
-        centre = locate(session, filters.postcode)
+        hit = locate(session, filters.postcode)
     except InvalidInput as error:
         return render_template(
             "public/activities.html",
@@ -51,6 +52,7 @@ def activities() -> tuple[str, int]:
             page=None,
             args=request.args,
         ), error.status
+    centre = hit.point if hit else None
     page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre, public_since())
     if filters.page > page.pages:
         error = {"pagina": f"Pagina {filters.page} bestaat niet; er zijn {page.pages} pagina's."}
@@ -58,12 +60,18 @@ def activities() -> tuple[str, int]:
             "public/activities.html", filters=filters, errors=error, page=None, args=request.args
         ), 404
     return render_template(
-        "public/activities.html", filters=filters, errors={}, page=page, args=request.args
+        "public/activities.html",
+        filters=filters,
+        errors={},
+        page=page,
+        args=request.args,
+        centre=centre,
+        centre_wijk=hit.district_code if hit else None,
     ), 200
 
 
-def locate(session, postcode: str | None) -> geo.Point | None:
-    """Return the point of ``postcode``, or raise InvalidInput (422) when it is unknown or lies
+def locate(session, postcode: str | None) -> geo.PostcodeHit | None:
+    """Return where ``postcode`` is, or raise InvalidInput (422) when it is unknown or lies
     outside Zwolle."""
     if postcode is None:
         return None
@@ -71,9 +79,7 @@ def locate(session, postcode: str | None) -> geo.Point | None:
     if problem is not None:
         raise InvalidInput({"postcode": problem}, status=422)
     try:
-        return geo.resolve_postcode(
-            geocoding.make_geocoder(session, current_app.config), postcode
-        ).point
+        return geo.resolve_postcode(geocoding.make_geocoder(session, current_app.config), postcode)
     except geo.UnknownPostcode as error:
         raise InvalidInput({"postcode": str(error)}, status=422) from None
 
@@ -123,14 +129,17 @@ def about() -> str:
     return render_template("public/about.html")
 
 
-#: The resident's steps and the answers each one asks for.
+#: The resident's questions, one per screen, and the answers each screen asks for. The last
+#: screen also holds "Meer wensen" (folded, optional): those are extra wishes, not questions.
 STEPS: tuple[tuple[str, ...], ...] = (
-    ("postcode", "leeftijd", "geboortedatum"),
-    ("interesses", "behoeften"),
-    ("dagdelen",),
+    ("postcode",),
+    ("leeftijd", "geboortedatum"),
+    ("interesses",),
+    (DAY_PART_CHOICE, "dagdelen"),
     (
         "vervoer",
         "max_minuten",
+        "behoeften",
         "begeleiding",
         "toegankelijkheid",
         "doelgroepen",
@@ -139,10 +148,13 @@ STEPS: tuple[tuple[str, ...], ...] = (
     ),
 )
 
+#: A resident sees the best this many places (a consultant sees more).
+RESIDENT_MATCH_LIMIT = "10"
+
 
 @bp.route("/wat-past-bij-mij", methods=["GET", "POST"])
 def what_fits() -> tuple[str, int]:
-    """Ask a few questions, one step at a time, then show what fits; nothing is stored."""
+    """Ask five questions, one at a time, then show what fits; nothing is stored."""
     form = request.form
     if request.method == "GET":
         return _step(1, form, {}), 200
@@ -150,17 +162,29 @@ def what_fits() -> tuple[str, int]:
     if "terug" in form:
         return _step(max(step - 1, 1), form, {}), 200
     asked = {name for names in STEPS[:step] for name in names}
+    args = MultiDict(form)
+    if not args.get("limiet"):
+        args["limiet"] = RESIDENT_MATCH_LIMIT
     try:
+        if step == 1:  # say at once when the postcode is not one we can use
+            locate(get_session(), read_postcode(args, {}))
         # Count a search without a result once, when the resident sees the answer.
-        outcome = run_match(form, local_today(), count_unmet=step == len(STEPS))
+        outcome = run_match(args, local_today(), count_unmet=step == len(STEPS))
     except InvalidInput as error:
         errors = {name: message for name, message in error.errors.items() if name in asked}
         if errors or step == len(STEPS):
-            return _step(step, form, errors or error.errors), error.status
+            errors = errors or error.errors
+            return _step(_first_step_of(errors, step), form, errors), error.status
         outcome = None
     if outcome is not None and (step == len(STEPS) or outcome.resident.intake.aow_reached):
         return render_template("public/what_fits_results.html", outcome=outcome, form=form), 200
     return _step(step + 1, form, {}), 200
+
+
+def _first_step_of(errors: dict[str, str], current: int) -> int:
+    """The earliest screen that asks one of the answers in ``errors`` (else ``current``)."""
+    steps = [n for n, names in enumerate(STEPS, start=1) if errors.keys() & set(names)]
+    return min(steps, default=current)
 
 
 def _read_step(raw: str | None) -> int:

@@ -83,6 +83,7 @@ def render_sheet(placement: Placement) -> str:
         placement=placement,
         activity=placement.activity,
         location=location,
+        home=area,
         team=session.get(Team, placement.team_id) if placement.team_id else None,
         trip=trip,
         today=local_today(),
