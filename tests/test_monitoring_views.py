@@ -182,7 +182,11 @@ def test_page_draws_accessible_charts_without_small_numbers(
 
     svgs = re.findall(r"<svg [^>]*>", page)
     assert len(svgs) == 9 and all('role="img"' in svg for svg in svgs)
-    assert '<title id="grafiek-trend-title">Aanmeldingen per maand, de laatste 24 maanden' in page
+    # The monthly series as lines on one scale; a hidden month is a gap, read out as "<5" / "x".
+    assert '<title id="grafiek-trend-lijnen-title">Per maand, de laatste 24 maanden' in page
+    lines = re.search(r'<desc id="grafiek-trend-lijnen-desc">([^<]*)</desc>', page)
+    assert lines and "Aanmeldingen: " in lines.group(1) and "Gestart: " in lines.group(1)
+    assert "Nieuw zonder aanmelding: " in lines.group(1)
     # The occupancy per month is a percentage: a chart of its own, bars in % of today's places.
     assert '<title id="grafiek-trend-2-title">Via Activatie bezet aan het eind van de maand' in page
     assert "% van de plekken nu" in page

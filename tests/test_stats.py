@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 
 from activatie import charts, stats
 from activatie.stats import HIDDEN, SMALL, sum_of
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.mark.parametrize(
@@ -299,3 +302,56 @@ def test_protection_is_remembered_per_input_and_redone_when_a_count_changes() ->
     changed = stats.protect_cached({**values, "a": 5, "t": 21}, sums)
     assert changed == {"a": "5", "b": "7", "c": "9", "t": "21"}
     assert stats._protect_memo.cache_info().misses == 2
+
+
+def test_line_chart_draws_a_gap_for_a_hidden_value_and_reads_out_every_value() -> None:
+    svg = charts.line_chart(
+        "trend-test",
+        "Per maand <test>",
+        ["jan '26", "feb '26", "mrt '26", "apr '26"],
+        [
+            charts.Series("Aanmeldingen", [12, 9, None, 14], ["12", "9", "<5", "14"]),
+            charts.Series("Gestart", [6, None, 7, 8], ["6", "x", "7", "8"]),
+        ],
+        "Lijndiagram.",
+    )
+    root = ElementTree.fromstring(svg)  # well-formed XML, texts escaped
+    assert root.get("role") == "img" and "style" not in svg and "<script" not in svg
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text == "Per maand <test>"
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None
+    assert "Aanmeldingen: jan '26 12, feb '26 9, mrt '26 <5, apr '26 14." in (desc.text or "")
+    assert "Gestart: jan '26 6, feb '26 x" in (desc.text or "")
+    lines = [p.get("points", "") for p in root.iter(f"{SVG}polyline")]
+    # Aanmeldingen: jan-feb joined, apr alone (no line); Gestart: mrt-apr joined, jan alone.
+    assert len(lines) == 2 and all(len(points.split()) == 2 for points in lines)
+    markers = [m for g in root.iter(f"{SVG}g") if g.get("class") == "chart-series" for m in g]
+    assert len(markers) == 2 + 6  # two polylines and one marker per shown value
+
+
+def test_line_chart_scale_has_whole_round_steps() -> None:
+    assert [charts.nice_scale(v) for v in (0, 1, 3, 7, 12, 39, 250, 251)] == [
+        (1, 1), (1, 1), (3, 1), (8, 2), (15, 5), (40, 10), (300, 100), (300, 100),
+    ]  # fmt: skip
+
+
+@given(st.integers(0, 10**7))
+def test_the_scale_holds_the_value_in_at_most_four_whole_steps(value: int) -> None:
+    top, step = charts.nice_scale(value)
+    assert top >= value and top % step == 0 and 1 <= top // step <= 4
+    assert str(step).strip("0") in ("1", "2", "5")
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 10_000)), min_size=2, max_size=30))
+def test_every_drawn_point_lies_inside_the_plot(values: list[int | None]) -> None:
+    labels = [str(n) for n in range(len(values))]
+    texts = ["x" if v is None else str(v) for v in values]
+    svg = charts.line_chart("p", "t", labels, [charts.Series("s", values, texts)])
+    root = ElementTree.fromstring(svg)
+    (drawn,) = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart-series"]
+    circles = list(drawn.iter(f"{SVG}circle"))
+    for circle in circles:
+        x, y = float(circle.get("cx", "0")), float(circle.get("cy", "0"))
+        assert 0 <= x <= charts.WIDTH and 0 <= y <= charts.LINE_HEIGHT
+    assert len(circles) == sum(v is not None for v in values)

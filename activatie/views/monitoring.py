@@ -36,8 +36,10 @@ CHARTS = {
     "uitkomsten": ("aantal", "Uitkomsten van afgeronde en gestopte aanmeldingen"),
     "zoekvragen": ("totaal", "Zoekvragen zonder aanbod per behoefte"),
     "doelen": ("aanmeldingen", "Aanmeldingen per begrotingsdoel"),
-    "trend": ("aanmeldingen", "Aanmeldingen per maand, de laatste 24 maanden"),
 }
+#: The monthly series drawn as lines in one chart (one scale: all are numbers of people).
+TREND_LINES = ("aanmeldingen", "gestart", "afgerond", "gestopt", "inloop_nieuw")
+TREND_TITLE = "Per maand, de laatste 24 maanden"
 #: A percentage has a scale of its own, so it gets a chart of its own.
 EXTRA_CHARTS = {
     "trend": (
@@ -107,7 +109,34 @@ def _charts(report: reports.Report) -> dict[str, list[tuple[str, Markup]]]:
         svg = charts.bar_chart(chart_id, title, bars, f"Staafdiagram, {period}.")
         # charts.py escapes every text it writes; the title is also the visible caption.
         found.setdefault(slug, []).append((title, Markup(svg)))
+    if "trend" in report.tables:
+        found.setdefault("trend", []).insert(0, (TREND_TITLE, Markup(_trend_lines(report))))
     return found
+
+
+def _short_month(label: str) -> str:
+    """Return "nov '26" for the row label "november 2026" (an axis has room for little)."""
+    name, _, year = label.partition(" ")
+    return f"{name[:3]} '{year[-2:]}"
+
+
+def _trend_lines(report: reports.Report) -> str:
+    table = report.tables["trend"]
+    rows = list(reversed(table.rows))  # the table is newest first; a chart runs left to right
+    series = []
+    for key in TREND_LINES:
+        index = table.column(key)
+        label = next(c.label for c in table.columns if c.key == key)
+        cells = [row.cells[index] for row in rows]
+        series.append(charts.Series(label, [c.value for c in cells], [c.text for c in cells]))
+    labels = [_short_month(row.label) for row in rows]
+    return charts.line_chart(
+        "grafiek-trend-lijnen",
+        TREND_TITLE,
+        labels,
+        series,
+        "Lijndiagram per maand. Een verborgen getal (<5 of x) is een onderbreking in de lijn.",
+    )
 
 
 def export(table: str) -> Response:
