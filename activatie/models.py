@@ -121,6 +121,13 @@ class Organisation(SQLModel, table=True):
     )
 
 
+def format_address(street: str, house_number: str, postcode: str, pc4: str, city: str) -> str:
+    """Return an address as a page shows it: ``Street 12, 8011 AB Zwolle``."""
+    number = f" {house_number}" if house_number else ""
+    shown = postcode if len(postcode) == 4 else f"{pc4} {postcode[4:]}"
+    return f"{street}{number}, {shown} {city}"
+
+
 class Location(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "slug"),
@@ -156,9 +163,7 @@ class Location(SQLModel, table=True):
 
     @property
     def address(self) -> str:
-        number = f" {self.house_number}" if self.house_number else ""
-        postcode = self.postcode if len(self.postcode) == 4 else f"{self.pc4} {self.postcode[4:]}"
-        return f"{self.street}{number}, {postcode} {self.city}"
+        return format_address(self.street, self.house_number, self.postcode, self.pc4, self.city)
 
 
 class LocationFeature(SQLModel, table=True):

@@ -26,6 +26,7 @@ from .models import (
     PostcodeArea,
     Signpost,
     confirmed_before,
+    format_address,
     local_date,
 )
 from .signposts import SignpostInfo
@@ -250,8 +251,203 @@ class LocalScale:
 
 
 @dataclass(frozen=True)
+class OrganisationRef:
+    """The provider as an activity's page shows it."""
+
+    id: int
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class LocationView:
+    """A location as pages and the API show it, with its accessibility features."""
+
+    id: int
+    name: str
+    street: str
+    house_number: str
+    postcode: str
+    pc4: str
+    city: str
+    district: str | None
+    district_code: str | None
+    latitude: float
+    longitude: float
+    accessibility: frozenset[str]
+
+    @property
+    def address(self) -> str:
+        return format_address(self.street, self.house_number, self.postcode, self.pc4, self.city)
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    """An activity as the public pages and the API show it, read with SQLAlchemy Core.
+
+    The same attributes as :class:`models.Activity` for what is shown, without ORM objects:
+    a list page reads its rows, their terms and features in one statement (issue 11: hydrating
+    ORM activities with their term collections was most of a list request's time).
+    """
+
+    id: int
+    organisation_id: int
+    location_id: int
+    title: str
+    summary: str
+    description: str
+    programme: str
+    guidance: str
+    min_age: int | None
+    max_age: int | None
+    schedule_note: str
+    capacity: int
+    free_places: int
+    waiting_list: bool
+    cost: str
+    cost_cents: int | None
+    access_route: str
+    access_note: str
+    status: str
+    updated_at: datetime
+    confirmed_at: datetime
+    version: int
+    organisation: OrganisationRef
+    location: LocationView
+    #: The keys per facet (behoeften, soorten, doelgroepen, dagdelen); a missing facet is empty.
+    terms: Mapping[str, frozenset[str]]
+
+    def facet(self, name: str) -> frozenset[str]:
+        return self.terms.get(name, _EMPTY)
+
+    @property
+    def needs(self) -> frozenset[str]:
+        return self.facet("behoeften")
+
+    @property
+    def types(self) -> frozenset[str]:
+        return self.facet("soorten")
+
+    @property
+    def target_groups(self) -> frozenset[str]:
+        return self.facet("doelgroepen")
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return self.facet("dagdelen")
+
+    @property
+    def confirmed_on(self) -> date:
+        return local_date(self.confirmed_at)
+
+
+_A = Activity.__table__.c  # type: ignore[attr-defined]
+_O = Organisation.__table__.c  # type: ignore[attr-defined]
+_L = Location.__table__.c  # type: ignore[attr-defined]
+_T = ActivityTerm.__table__.c  # type: ignore[attr-defined]
+_F = LocationFeature.__table__.c  # type: ignore[attr-defined]
+_ACTIVITY_COLUMNS = (
+    "id",
+    "organisation_id",
+    "location_id",
+    "title",
+    "summary",
+    "description",
+    "programme",
+    "guidance",
+    "min_age",
+    "max_age",
+    "schedule_note",
+    "capacity",
+    "free_places",
+    "waiting_list",
+    "cost",
+    "cost_cents",
+    "access_route",
+    "access_note",
+    "status",
+    "updated_at",
+    "confirmed_at",
+    "version",
+)
+_LOCATION_COLUMNS = (
+    "id",
+    "name",
+    "street",
+    "house_number",
+    "postcode",
+    "pc4",
+    "city",
+    "district",
+    "district_code",
+    "latitude",
+    "longitude",
+)
+
+
+def _view_columns() -> list[Any]:
+    """Return the columns of :class:`ActivityView`, labelled, with terms and features as text."""
+    terms = (
+        select(func.aggregate_strings(_T.facet + ":" + _T.term, ","))
+        .where(_T.activity_id == _A.id)
+        .correlate(Activity.__table__)
+        .scalar_subquery()
+    )
+    features = (
+        select(func.aggregate_strings(_F.feature, ","))
+        .where(_F.location_id == _L.id)
+        .correlate(Location.__table__)
+        .scalar_subquery()
+    )
+    return [
+        *(_A[name].label(f"a_{name}") for name in _ACTIVITY_COLUMNS),
+        _O.name.label("o_name"),
+        _O.phone.label("o_phone"),
+        _O.email.label("o_email"),
+        *(_L[name].label(f"l_{name}") for name in _LOCATION_COLUMNS),
+        terms.label("terms"),
+        features.label("features"),
+    ]
+
+
+def _view_of(row: Any) -> ActivityView:
+    """Build an :class:`ActivityView` from a row of :func:`_view_columns` (named columns)."""
+    values = row._mapping
+    return ActivityView(
+        **{name: values[f"a_{name}"] for name in _ACTIVITY_COLUMNS},
+        organisation=OrganisationRef(
+            values["a_organisation_id"], values["o_name"], values["o_phone"], values["o_email"]
+        ),
+        location=LocationView(
+            **{name: values[f"l_{name}"] for name in _LOCATION_COLUMNS},
+            accessibility=_split(values["features"]),
+        ),
+        terms=_facets(values["terms"]),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _facets(text: str | None) -> Mapping[str, frozenset[str]]:
+    """Return ``facet:term,facet:term,...`` as keys per facet (cached: few combinations recur)."""
+    if not text:
+        return {}
+    found: dict[str, set[str]] = {}
+    for pair in text.split(","):
+        facet, _, term = pair.partition(":")
+        found.setdefault(facet, set()).add(term)
+    return {facet: frozenset(keys) for facet, keys in found.items()}
+
+
+def _joined(statement: Any) -> Any:
+    return statement.join(Organisation.__table__, _O.id == _A.organisation_id).join(
+        Location.__table__, _L.id == _A.location_id
+    )
+
+
+@dataclass(frozen=True)
 class ActivityHit:
-    activity: Activity
+    activity: ActivityView
     distance_km: float | None = None
 
 
@@ -339,38 +535,51 @@ def search_activities(
     conditions = filter_conditions(filters, confirmed_since)
     if centre is not None and filters.max_distance_km is not None:
         conditions += within_distance(centre, filters.max_distance_km)
-    base = (
-        select(Activity)
-        .join(Organisation, Organisation.id == Activity.organisation_id)  # type: ignore[arg-type]
-        .join(Location, Location.id == Activity.location_id)  # type: ignore[arg-type]
-        .where(*conditions)
-    )
+    base = _joined(select(Activity.id)).where(*conditions)
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     if centre is not None:
-        order: list[Any] = [LocalScale.around(centre).squared_km(), Activity.id]
+        key: Any = LocalScale.around(centre).squared_km()
     else:
-        order = [func.lower(Activity.title), Activity.id]
-    rows = session.exec(
-        base.options(
-            selectinload(Activity.organisation),  # type: ignore[arg-type]
-            selectinload(Activity.location),  # type: ignore[arg-type]
-        )
-        .order_by(*order)
+        key = func.lower(Activity.title)
+    # The page's ids first (sorted, limited), then its columns, terms and features: the
+    # aggregates are computed for the rows shown only.
+    shown = (
+        base.add_columns(key.label("sort_key"))
+        .order_by(key, Activity.id)
         .limit(size)
         .offset((filters.page - 1) * size)
-    ).all()
-    items = [
-        ActivityHit(
-            activity,
-            geo.distance_km(
-                centre, geo.Point(activity.location.latitude, activity.location.longitude)
+        .subquery()
+    )
+    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
+    rows = session.connection().execute(_joined(page).order_by(shown.c.sort_key, shown.c.id))
+    items = []
+    for row in rows:
+        view = _view_of(row)
+        distance = None
+        if centre is not None:
+            distance = geo.distance_km(
+                centre, geo.Point(view.location.latitude, view.location.longitude)
             )
-            if centre is not None
-            else None,
-        )
-        for activity in rows
-    ]
+        items.append(ActivityHit(view, distance))
     return Page(items=items, total=total, page=filters.page, size=size)
+
+
+def public_activity_view(
+    session: Session, activity_id: int, confirmed_since: datetime | None = None
+) -> ActivityView | None:
+    """Return what :func:`get_public_activity` returns, as an :class:`ActivityView`, in one
+    statement (its organisation, location, terms and features included)."""
+    conditions = [_A.id == activity_id, _A.is_approved.is_(True), _O.is_approved.is_(True)]
+    if confirmed_since is not None:
+        conditions.append(_A.confirmed_at >= confirmed_since)
+    row = (
+        session.connection()
+        .execute(
+            _joined(select(*_view_columns()).select_from(Activity.__table__)).where(*conditions)
+        )
+        .first()
+    )
+    return None if row is None else _view_of(row)
 
 
 def get_public_activity(
@@ -650,19 +859,39 @@ def _as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def activities_by_id(session: Session, ids: list[int]) -> dict[int, Activity]:
-    """Load activities with their organisation and location, for showing match results."""
+@dataclass(frozen=True)
+class Address:
+    address: str
+
+
+@dataclass(frozen=True)
+class MatchedActivity:
+    """What a match result shows beyond its candidate: the address of its location."""
+
+    id: int
+    location: Address
+
+
+_ADDRESSES = (
+    select(_A.id, _L.street, _L.house_number, _L.postcode, _L.pc4, _L.city)
+    .select_from(Activity.__table__)
+    .join(Location.__table__, _L.id == _A.location_id)
+    .where(_A.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def matched_activities(session: Session, ids: list[int]) -> dict[int, MatchedActivity]:
+    """Return the address of each matched activity, for showing match results (one query)."""
     if not ids:
         return {}
-    rows = session.exec(
-        select(Activity)
-        .where(Activity.id.in_(ids))  # type: ignore[union-attr]
-        .options(
-            selectinload(Activity.organisation),  # type: ignore[arg-type]
-            selectinload(Activity.location),  # type: ignore[arg-type]
+    rows = session.connection().execute(_ADDRESSES, {"ids": ids})
+    return {
+        row.id: MatchedActivity(
+            row.id,
+            Address(format_address(row.street, row.house_number, row.postcode, row.pc4, row.city)),
         )
-    ).all()
-    return {activity.id: activity for activity in rows}  # type: ignore[misc]
+        for row in rows
+    }
 
 
 def find_matches(

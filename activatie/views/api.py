@@ -208,7 +208,7 @@ def signpost_json(signpost: SignpostInfo) -> dict[str, Any]:
 
 @bp.get("/activiteiten/<raw_id>")
 def activity(raw_id: str) -> Response:
-    item = queries.get_public_activity(
+    item = queries.public_activity_view(
         get_session(), parse_id(raw_id, "Activiteit"), public_since()
     )
     if item is None:
@@ -216,7 +216,7 @@ def activity(raw_id: str) -> Response:
     return _with_etag(jsonify(activity_json(item)), item)
 
 
-def _with_etag(response: Response, activity: Activity) -> Response:
+def _with_etag(response: Response, activity: Activity | queries.ActivityView) -> Response:
     """Tag the answer with the activity's version: send it back in If-Match to change it."""
     response.set_etag(str(activity.version))
     return response
@@ -400,7 +400,7 @@ def organisation_json(org: Organisation) -> dict[str, Any]:
     }
 
 
-def location_json(location: Location) -> dict[str, Any]:
+def location_json(location: Location | queries.LocationView) -> dict[str, Any]:
     return {
         "naam": location.name,
         "straat": location.street,
@@ -415,7 +415,9 @@ def location_json(location: Location) -> dict[str, Any]:
     }
 
 
-def activity_json(activity: Activity, distance_km: float | None = None) -> dict[str, Any]:
+def activity_json(
+    activity: Activity | queries.ActivityView, distance_km: float | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": activity.id,
         "titel": activity.title,

@@ -81,7 +81,7 @@ def locate(session, postcode: str | None) -> geo.Point | None:
 @bp.get("/activiteiten/<raw_id>")
 def activity(raw_id: str) -> str:
     session = get_session()
-    item = queries.get_public_activity(session, parse_id(raw_id, "Activiteit"), public_since())
+    item = queries.public_activity_view(session, parse_id(raw_id, "Activiteit"), public_since())
     if item is None:
         abort(404, description="Deze activiteit bestaat niet (meer).")
     shown = signposts.resolve(
