@@ -31,6 +31,28 @@ from .models import (
 )
 from .signposts import SignpostInfo
 
+_POSTCODE_AREA = PostcodeArea.__table__  # type: ignore[attr-defined]
+_AREA = select(
+    _POSTCODE_AREA.c.latitude,
+    _POSTCODE_AREA.c.longitude,
+    _POSTCODE_AREA.c.district,
+    _POSTCODE_AREA.c.district_code,
+).where(_POSTCODE_AREA.c.pc4 == bindparam("pc4"))
+
+
+def _postcode_area(session: Session, pc4: str) -> Any:
+    """Return the PC4 row (or None), read once per transaction however often it is asked (the
+    service-area check and the geocoder ask for the same one)."""
+    connection = session.connection()
+    transaction = session.get_transaction()
+    seen, areas = session.info.get("postcode_areas", (None, {}))
+    if seen is not transaction:
+        areas = {}
+        session.info["postcode_areas"] = (transaction, areas)
+    if pc4 not in areas:
+        areas[pc4] = connection.execute(_AREA, {"pc4": pc4}).first()
+    return areas[pc4]
+
 
 def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]:
     """Return a lookup for the offline geocoder: seeded addresses (PC6), then the PC4 table."""
@@ -46,7 +68,7 @@ def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]
             return geo.PostcodeHit(
                 postcode, point, location.district, "pc6", location.district_code
             )
-        area = session.get(PostcodeArea, postcode)
+        area = _postcode_area(session, postcode)
         if area is None:
             return None
         return geo.PostcodeHit(
@@ -64,7 +86,7 @@ def in_service_area(session: Session) -> Callable[[str], bool]:
     """Return a check whether a normalised postcode lies in Zwolle: its PC4 is in the table."""
 
     def check(postcode: str) -> bool:
-        return session.get(PostcodeArea, geo.pc4_of(postcode)) is not None
+        return _postcode_area(session, geo.pc4_of(postcode)) is not None
 
     return check
 
@@ -159,20 +181,27 @@ class DatabasePostcodeCache:
 
 def signposts(session: Session) -> dict[str, SignpostInfo]:
     """Return the gemeente's signposts by key (keys without a row fall back to the defaults)."""
-    return {
-        row.key: SignpostInfo(
-            key=row.key,
-            name=row.name,
-            purpose=row.purpose,
-            audience=row.audience,
-            text=row.text,
-            phone=row.phone,
-            website=row.website,
-            address=row.address,
-            is_example=row.is_example,
+    rows = session.connection().execute(_SIGNPOSTS)
+    return {row.key: SignpostInfo(**row._mapping) for row in rows}
+
+
+_SIGNPOST = Signpost.__table__.c  # type: ignore[attr-defined]
+_SIGNPOSTS = select(
+    *(
+        _SIGNPOST[name]
+        for name in (
+            "key",
+            "name",
+            "purpose",
+            "audience",
+            "text",
+            "phone",
+            "website",
+            "address",
+            "is_example",
         )
-        for row in session.exec(select(Signpost))
-    }
+    )
+)
 
 
 def hidden_before(today: date, hide_after_days: int) -> datetime:
