@@ -206,6 +206,9 @@ class Activity(SQLModel, table=True):
         sa.CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="cost_not_negative"),
         sa.CheckConstraint("status IN ('actief', 'gepauzeerd', 'beeindigd')", name="status_known"),
         sa.CheckConstraint("programme IN ('sah', 'inclusief_sporten')", name="programme_known"),
+        # The alphabetical order of the public list (queries.search_activities): a page is read
+        # from the index instead of sorting the whole catalogue.
+        sa.Index("ix_activity_title_lower", sa.func.lower(sa.column("title")), "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -480,16 +480,24 @@ class ActivityHit:
     distance_km: float | None = None
 
 
+#: A list counts its results up to this many (or up to the end of the page asked, if further):
+#: counting all 90,000 of a national catalogue costs more than the rest of the request.
+COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[ActivityHit]
+    #: The number of results; when ``more`` is true, the count stopped there and there are more.
     total: int
     page: int
     size: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
+        """The number of pages; when ``more`` is true, at least this many (one beyond the count)."""
+        return max(1, math.ceil(self.total / self.size)) + (1 if self.more else 0)
 
     @property
     def first(self) -> int:
@@ -565,18 +573,24 @@ def search_activities(
     if centre is not None and filters.max_distance_km is not None:
         conditions += within_distance(centre, filters.max_distance_km)
     base = _joined(select(Activity.id)).where(*conditions)
-    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    offset = (filters.page - 1) * size
+    limit = max(COUNT_CAP, offset + size)
+    counted = _count(session, base, limit + 1)
+    total, more = min(counted, limit), counted > limit
     if centre is not None:
         key: Any = LocalScale.around(centre).squared_km()
+        if more:  # up to COUNT_CAP rows are sorted at once; beyond, read only the nearest
+            nearby = _nearby(session, base, centre, filters.max_distance_km, offset + size)
+            base = base.where(*nearby)
     else:
-        key = func.lower(Activity.title)
+        key = func.lower(Activity.title)  # ix_activity_title_lower
     # The page's ids first (sorted, limited), then its columns, terms and features: the
     # aggregates are computed for the rows shown only.
     shown = (
         base.add_columns(key.label("sort_key"))
         .order_by(key, Activity.id)
         .limit(size)
-        .offset((filters.page - 1) * size)
+        .offset(offset)
         .subquery()
     )
     page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
@@ -590,7 +604,34 @@ def search_activities(
                 centre, geo.Point(view.location.latitude, view.location.longitude)
             )
         items.append(ActivityHit(view, distance))
-    return Page(items=items, total=total, page=filters.page, size=size)
+    return Page(items=items, total=total, page=filters.page, size=size, more=more)
+
+
+def _count(session: Session, base: Any, limit: int) -> int:
+    """Count the rows of ``base``, stopping at ``limit``."""
+    return session.exec(select(func.count()).select_from(base.limit(limit).subquery())).one()
+
+
+#: Radii (km) tried, smallest first, for the nearest results of a search from a postcode.
+_NEARBY_KM = (2.0, 5.0, 15.0, 50.0)
+
+
+def _nearby(
+    session: Session, base: Any, centre: geo.Point, max_km: float | None, needed: int
+) -> list[ColumnElement[bool]]:
+    """Return conditions that keep the ``needed`` nearest rows of ``base`` and drop far ones.
+
+    Sorting a national catalogue by distance reads every row; the nearest ``needed`` lie within
+    the smallest circle (the same local distance the sort uses) that holds ``needed`` rows, and
+    its bounding box is what ``ix_location_lat_lon`` answers. None when no circle does.
+    """
+    for radius in _NEARBY_KM:
+        if max_km is not None and radius >= max_km:
+            break
+        nearby = within_distance(centre, radius)
+        if _count(session, base.where(*nearby), needed) >= needed:
+            return nearby
+    return []
 
 
 def public_activity_view(

@@ -81,12 +81,18 @@ def activities() -> Response:
         return invalid(error)
     page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre, public_since())
     items = [activity_json(hit.activity, hit.distance_km) for hit in page.items]
-    return paged("activiteiten", items, page.page, page.size, page.total)
+    return paged("activiteiten", items, page.page, page.size, page.total, more=page.more)
 
 
-def paged(name: str, items: list[Any], number: int, size: int, total: int) -> Response:
-    """Answer one page of a list with HAL links to itself and its neighbours, or 404."""
-    pages = max(1, -(-total // size))
+def paged(
+    name: str, items: list[Any], number: int, size: int, total: int, *, more: bool = False
+) -> Response:
+    """Answer one page of a list with HAL links to itself and its neighbours, or 404.
+
+    ``more``: the count stopped at ``total`` (queries.COUNT_CAP) and there are more; the answer
+    says so (``totaal_is_minimum``) and links to the next page.
+    """
+    pages = max(1, -(-total // size)) + (1 if more else 0)
     if number > pages:
         return problem(404, f"Pagina {number} bestaat niet; er zijn {pages} pagina's.")
     links = {"self": {"href": _page_url(number)}}
@@ -94,7 +100,14 @@ def paged(name: str, items: list[Any], number: int, size: int, total: int) -> Re
         links["next"] = {"href": _page_url(number + 1)}
     if number > 1:
         links["prev"] = {"href": _page_url(number - 1)}
-    paging = {"pagina": number, "per_pagina": size, "totaal": total, "paginas": pages}
+    paging: dict[str, Any] = {
+        "pagina": number,
+        "per_pagina": size,
+        "totaal": total,
+        "paginas": pages,
+    }
+    if more:
+        paging["totaal_is_minimum"] = True
     return jsonify({"_links": links, "paginering": paging, name: items})
 
 
