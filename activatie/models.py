@@ -97,6 +97,11 @@ class GeocodeCache(SQLModel, table=True):
 
 
 class Organisation(SQLModel, table=True):
+    # The order of /aanbieders and /api/v1/aanbieders (queries.list_organisations).
+    __table_args__ = (
+        sa.Index("ix_organisation_name_lower", sa.func.lower(sa.column("name")), "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True)
     name: str = Field(max_length=160)

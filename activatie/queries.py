@@ -682,13 +682,35 @@ def public_activities_of(
     ]
 
 
+@dataclass(frozen=True)
+class OrganisationPage:
+    """One page of organisations with their number of public activities, by name."""
+
+    rows: list[tuple[Organisation, int]]
+    total: int
+    page: int
+    size: int
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+
 def list_organisations(
     session: Session,
     kind: str | None = None,
     exclude_kind: str | None = None,
     confirmed_since: datetime | None = None,
-) -> list[tuple[Organisation, int]]:
-    """Return approved organisations with their number of public activities, by name."""
+    *,
+    page: int = 1,
+    size: int | None = None,
+) -> OrganisationPage:
+    """Return approved organisations with their number of public activities, by name.
+
+    :param size: organisations per page (None: all on one page). Only the page's rows are read,
+        with their locations and counts; a catalogue of 100,000 activities has about 11,000.
+    """
     count = (
         select(func.count())
         .select_from(Activity)
@@ -696,13 +718,23 @@ def list_organisations(
         .correlate(Organisation)
         .scalar_subquery()
     )
-    stmt = select(Organisation, count).where(Organisation.is_approved.is_(True))  # type: ignore[attr-defined]
+    conditions = [Organisation.is_approved.is_(True)]  # type: ignore[attr-defined]
     if kind:
-        stmt = stmt.where(Organisation.kind == kind)
+        conditions.append(Organisation.kind == kind)
     if exclude_kind:
-        stmt = stmt.where(Organisation.kind != exclude_kind)
-    stmt = stmt.options(selectinload(Organisation.locations))  # type: ignore[arg-type]
-    return [(org, n) for org, n in session.exec(stmt.order_by(func.lower(Organisation.name)))]
+        conditions.append(Organisation.kind != exclude_kind)
+    stmt = (
+        select(Organisation, count)
+        .where(*conditions)
+        .options(selectinload(Organisation.locations))  # type: ignore[arg-type]
+        .order_by(func.lower(Organisation.name), Organisation.id)  # ix_organisation_name_lower
+    )
+    if size is None:
+        rows = [(org, n) for org, n in session.exec(stmt)]
+        return OrganisationPage(rows, len(rows), 1, max(len(rows), 1))
+    total = session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one()
+    rows = [(org, n) for org, n in session.exec(stmt.limit(size).offset((page - 1) * size))]
+    return OrganisationPage(rows, total, page, size)
 
 
 def catalogue_counts(session: Session) -> dict[str, int]:

@@ -6,6 +6,7 @@ tried for the nearest results), so the paths a national catalogue takes run here
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -84,3 +85,31 @@ def test_pages_and_api_say_when_the_count_stopped(
     last = client.get("/api/v1/activiteiten?pagina=3").get_json()
     assert last["paginering"] == {"pagina": 3, "per_pagina": 20, "totaal": exact, "paginas": 3}
     assert len(last["activiteiten"]) == exact - 40 and "next" not in last["_links"]
+
+
+def test_the_providers_list_is_paged_by_name(
+    seeded, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from activatie.views import public
+
+    whole = client.get("/aanbieders").get_data(as_text=True)
+    assert "Volgende pagina" not in whole  # Zwolle's providers fit on one page
+    names = re.findall(r'<a href="/aanbieders/\d+">([^<]+)</a>', whole)
+    assert len(names) > 6
+
+    monkeypatch.setattr(public, "ORGANISATIONS_PER_PAGE", 4)
+    pages = []
+    number = 1
+    while True:
+        answer = client.get(f"/aanbieders?pagina={number}")
+        assert answer.status_code == 200
+        html = answer.get_data(as_text=True)
+        pages.append(re.findall(r'<a href="/aanbieders/\d+">([^<]+)</a>', html))
+        if "Volgende pagina" not in html:
+            break
+        number += 1
+    assert all(len(page) == 4 for page in pages[:-1])
+    assert [name for page in pages for name in page] == names
+    assert client.get(f"/aanbieders?pagina={number + 1}").status_code == 404
+    assert client.get("/aanbieders?pagina=nul").status_code == 400
+    assert client.get("/aanbieders?pagina=%C2%B2").status_code == 400

@@ -333,11 +333,14 @@ def organisations() -> Response:
     number = page_number(query_args())
     if isinstance(number, Response):
         return number
-    rows = queries.list_organisations(get_session(), confirmed_since=public_since())
-    size = current_app.config["PAGE_SIZE"]
-    shown = rows[(number - 1) * size : number * size]
-    items = [organisation_json(org) | {"aantal_activiteiten": n} for org, n in shown]
-    return paged("aanbieders", items, number, size, len(rows))
+    page = queries.list_organisations(
+        get_session(),
+        confirmed_since=public_since(),
+        page=number,
+        size=current_app.config["PAGE_SIZE"],
+    )
+    items = [organisation_json(org) | {"aantal_activiteiten": n} for org, n in page.rows]
+    return paged("aanbieders", items, number, page.size, page.total)
 
 
 def page_number(args: MultiDict[str, str]) -> int | Response:

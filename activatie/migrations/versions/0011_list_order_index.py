@@ -1,4 +1,4 @@
-"""an index for the alphabetical order of the public activity list
+"""indexes for the alphabetical order of the public activity and organisation lists
 
 Revision ID: 0011
 Revises: 0010
@@ -20,7 +20,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_activity_title_lower", "activity", [sa.text("lower(title)"), "id"], unique=False
     )
+    op.create_index(
+        "ix_organisation_name_lower", "organisation", [sa.text("lower(name)"), "id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_organisation_name_lower", table_name="organisation")
     op.drop_index("ix_activity_title_lower", table_name="activity")
