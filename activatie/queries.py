@@ -613,7 +613,7 @@ def _count(session: Session, base: Any, limit: int) -> int:
 
 
 #: Radii (km) tried, smallest first, for the nearest results of a search from a postcode.
-_NEARBY_KM = (2.0, 5.0, 15.0, 50.0)
+_NEARBY_KM = (1.0, 3.0, 10.0, 30.0)
 
 
 def _nearby(
