@@ -2,7 +2,8 @@
 #   make run    install, migrate, seed the example data, serve on http://127.0.0.1:5000 (SQLite)
 #   make test   install, lint (code and the API document), and run the whole suite on SQLite
 #               and on PostgreSQL
-#   make bench-http  the app beside a Flask hello-world under gunicorn (README "HTTP performance")
+#   make bench-http  the app beside a Flask hello-world under gunicorn (README "HTTP performance");
+#               needs the local PostgreSQL for its default run (make postgres)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -85,7 +86,8 @@ bench-report: install
 	ACTIVATIE_ENV=development DATABASE_URL=sqlite:////tmp/activatie-bench-report.sqlite3 SECRET_KEY=bench-report-only-not-a-secret-xxxxxxxxxxxx \
 	  sh -c '$(BIN)/flask --app activatie seed >/dev/null && $(BIN)/flask --app activatie demo-placements >/dev/null && $(BIN)/flask --app activatie bench-report'
 
-# The app and a Flask hello-world under the same gunicorn command (2 workers, loopback only),
-# Zwolle seed on SQLite, interleaved, three rounds: req/s, p50, p99 and the share of hello-world.
-bench-http: install
+# The app and a Flask hello-world under the same gunicorn command (a worker per core, loopback
+# only), interleaved, three rounds: req/s, p50, p99 and the share of hello-world. Zwolle seed on
+# SQLite and PostgreSQL by default; BENCH_SIZES=seed,10000,100000 BENCH_DB=sqlite,postgresql.
+bench-http: install postgres
 	$(BIN)/python tools/bench_http.py

@@ -74,13 +74,19 @@ def distance_km(a: Point, b: Point) -> float:
     """Return the geodesic distance between two points in kilometres (as geopy's ``geodesic``)."""
     # geopy turns every coordinate into a float, and a zero (also -0.0) into 0.0, before it
     # measures; do the same so the floats match bit for bit.
-    return _GEODESIC.Inverse(
+    return _geodesic_km(
         float(a.latitude or 0.0),
         float(a.longitude or 0.0),
         float(b.latitude or 0.0),
         float(b.longitude or 0.0),
-        _DISTANCE,
-    )["s12"]
+    )
+
+
+@lru_cache(maxsize=65536)
+def _geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Measure once per pair of points (about 0.1 ms each): residents ask from the same few
+    postcode centroids, and listings stay where they are. A pure function, so the same floats."""
+    return _GEODESIC.Inverse(lat1, lon1, lat2, lon2, _DISTANCE)["s12"]
 
 
 #: Within this many km of a distance limit the local distance of a :class:`LocalFrame` does not

@@ -102,6 +102,11 @@ class GeocodeCache(SQLModel, table=True):
 
 
 class Organisation(SQLModel, table=True):
+    # The order of /aanbieders and /api/v1/aanbieders (queries.list_organisations).
+    __table_args__ = (
+        sa.Index("ix_organisation_name_lower", sa.func.lower(sa.column("name")), "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True)
     name: str = Field(max_length=160)
@@ -124,6 +129,13 @@ class Organisation(SQLModel, table=True):
         back_populates="organisation",
         sa_relationship_kwargs={"cascade": "all, delete-orphan", "order_by": "Activity.id"},
     )
+
+
+def format_address(street: str, house_number: str, postcode: str, pc4: str, city: str) -> str:
+    """Return an address as a page shows it: ``Street 12, 8011 AB Zwolle``."""
+    number = f" {house_number}" if house_number else ""
+    shown = postcode if len(postcode) == 4 else f"{pc4} {postcode[4:]}"
+    return f"{street}{number}, {shown} {city}"
 
 
 class Location(SQLModel, table=True):
@@ -161,9 +173,7 @@ class Location(SQLModel, table=True):
 
     @property
     def address(self) -> str:
-        number = f" {self.house_number}" if self.house_number else ""
-        postcode = self.postcode if len(self.postcode) == 4 else f"{self.pc4} {self.postcode[4:]}"
-        return f"{self.street}{number}, {postcode} {self.city}"
+        return format_address(self.street, self.house_number, self.postcode, self.pc4, self.city)
 
 
 class LocationFeature(SQLModel, table=True):
@@ -206,6 +216,9 @@ class Activity(SQLModel, table=True):
         sa.CheckConstraint("cost_cents IS NULL OR cost_cents >= 0", name="cost_not_negative"),
         sa.CheckConstraint("status IN ('actief', 'gepauzeerd', 'beeindigd')", name="status_known"),
         sa.CheckConstraint("programme IN ('sah', 'inclusief_sporten')", name="programme_known"),
+        # The alphabetical order of the public list (queries.search_activities): a page is read
+        # from the index instead of sorting the whole catalogue.
+        sa.Index("ix_activity_title_lower", sa.func.lower(sa.column("title")), "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

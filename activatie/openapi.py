@@ -335,6 +335,12 @@ def schemas() -> dict[str, Any]:
             "per_pagina": {**WHOLE, "minimum": 1},
             "totaal": {**WHOLE, "minimum": 0},
             "paginas": {**WHOLE, "minimum": 1},
+            "totaal_is_minimum": {
+                "type": "boolean",
+                "description": "Alleen bij heel veel resultaten: er zijn er meer dan 'totaal' "
+                "(er wordt tot 1000 geteld, of tot het eind van de gevraagde pagina), en "
+                "'paginas' is het minimum.",
+            },
         },
         ["pagina", "per_pagina", "totaal", "paginas"],
         example={"pagina": 2, "per_pagina": 20, "totaal": 47, "paginas": 3},

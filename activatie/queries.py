@@ -6,7 +6,7 @@ The geocoder the settings ask for is made in :mod:`geocoding`, from :func:`postc
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -27,9 +27,32 @@ from .models import (
     PostcodeArea,
     Signpost,
     confirmed_before,
+    format_address,
     local_date,
 )
 from .signposts import SignpostInfo
+
+_POSTCODE_AREA = PostcodeArea.__table__  # type: ignore[attr-defined]
+_AREA = select(
+    _POSTCODE_AREA.c.latitude,
+    _POSTCODE_AREA.c.longitude,
+    _POSTCODE_AREA.c.district,
+    _POSTCODE_AREA.c.district_code,
+).where(_POSTCODE_AREA.c.pc4 == bindparam("pc4"))
+
+
+def _postcode_area(session: Session, pc4: str) -> Any:
+    """Return the PC4 row (or None), read once per transaction however often it is asked (the
+    service-area check and the geocoder ask for the same one)."""
+    connection = session.connection()
+    transaction = session.get_transaction()
+    seen, areas = session.info.get("postcode_areas", (None, {}))
+    if seen is not transaction:
+        areas = {}
+        session.info["postcode_areas"] = (transaction, areas)
+    if pc4 not in areas:
+        areas[pc4] = connection.execute(_AREA, {"pc4": pc4}).first()
+    return areas[pc4]
 
 
 def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]:
@@ -46,7 +69,7 @@ def postcode_lookup(session: Session) -> Callable[[str], geo.PostcodeHit | None]
             return geo.PostcodeHit(
                 postcode, point, location.district, "pc6", location.district_code
             )
-        area = session.get(PostcodeArea, postcode)
+        area = _postcode_area(session, postcode)
         if area is None:
             return None
         return geo.PostcodeHit(
@@ -64,27 +87,34 @@ def in_service_area(session: Session) -> Callable[[str], bool]:
     """Return a check whether a normalised postcode lies in Zwolle: its PC4 is in the table."""
 
     def check(postcode: str) -> bool:
-        return session.get(PostcodeArea, geo.pc4_of(postcode)) is not None
+        return _postcode_area(session, geo.pc4_of(postcode)) is not None
 
     return check
 
 
 def signposts(session: Session) -> dict[str, SignpostInfo]:
     """Return the gemeente's signposts by key (keys without a row fall back to the defaults)."""
-    return {
-        row.key: SignpostInfo(
-            key=row.key,
-            name=row.name,
-            purpose=row.purpose,
-            audience=row.audience,
-            text=row.text,
-            phone=row.phone,
-            website=row.website,
-            address=row.address,
-            is_example=row.is_example,
+    rows = session.connection().execute(_SIGNPOSTS)
+    return {row.key: SignpostInfo(**row._mapping) for row in rows}
+
+
+_SIGNPOST = Signpost.__table__.c  # type: ignore[attr-defined]
+_SIGNPOSTS = select(
+    *(
+        _SIGNPOST[name]
+        for name in (
+            "key",
+            "name",
+            "purpose",
+            "audience",
+            "text",
+            "phone",
+            "website",
+            "address",
+            "is_example",
         )
-        for row in session.exec(select(Signpost))
-    }
+    )
+)
 
 
 def hidden_before(today: date, hide_after_days: int) -> datetime:
@@ -163,21 +193,224 @@ class LocalScale:
 
 
 @dataclass(frozen=True)
+class OrganisationRef:
+    """The provider as an activity's page shows it."""
+
+    id: int
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class LocationView:
+    """A location as pages and the API show it, with its accessibility features."""
+
+    id: int
+    name: str
+    street: str
+    house_number: str
+    postcode: str
+    pc4: str
+    city: str
+    district: str | None
+    district_code: str | None
+    latitude: float
+    longitude: float
+    accessibility: frozenset[str]
+
+    @property
+    def address(self) -> str:
+        return format_address(self.street, self.house_number, self.postcode, self.pc4, self.city)
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    """An activity as the public pages and the API show it, read with SQLAlchemy Core.
+
+    The same attributes as :class:`models.Activity` for what is shown, without ORM objects:
+    a list page reads its rows, their terms and features in one statement (issue 11: hydrating
+    ORM activities with their term collections was most of a list request's time).
+    """
+
+    id: int
+    organisation_id: int
+    location_id: int
+    title: str
+    summary: str
+    description: str
+    programme: str
+    guidance: str
+    min_age: int | None
+    max_age: int | None
+    schedule_note: str
+    capacity: int
+    free_places: int
+    waiting_list: bool
+    cost: str
+    cost_cents: int | None
+    access_route: str
+    access_note: str
+    status: str
+    updated_at: datetime
+    confirmed_at: datetime
+    version: int
+    organisation: OrganisationRef
+    location: LocationView
+    #: The keys per facet (behoeften, soorten, doelgroepen, dagdelen); a missing facet is empty.
+    terms: Mapping[str, frozenset[str]]
+
+    def facet(self, name: str) -> frozenset[str]:
+        return self.terms.get(name, _EMPTY)
+
+    @property
+    def needs(self) -> frozenset[str]:
+        return self.facet("behoeften")
+
+    @property
+    def types(self) -> frozenset[str]:
+        return self.facet("soorten")
+
+    @property
+    def target_groups(self) -> frozenset[str]:
+        return self.facet("doelgroepen")
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return self.facet("dagdelen")
+
+    @property
+    def confirmed_on(self) -> date:
+        return local_date(self.confirmed_at)
+
+
+_A = Activity.__table__.c  # type: ignore[attr-defined]
+_O = Organisation.__table__.c  # type: ignore[attr-defined]
+_L = Location.__table__.c  # type: ignore[attr-defined]
+_T = ActivityTerm.__table__.c  # type: ignore[attr-defined]
+_F = LocationFeature.__table__.c  # type: ignore[attr-defined]
+_ACTIVITY_COLUMNS = (
+    "id",
+    "organisation_id",
+    "location_id",
+    "title",
+    "summary",
+    "description",
+    "programme",
+    "guidance",
+    "min_age",
+    "max_age",
+    "schedule_note",
+    "capacity",
+    "free_places",
+    "waiting_list",
+    "cost",
+    "cost_cents",
+    "access_route",
+    "access_note",
+    "status",
+    "updated_at",
+    "confirmed_at",
+    "version",
+)
+_LOCATION_COLUMNS = (
+    "id",
+    "name",
+    "street",
+    "house_number",
+    "postcode",
+    "pc4",
+    "city",
+    "district",
+    "district_code",
+    "latitude",
+    "longitude",
+)
+
+
+def _view_columns() -> list[Any]:
+    """Return the columns of :class:`ActivityView`, labelled, with terms and features as text."""
+    terms = (
+        select(func.aggregate_strings(_T.facet + ":" + _T.term, ","))
+        .where(_T.activity_id == _A.id)
+        .correlate(Activity.__table__)
+        .scalar_subquery()
+    )
+    features = (
+        select(func.aggregate_strings(_F.feature, ","))
+        .where(_F.location_id == _L.id)
+        .correlate(Location.__table__)
+        .scalar_subquery()
+    )
+    return [
+        *(_A[name].label(f"a_{name}") for name in _ACTIVITY_COLUMNS),
+        _O.name.label("o_name"),
+        _O.phone.label("o_phone"),
+        _O.email.label("o_email"),
+        *(_L[name].label(f"l_{name}") for name in _LOCATION_COLUMNS),
+        terms.label("terms"),
+        features.label("features"),
+    ]
+
+
+def _view_of(row: Any) -> ActivityView:
+    """Build an :class:`ActivityView` from a row of :func:`_view_columns` (named columns)."""
+    values = row._mapping
+    return ActivityView(
+        **{name: values[f"a_{name}"] for name in _ACTIVITY_COLUMNS},
+        organisation=OrganisationRef(
+            values["a_organisation_id"], values["o_name"], values["o_phone"], values["o_email"]
+        ),
+        location=LocationView(
+            **{name: values[f"l_{name}"] for name in _LOCATION_COLUMNS},
+            accessibility=_split(values["features"]),
+        ),
+        terms=_facets(values["terms"]),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _facets(text: str | None) -> Mapping[str, frozenset[str]]:
+    """Return ``facet:term,facet:term,...`` as keys per facet (cached: few combinations recur)."""
+    if not text:
+        return {}
+    found: dict[str, set[str]] = {}
+    for pair in text.split(","):
+        facet, _, term = pair.partition(":")
+        found.setdefault(facet, set()).add(term)
+    return {facet: frozenset(keys) for facet, keys in found.items()}
+
+
+def _joined(statement: Any) -> Any:
+    return statement.join(Organisation.__table__, _O.id == _A.organisation_id).join(
+        Location.__table__, _L.id == _A.location_id
+    )
+
+
+@dataclass(frozen=True)
 class ActivityHit:
-    activity: Activity
+    activity: ActivityView
     distance_km: float | None = None
+
+
+#: A list counts its results up to this many (or up to the end of the page asked, if further):
+#: counting all 90,000 of a national catalogue costs more than the rest of the request.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
 class Page:
     items: list[ActivityHit]
+    #: The number of results; when ``more`` is true, the count stopped there and there are more.
     total: int
     page: int
     size: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
+        """The number of pages; when ``more`` is true, at least this many (one beyond the count)."""
+        return max(1, math.ceil(self.total / self.size)) + (1 if self.more else 0)
 
     @property
     def first(self) -> int:
@@ -252,38 +485,84 @@ def search_activities(
     conditions = filter_conditions(filters, confirmed_since)
     if centre is not None and filters.max_distance_km is not None:
         conditions += within_distance(centre, filters.max_distance_km)
-    base = (
-        select(Activity)
-        .join(Organisation, Organisation.id == Activity.organisation_id)  # type: ignore[arg-type]
-        .join(Location, Location.id == Activity.location_id)  # type: ignore[arg-type]
-        .where(*conditions)
-    )
-    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    base = _joined(select(Activity.id)).where(*conditions)
+    offset = (filters.page - 1) * size
+    limit = max(COUNT_CAP, offset + size)
+    counted = _count(session, base, limit + 1)
+    total, more = min(counted, limit), counted > limit
     if centre is not None:
-        order: list[Any] = [LocalScale.around(centre).squared_km(), Activity.id]
+        key: Any = LocalScale.around(centre).squared_km()
+        if more:  # up to COUNT_CAP rows are sorted at once; beyond, read only the nearest
+            nearby = _nearby(session, base, centre, filters.max_distance_km, offset + size)
+            base = base.where(*nearby)
     else:
-        order = [func.lower(Activity.title), Activity.id]
-    rows = session.exec(
-        base.options(
-            selectinload(Activity.organisation),  # type: ignore[arg-type]
-            selectinload(Activity.location),  # type: ignore[arg-type]
-        )
-        .order_by(*order)
+        key = func.lower(Activity.title)  # ix_activity_title_lower
+    # The page's ids first (sorted, limited), then its columns, terms and features: the
+    # aggregates are computed for the rows shown only.
+    shown = (
+        base.add_columns(key.label("sort_key"))
+        .order_by(key, Activity.id)
         .limit(size)
-        .offset((filters.page - 1) * size)
-    ).all()
-    items = [
-        ActivityHit(
-            activity,
-            geo.distance_km(
-                centre, geo.Point(activity.location.latitude, activity.location.longitude)
+        .offset(offset)
+        .subquery()
+    )
+    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
+    rows = session.connection().execute(_joined(page).order_by(shown.c.sort_key, shown.c.id))
+    items = []
+    for row in rows:
+        view = _view_of(row)
+        distance = None
+        if centre is not None:
+            distance = geo.distance_km(
+                centre, geo.Point(view.location.latitude, view.location.longitude)
             )
-            if centre is not None
-            else None,
+        items.append(ActivityHit(view, distance))
+    return Page(items=items, total=total, page=filters.page, size=size, more=more)
+
+
+def _count(session: Session, base: Any, limit: int) -> int:
+    """Count the rows of ``base``, stopping at ``limit``."""
+    return session.exec(select(func.count()).select_from(base.limit(limit).subquery())).one()
+
+
+#: Radii (km) tried, smallest first, for the nearest results of a search from a postcode.
+_NEARBY_KM = (1.0, 3.0, 10.0, 30.0)
+
+
+def _nearby(
+    session: Session, base: Any, centre: geo.Point, max_km: float | None, needed: int
+) -> list[ColumnElement[bool]]:
+    """Return conditions that keep the ``needed`` nearest rows of ``base`` and drop far ones.
+
+    Sorting a national catalogue by distance reads every row; the nearest ``needed`` lie within
+    the smallest circle (the same local distance the sort uses) that holds ``needed`` rows, and
+    its bounding box is what ``ix_location_lat_lon`` answers. None when no circle does.
+    """
+    for radius in _NEARBY_KM:
+        if max_km is not None and radius >= max_km:
+            break
+        nearby = within_distance(centre, radius)
+        if _count(session, base.where(*nearby), needed) >= needed:
+            return nearby
+    return []
+
+
+def public_activity_view(
+    session: Session, activity_id: int, confirmed_since: datetime | None = None
+) -> ActivityView | None:
+    """Return what :func:`get_public_activity` returns, as an :class:`ActivityView`, in one
+    statement (its organisation, location, terms and features included)."""
+    conditions = [_A.id == activity_id, _A.is_approved.is_(True), _O.is_approved.is_(True)]
+    if confirmed_since is not None:
+        conditions.append(_A.confirmed_at >= confirmed_since)
+    row = (
+        session.connection()
+        .execute(
+            _joined(select(*_view_columns()).select_from(Activity.__table__)).where(*conditions)
         )
-        for activity in rows
-    ]
-    return Page(items=items, total=total, page=filters.page, size=size)
+        .first()
+    )
+    return None if row is None else _view_of(row)
 
 
 def get_public_activity(
@@ -316,13 +595,35 @@ def public_activities_of(
     ]
 
 
+@dataclass(frozen=True)
+class OrganisationPage:
+    """One page of organisations with their number of public activities, by name."""
+
+    rows: list[tuple[Organisation, int]]
+    total: int
+    page: int
+    size: int
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+
 def list_organisations(
     session: Session,
     kind: str | None = None,
     exclude_kind: str | None = None,
     confirmed_since: datetime | None = None,
-) -> list[tuple[Organisation, int]]:
-    """Return approved organisations with their number of public activities, by name."""
+    *,
+    page: int = 1,
+    size: int | None = None,
+) -> OrganisationPage:
+    """Return approved organisations with their number of public activities, by name.
+
+    :param size: organisations per page (None: all on one page). Only the page's rows are read,
+        with their locations and counts; a catalogue of 100,000 activities has about 11,000.
+    """
     count = (
         select(func.count())
         .select_from(Activity)
@@ -330,13 +631,23 @@ def list_organisations(
         .correlate(Organisation)
         .scalar_subquery()
     )
-    stmt = select(Organisation, count).where(Organisation.is_approved.is_(True))  # type: ignore[attr-defined]
+    conditions = [Organisation.is_approved.is_(True)]  # type: ignore[attr-defined]
     if kind:
-        stmt = stmt.where(Organisation.kind == kind)
+        conditions.append(Organisation.kind == kind)
     if exclude_kind:
-        stmt = stmt.where(Organisation.kind != exclude_kind)
-    stmt = stmt.options(selectinload(Organisation.locations))  # type: ignore[arg-type]
-    return [(org, n) for org, n in session.exec(stmt.order_by(func.lower(Organisation.name)))]
+        conditions.append(Organisation.kind != exclude_kind)
+    stmt = (
+        select(Organisation, count)
+        .where(*conditions)
+        .options(selectinload(Organisation.locations))  # type: ignore[arg-type]
+        .order_by(func.lower(Organisation.name), Organisation.id)  # ix_organisation_name_lower
+    )
+    if size is None:
+        rows = [(org, n) for org, n in session.exec(stmt)]
+        return OrganisationPage(rows, len(rows), 1, max(len(rows), 1))
+    total = session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one()
+    rows = [(org, n) for org, n in session.exec(stmt.limit(size).offset((page - 1) * size))]
+    return OrganisationPage(rows, total, page, size)
 
 
 def catalogue_counts(session: Session) -> dict[str, int]:
@@ -563,19 +874,39 @@ def _as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def activities_by_id(session: Session, ids: list[int]) -> dict[int, Activity]:
-    """Load activities with their organisation and location, for showing match results."""
+@dataclass(frozen=True)
+class Address:
+    address: str
+
+
+@dataclass(frozen=True)
+class MatchedActivity:
+    """What a match result shows beyond its candidate: the address of its location."""
+
+    id: int
+    location: Address
+
+
+_ADDRESSES = (
+    select(_A.id, _L.street, _L.house_number, _L.postcode, _L.pc4, _L.city)
+    .select_from(Activity.__table__)
+    .join(Location.__table__, _L.id == _A.location_id)
+    .where(_A.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def matched_activities(session: Session, ids: list[int]) -> dict[int, MatchedActivity]:
+    """Return the address of each matched activity, for showing match results (one query)."""
     if not ids:
         return {}
-    rows = session.exec(
-        select(Activity)
-        .where(Activity.id.in_(ids))  # type: ignore[union-attr]
-        .options(
-            selectinload(Activity.organisation),  # type: ignore[arg-type]
-            selectinload(Activity.location),  # type: ignore[arg-type]
+    rows = session.connection().execute(_ADDRESSES, {"ids": ids})
+    return {
+        row.id: MatchedActivity(
+            row.id,
+            Address(format_address(row.street, row.house_number, row.postcode, row.pc4, row.city)),
         )
-    ).all()
-    return {activity.id: activity for activity in rows}  # type: ignore[misc]
+        for row in rows
+    }
 
 
 def find_matches(

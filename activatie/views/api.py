@@ -83,12 +83,18 @@ def activities() -> Response:
     centre = hit.point if hit else None
     page = queries.search_activities(session, filters, config["PAGE_SIZE"], centre, public_since())
     items = [activity_json(hit.activity, hit.distance_km) for hit in page.items]
-    return paged("activiteiten", items, page.page, page.size, page.total)
+    return paged("activiteiten", items, page.page, page.size, page.total, more=page.more)
 
 
-def paged(name: str, items: list[Any], number: int, size: int, total: int) -> Response:
-    """Answer one page of a list with HAL links to itself and its neighbours, or 404."""
-    pages = max(1, -(-total // size))
+def paged(
+    name: str, items: list[Any], number: int, size: int, total: int, *, more: bool = False
+) -> Response:
+    """Answer one page of a list with HAL links to itself and its neighbours, or 404.
+
+    ``more``: the count stopped at ``total`` (queries.COUNT_CAP) and there are more; the answer
+    says so (``totaal_is_minimum``) and links to the next page.
+    """
+    pages = max(1, -(-total // size)) + (1 if more else 0)
     if number > pages:
         return problem(404, f"Pagina {number} bestaat niet; er zijn {pages} pagina's.")
     links = {"self": {"href": _page_url(number)}}
@@ -96,7 +102,14 @@ def paged(name: str, items: list[Any], number: int, size: int, total: int) -> Re
         links["next"] = {"href": _page_url(number + 1)}
     if number > 1:
         links["prev"] = {"href": _page_url(number - 1)}
-    paging = {"pagina": number, "per_pagina": size, "totaal": total, "paginas": pages}
+    paging: dict[str, Any] = {
+        "pagina": number,
+        "per_pagina": size,
+        "totaal": total,
+        "paginas": pages,
+    }
+    if more:
+        paging["totaal_is_minimum"] = True
     return jsonify({"_links": links, "paginering": paging, name: items})
 
 
@@ -210,7 +223,7 @@ def signpost_json(signpost: SignpostInfo) -> dict[str, Any]:
 
 @bp.get("/activiteiten/<raw_id>")
 def activity(raw_id: str) -> Response:
-    item = queries.get_public_activity(
+    item = queries.public_activity_view(
         get_session(), parse_id(raw_id, "Activiteit"), public_since()
     )
     if item is None:
@@ -218,7 +231,7 @@ def activity(raw_id: str) -> Response:
     return _with_etag(jsonify(activity_json(item)), item)
 
 
-def _with_etag(response: Response, activity: Activity) -> Response:
+def _with_etag(response: Response, activity: Activity | queries.ActivityView) -> Response:
     """Tag the answer with the activity's version: send it back in If-Match to change it."""
     response.set_etag(str(activity.version))
     return response
@@ -309,11 +322,14 @@ def organisations() -> Response:
     number = page_number(query_args())
     if isinstance(number, Response):
         return number
-    rows = queries.list_organisations(get_session(), confirmed_since=public_since())
-    size = current_app.config["PAGE_SIZE"]
-    shown = rows[(number - 1) * size : number * size]
-    items = [organisation_json(org) | {"aantal_activiteiten": n} for org, n in shown]
-    return paged("aanbieders", items, number, size, len(rows))
+    page = queries.list_organisations(
+        get_session(),
+        confirmed_since=public_since(),
+        page=number,
+        size=current_app.config["PAGE_SIZE"],
+    )
+    items = [organisation_json(org) | {"aantal_activiteiten": n} for org, n in page.rows]
+    return paged("aanbieders", items, number, page.size, page.total)
 
 
 def page_number(args: MultiDict[str, str]) -> int | Response:
@@ -389,7 +405,7 @@ def organisation_json(org: Organisation) -> dict[str, Any]:
     }
 
 
-def location_json(location: Location) -> dict[str, Any]:
+def location_json(location: Location | queries.LocationView) -> dict[str, Any]:
     return {
         "naam": location.name,
         "straat": location.street,
@@ -404,7 +420,9 @@ def location_json(location: Location) -> dict[str, Any]:
     }
 
 
-def activity_json(activity: Activity, distance_km: float | None = None) -> dict[str, Any]:
+def activity_json(
+    activity: Activity | queries.ActivityView, distance_km: float | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": activity.id,
         "titel": activity.title,

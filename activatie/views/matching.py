@@ -11,7 +11,6 @@ from .. import geocoding, matching, queries, signposts, unmet_demand
 from .. import intake as intake_module
 from ..db import get_session
 from ..filters import Args
-from ..models import Activity
 from ..signposts import SignpostInfo
 
 
@@ -19,8 +18,8 @@ from ..signposts import SignpostInfo
 class Outcome:
     resident: intake_module.Resident
     result: matching.MatchResult
-    #: The matched activities with provider and location, for the HTML pages (empty for the API).
-    activities: dict[int, Activity]
+    #: Where the matched activities are, for the HTML pages (empty for the API).
+    activities: dict[int, queries.MatchedActivity]
     #: The signposts that apply, with the gemeente's current texts and contact details.
     signposts: list[SignpostInfo]
 
@@ -35,8 +34,8 @@ def run_match(
 ) -> Outcome:
     """Read ``args``, locate the resident and match; raise InvalidInput on bad input.
 
-    ``with_activities=False`` skips loading the full activities the HTML pages show: the API
-    answers from the match candidates alone (this load was two thirds of its time).
+    ``with_activities=False`` skips reading the addresses the HTML pages show: the API answers
+    from the match candidates alone.
 
     The result holds the best ``limiet`` matches (50 unless asked); at most the app config's
     ``MATCH_MAX_CANDIDATES`` (default :data:`queries.MAX_CANDIDATES`) nearest activities are
@@ -70,4 +69,4 @@ def run_match(
     if not with_activities:
         return Outcome(resident, result, {}, shown)
     ids = [m.candidate.id for m in result.matches] + [n.candidate.id for n in result.near_misses]
-    return Outcome(resident, result, queries.activities_by_id(session, ids), shown)
+    return Outcome(resident, result, queries.matched_activities(session, ids), shown)

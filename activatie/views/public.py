@@ -87,7 +87,7 @@ def locate(session, postcode: str | None) -> geo.PostcodeHit | None:
 @bp.get("/activiteiten/<raw_id>")
 def activity(raw_id: str) -> str:
     session = get_session()
-    item = queries.get_public_activity(session, parse_id(raw_id, "Activiteit"), public_since())
+    item = queries.public_activity_view(session, parse_id(raw_id, "Activiteit"), public_since())
     if item is None:
         abort(404, description="Deze activiteit bestaat niet (meer).")
     shown = signposts.resolve(
@@ -96,12 +96,37 @@ def activity(raw_id: str) -> str:
     return render_template("public/activity.html", activity=item, signposts=shown)
 
 
+#: Organisations per page of /aanbieders and /sportclubs (Zwolle's fit on one).
+ORGANISATIONS_PER_PAGE = 100
+
+
+def _list_page() -> int:
+    """Return the ``pagina`` asked for a list, or answer 400."""
+    raw = request.args.get("pagina", "1")
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= current_app.config["MAX_PAGE"]):
+        abort(400, description="Het paginanummer moet een heel getal vanaf 1 zijn.")
+    return int(raw)
+
+
+def _organisation_page(**kinds: str) -> queries.OrganisationPage:
+    page = queries.list_organisations(
+        get_session(),
+        confirmed_since=public_since(),
+        page=_list_page(),
+        size=ORGANISATIONS_PER_PAGE,
+        **kinds,
+    )
+    if page.page > page.pages:
+        abort(404, description=f"Pagina {page.page} bestaat niet; er zijn {page.pages} pagina's.")
+    return page
+
+
 @bp.get("/aanbieders")
 def organisations() -> str:
-    rows = queries.list_organisations(
-        get_session(), exclude_kind="sportvereniging", confirmed_since=public_since()
+    page = _organisation_page(exclude_kind="sportvereniging")
+    return render_template(
+        "public/organisations.html", rows=page.rows, page=page, kinds=ORGANISATION_KINDS
     )
-    return render_template("public/organisations.html", rows=rows, kinds=ORGANISATION_KINDS)
 
 
 @bp.get("/aanbieders/<raw_id>")
@@ -118,10 +143,8 @@ def organisation(raw_id: str) -> str:
 
 @bp.get("/sportclubs")
 def sports_clubs() -> str:
-    rows = queries.list_organisations(
-        get_session(), kind="sportvereniging", confirmed_since=public_since()
-    )
-    return render_template("public/sports_clubs.html", rows=rows)
+    page = _organisation_page(kind="sportvereniging")
+    return render_template("public/sports_clubs.html", rows=page.rows, page=page)
 
 
 @bp.get("/over")

@@ -1,7 +1,7 @@
 """the participatieladder step at the start may be unknown ("weet ik niet"): NULL, not a guess
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-27 21:30:00.000000
 """
 
@@ -11,13 +11,17 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("placement", schema=None) as batch_op:
+    # resolve_fks=False: SQLite's table copy need not reflect the tables placement refers to
+    # (activity has an expression index, 0011, which reflection cannot read and warns about).
+    with op.batch_alter_table(
+        "placement", schema=None, reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.drop_constraint("ladder_start_range", type_="check")
         batch_op.alter_column("ladder_start", existing_type=sa.Integer(), nullable=True)
         batch_op.create_check_constraint(
@@ -37,7 +41,11 @@ def downgrade() -> None:
             f"{unknown} aanmeldingen have an unknown ladder step at the start; "
             "set them by hand before downgrading."
         )
-    with op.batch_alter_table("placement", schema=None) as batch_op:
+    # resolve_fks=False: SQLite's table copy need not reflect the tables placement refers to
+    # (activity has an expression index, 0011, which reflection cannot read and warns about).
+    with op.batch_alter_table(
+        "placement", schema=None, reflect_kwargs={"resolve_fks": False}
+    ) as batch_op:
         batch_op.drop_constraint("ladder_start_range", type_="check")
         batch_op.alter_column("ladder_start", existing_type=sa.Integer(), nullable=False)
         batch_op.create_check_constraint("ladder_start_range", "ladder_start BETWEEN 1 AND 6")
