@@ -19,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from werkzeug.datastructures import MultiDict
-
 from . import eligibility, geo
 from .filters import Args, InvalidInput, read_bool, read_number, read_postcode, read_terms
 from .matching import DEFAULT_MATCH_LIMIT, Intake
@@ -80,18 +78,16 @@ def service_area_problem(postcode: str, in_service_area: Callable[[str], bool]) 
 DAY_PART_CHOICE = "tijden"
 
 
-def apply_day_part_choice(args: Args) -> MultiDict[str, str]:
-    """Return ``args`` with ``dagdelen`` filled in from the shortcut ``tijden``.
+def day_parts_with_choice(args: Args) -> list[str]:
+    """Return the ``dagdelen`` that ``args`` asks for, filled in from the shortcut ``tijden``.
 
     Ticked day parts win over the shortcut (``vocabulary.slots_for_choice``); raise
     InvalidInput for an unknown shortcut.
     """
-    result = MultiDict(args)
     choice = (args.get(DAY_PART_CHOICE) or "").strip()
     if choice and choice not in DAY_PART_CHOICES:
         raise InvalidInput({DAY_PART_CHOICE: "Kies een van de tijden, of kies zelf dagdelen."})
-    result.setlist("dagdelen", slots_for_choice(choice, args.getlist("dagdelen")))
-    return result
+    return slots_for_choice(choice, args.getlist("dagdelen"))
 
 
 #: ``limiet``: how many of the best matches a result shows, at most.

@@ -273,7 +273,10 @@ def test_the_public_search_page_bounds_numbers_too(client) -> None:
     response = client.get("/activiteiten?leeftijd=" + "9" * 400)
     assert response.status_code == 400
     assert "te lang" in response.get_data(as_text=True)
-    wizard = client.post("/wat-past-bij-mij", data={"stap": "4", "max_minuten": "9" * 400})
+    wizard = client.post(
+        "/wat-past-bij-mij",
+        data={"stap": "5", "postcode": "8011", "leeftijd": "40", "max_minuten": "9" * 400},
+    )
     assert wizard.status_code == 400
     assert "te lang" in wizard.get_data(as_text=True)
 

@@ -13,7 +13,15 @@ from sqlmodel import Session, select
 
 from activatie import listings
 from activatie.audit import Actor
-from activatie.models import Activity, AuditEvent, Location, Organisation, utcnow
+from activatie.models import (
+    Activity,
+    AuditEvent,
+    Location,
+    Organisation,
+    local_noon,
+    local_today,
+    utcnow,
+)
 
 from .factories import Factory, login_as, redirected_to
 
@@ -122,7 +130,7 @@ def test_pause_resume_and_confirm_all(provider: FlaskClient, own, session) -> No
         == 400
     )
     old = reload(session, own)
-    old.confirmed_at = utcnow() - timedelta(days=120)
+    old.confirmed_at = local_noon(local_today() - timedelta(days=120))
     session.commit()
     provider.post("/aanbieder/bevestigen")
     assert (utcnow() - reload(session, own).confirmed_at).total_seconds() < 60

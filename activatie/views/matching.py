@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from werkzeug.datastructures import MultiDict
 
 from .. import geocoding, matching, queries, signposts, unmet_demand
 from .. import intake as intake_module
@@ -43,7 +44,9 @@ def run_match(
     """
     session = get_session()
     if not strict:  # the HTML forms' day-part shortcuts; the API names the day parts
-        args = intake_module.apply_day_part_choice(args)
+        with_parts: MultiDict[str, str] = MultiDict(args)
+        with_parts.setlist("dagdelen", intake_module.day_parts_with_choice(args))
+        args = with_parts
     request = intake_module.parse_intake(args, today, strict=strict)
     resident = intake_module.resolve(
         request,
