@@ -69,7 +69,14 @@ def hello():
 """
 
 MATCH = {"postcode": "8043", "leeftijd": "45", "behoeften": "sociale_contacten"}
-WIZARD = {"stap": "4", **MATCH}
+
+
+# The wizard's last answer: its results (as many steps as the wizard has questions).
+def wizard_results() -> dict[str, str]:
+    from activatie.views.public import STEPS
+
+    return {"stap": str(len(STEPS)), **MATCH}
+
 
 WRK_SCRIPT = """wrk.method = "{method}"
 wrk.body = "{body}"
@@ -330,14 +337,13 @@ def endpoints(port: int, cookie: str) -> list[Endpoint]:
         Endpoint("/api/v1/activiteiten", "GET", "/api/v1/activiteiten"),
         Endpoint("/api/v1/matches?postcode=8043&…", "GET", f"/api/v1/matches?{urlencode(MATCH)}"),
         Endpoint(
-            "wizard results (POST stap=4)", "POST", "/wat-past-bij-mij", urlencode(WIZARD).encode()
+            "wizard results (POST, last step)",
+            "POST",
+            "/wat-past-bij-mij",
+            urlencode(wizard_results()).encode(),
         ),
         Endpoint(
-            "consultant match (POST)",
-            "POST",
-            "/consulent/matchen",
-            urlencode(MATCH).encode(),
-            cookie,
+            "consultant match (GET)", "GET", f"/consulent/matchen?{urlencode(MATCH)}", None, cookie
         ),
     ]
 
