@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from activatie.models import Activity, ActivityTerm, Location, Organisation
+from activatie import catalogue, demo, migrations, seed
+from activatie.db import make_engine
+from activatie.geocoding import make_geocoder
+from activatie.models import Activity, ActivityTerm, Location, Organisation, local_today
 
 from .factories import Factory
 
@@ -126,3 +131,35 @@ def test_facets_are_read_from_terms(factory: Factory, session: Session) -> None:
     assert loaded.types == {"koken"}
     rows = session.exec(text("SELECT count(*) FROM activity_term")).one()
     assert rows[0] == 5
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_sqlite_table_copies_keep_the_rows_that_refer_to_them(tmp_path: Path) -> None:
+    """SQLite alters a table by copying it: with foreign keys on, dropping the old copy would
+    cascade. 0012 copies ``placement``; its events and needs must all still be there."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'copy.sqlite3'}")
+    try:
+        migrations.upgrade(engine, "0011")
+        with Session(engine) as session:
+            catalogue.load_postcodes(session, seed.read_postcodes())
+            offers = seed.read_catalogue(seed.SEEDS / "aanbieders.json")
+            catalogue.load_catalogue(session, offers, make_geocoder(session))
+            demo.generate(session, 40, 12, local_today())
+
+        def counts() -> list[int]:
+            with engine.connect() as connection:
+                return [
+                    connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                    for table in ("placement", "placement_event", "placement_need")
+                ]
+
+        before = counts()
+        assert all(before)
+        migrations.upgrade(engine)
+        assert counts() == before
+        command.downgrade(migrations.alembic_config(engine), "0011")
+        assert counts() == before
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    finally:
+        engine.dispose()
