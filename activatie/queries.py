@@ -877,18 +877,35 @@ def _as_utc(value: datetime) -> datetime:
 @dataclass(frozen=True)
 class Address:
     address: str
+    district: str | None = None
 
 
 @dataclass(frozen=True)
 class MatchedActivity:
-    """What a match result shows beyond its candidate: the address of its location."""
+    """What a match result card shows beyond its candidate: what you do, where, when, cost."""
 
     id: int
     location: Address
+    summary: str
+    schedule_note: str
+    cost: str
+    cost_cents: int | None
 
 
-_ADDRESSES = (
-    select(_A.id, _L.street, _L.house_number, _L.postcode, _L.pc4, _L.city)
+_CARDS = (
+    select(
+        _A.id,
+        _A.summary,
+        _A.schedule_note,
+        _A.cost,
+        _A.cost_cents,
+        _L.street,
+        _L.house_number,
+        _L.postcode,
+        _L.pc4,
+        _L.city,
+        _L.district,
+    )
     .select_from(Activity.__table__)
     .join(Location.__table__, _L.id == _A.location_id)
     .where(_A.id.in_(bindparam("ids", expanding=True)))
@@ -896,14 +913,21 @@ _ADDRESSES = (
 
 
 def matched_activities(session: Session, ids: list[int]) -> dict[int, MatchedActivity]:
-    """Return the address of each matched activity, for showing match results (one query)."""
+    """Return what the result card of each matched activity shows (one query)."""
     if not ids:
         return {}
-    rows = session.connection().execute(_ADDRESSES, {"ids": ids})
+    rows = session.connection().execute(_CARDS, {"ids": ids})
     return {
         row.id: MatchedActivity(
             row.id,
-            Address(format_address(row.street, row.house_number, row.postcode, row.pc4, row.city)),
+            Address(
+                format_address(row.street, row.house_number, row.postcode, row.pc4, row.city),
+                row.district,
+            ),
+            row.summary,
+            row.schedule_note,
+            row.cost,
+            row.cost_cents,
         )
         for row in rows
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from flask.testing import FlaskClient
@@ -12,7 +13,7 @@ from geopy.distance import geodesic
 from sqlmodel import Session
 
 from activatie import geo
-from activatie.models import utcnow
+from activatie.models import Activity, utcnow
 from activatie.queries import find_matches, match_candidates
 
 from . import catalogue
@@ -573,3 +574,35 @@ def test_nothing_fits_offers_searches_to_tap_and_who_helps(client: FlaskClient, 
     assert wider["stap"] == "5" and wider["interesses"] == "fietsen"
     further = re.findall(r'name="max_minuten" value="(\d+)"', buttons[next(iter(buttons))])
     assert further == ["45"]
+
+
+def test_each_result_card_shows_its_own_activity_what_where_when_and_cost(
+    client: FlaskClient, seeded, session: Session
+) -> None:
+    """A card reads what it shows from its own activity: a free one says 'gratis', a paid one
+    its amount, with its summary and wijk (not a default for a missing field)."""
+    html = client.post(
+        "/wat-past-bij-mij",
+        data={"stap": "5", "postcode": "8011", "leeftijd": "45", "vervoer": "fiets"},
+    ).get_data(as_text=True)
+    cards = re.findall(
+        r'<li class="card match-card">(.*?)</li>\s*(?=<li class="card|</ol>)', html, re.S
+    )
+    assert len(cards) >= 5
+    costs = set()
+    for card in cards:
+        activity_id = int(re.search(r'href="/activiteiten/(\d+)"', card).group(1))
+        activity = session.get(Activity, activity_id)
+        text = " ".join(unescape(re.sub(r"<[^>]+>", " ", card)).split())
+        assert " ".join(activity.summary.split()) in text
+        if activity.cost == "gratis":
+            expected = "Kosten: gratis"
+        elif activity.cost_cents:
+            expected = f"Kosten: € {activity.cost_cents // 100},{activity.cost_cents % 100:02d}"
+        else:
+            expected = "Kosten: u betaalt zelf een klein bedrag"
+        assert expected in text, (activity.title, text)
+        if activity.location.district:
+            assert f"(wijk {activity.location.district})" in text
+        costs.add(expected.split(": ")[1][:6])
+    assert "gratis" in costs and len(costs) >= 2  # the cards differ, as the activities do
