@@ -13,7 +13,7 @@ from geopy.distance import geodesic
 from sqlmodel import Session
 
 from activatie import geo
-from activatie.models import Activity, utcnow
+from activatie.models import Activity, local_today, utcnow
 from activatie.queries import find_matches, match_candidates
 
 from . import catalogue
@@ -85,6 +85,28 @@ def test_the_referral_form_links_back_to_the_same_results(consultant: FlaskClien
     # Following it shows the same results again.
     again = consultant.get(f"/consulent/matchen?{search}").get_data(as_text=True)
     assert again.count('name="van_match"') == results.count('name="van_match"')
+
+
+def test_the_way_back_keeps_the_day_part_choice_and_never_carries_a_birth_date(
+    consultant: FlaskClient, seeded
+) -> None:
+    born = date(local_today().year - 40, 3, 17).strftime("%d-%m-%Y")
+    response = consultant.get(
+        f"/consulent/matchen?postcode=8011&geboortedatum={born}&tijden=doordeweeks_middag"
+    )
+    html = response.get_data(as_text=True)
+    assert response.headers["Referrer-Policy"] == "no-referrer"  # the URL holds a birth date
+    searches = set(re.findall(r'name="zoekvraag" value="([^"]*)"', html))
+    assert searches, "no Aanmelden button"
+    age = 40 if (local_today().month, local_today().day) >= (3, 17) else 39
+    assert searches == {f"postcode=8011&amp;leeftijd={age}&amp;tijden=doordeweeks_middag"}
+    assert born not in "".join(searches)
+    # The way back shows the same results: the same activities, from the same day parts.
+    back = consultant.get(
+        f"/consulent/matchen?postcode=8011&leeftijd={age}&tijden=doordeweeks_middag"
+    )
+    ids = re.findall(r'name="activiteit" value="(\d+)"', html)
+    assert re.findall(r'name="activiteit" value="(\d+)"', back.get_data(as_text=True)) == ids
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from ..auth import roles_required
 from ..db import get_session
 from ..filters import InvalidInput
 from ..forms import ReferralForm
-from ..intake import MATCH_PARAMS
+from ..intake import DAY_PART_CHOICE, MATCH_PARAMS
 from ..models import Activity, Placement, UserRole, local_today
 from ..vocabulary import LADDER_UNKNOWN, NEEDS
 from . import parse_id, public_since, referrals
@@ -53,23 +53,37 @@ def match() -> tuple[str, int]:
         return render_template(
             "consultant/match.html", form=args, errors=error.errors
         ), error.status
+    search = search_query(args, age=outcome.resident.intake.age)
     return render_template(
-        "consultant/match.html",
-        form=args,
-        errors={},
-        outcome=outcome,
-        search=search_query(args),
+        "consultant/match.html", form=args, errors={}, outcome=outcome, search=search
     ), 200
 
 
-def search_query(args: MultiDict[str, str]) -> str:
-    """Return the match search in ``args`` as a query string: known fields, non-empty values."""
+@bp.after_request
+def no_referrer(response: Response) -> Response:
+    """A search URL may hold a date of birth: never send it on, not even to our own files."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+#: What the way back to the results carries: the search, with the day-part shortcut, but an
+#: age instead of a date of birth (the referral form and its link need no more).
+SEARCH_FIELDS = tuple(name for name in MATCH_PARAMS if name != "geboortedatum") + (DAY_PART_CHOICE,)
+
+
+def search_query(args: MultiDict[str, str], age: int | None = None) -> str:
+    """Return the match search in ``args`` as a query string: known fields, non-empty values.
+
+    A date of birth is left out; with ``age`` given, the age takes its place.
+    """
     pairs = [
         (name, value)
-        for name in MATCH_PARAMS
+        for name in SEARCH_FIELDS
         for value in args.getlist(name)
         if value and len(value) <= MAX_SEARCH_VALUE
     ]
+    if age is not None and not any(name == "leeftijd" for name, _ in pairs):
+        pairs.insert(1, ("leeftijd", str(age)))
     return urlencode(pairs)
 
 
