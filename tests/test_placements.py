@@ -544,6 +544,22 @@ def test_a_search_that_found_nothing_is_counted_without_a_person(
     assert rows == {("8024", "herstel"): 2, ("8024", "bewegen"): 1}
 
 
+def test_a_reload_or_back_does_not_count_the_same_unmet_search_again(
+    app, consultant, session
+) -> None:
+    search = {"postcode": "8024", "leeftijd": "40", "behoeften": "herstel"}
+    client = login_as(app.test_client(), consultant)
+    for _ in range(3):  # the search, a reload, Back to it
+        assert client.get("/consulent/matchen", query_string=search).status_code == 200
+    other_browser = login_as(app.test_client(), consultant)
+    other_browser.get("/consulent/matchen", query_string=search)
+    session.expire_all()
+    rows = {(r.pc4, r.need): r.count for r in session.exec(select(UnmetSearch))}
+    assert rows == {("8024", "herstel"): 2}  # once per browser
+    with client.session_transaction() as cookie:  # the cookie does not say what was searched
+        assert "8024" not in str(cookie.get("geteld")) and "herstel" not in str(cookie)
+
+
 def test_dates_that_make_no_sense_are_refused_and_nothing_changes(
     session: Session, consultant: User, provider: User, activity: Activity
 ) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask import session as cookie
 from werkzeug.datastructures import MultiDict
 
 from .. import geocoding, matching, queries, signposts, unmet_demand
@@ -23,6 +27,28 @@ class Outcome:
     activities: dict[int, queries.MatchedActivity]
     #: The signposts that apply, with the gemeente's current texts and contact details.
     signposts: list[SignpostInfo]
+
+
+#: How many unmet searches a browser remembers having counted (reload, Back, a link again).
+COUNTED_MEMORY = 20
+
+
+def _first_in_this_browser(today: date, pc4: str, needs: Iterable[str]) -> bool:
+    """Return whether this browser has not counted this unmet search today, and remember it.
+
+    Pages are GETs now: a reload or Back must not count the same search again. The cookie keeps
+    only keyed hashes (an HMAC with the app's secret), so it does not say what was searched.
+    """
+    key = hmac.new(
+        str(current_app.secret_key).encode(),
+        f"{today}|{pc4}|{','.join(sorted(set(needs)))}".encode(),
+        hashlib.sha256,
+    ).hexdigest()[:16]
+    counted = [k for k in cookie.get("geteld", []) if isinstance(k, str)]
+    if key in counted:
+        return False
+    cookie["geteld"] = [*counted, key][-COUNTED_MEMORY:]
+    return True
 
 
 def run_match(
@@ -63,11 +89,15 @@ def run_match(
         max_candidates=current_app.config.get("MATCH_MAX_CANDIDATES", queries.MAX_CANDIDATES),
         unchecked_after_days=current_app.config["STALE_AFTER_DAYS"],
     )
-    if count_unmet and not result.matches and not resident.intake.aow_reached:
+    pc4 = resident.postcode_hit.postcode[:4]
+    if (
+        count_unmet
+        and not result.matches
+        and not resident.intake.aow_reached
+        and (strict or _first_in_this_browser(today, pc4, resident.intake.needs))
+    ):
         # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
-        unmet_demand.count_unmet_search(
-            session, today, resident.postcode_hit.postcode[:4], resident.intake.needs
-        )
+        unmet_demand.count_unmet_search(session, today, pc4, resident.intake.needs)
     shown = signposts.resolve(result.signposts, queries.signposts(session))
     if not with_activities:
         return Outcome(resident, result, {}, shown)
