@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT202012
 from sqlmodel import Session, select
 
 from activatie import hsds, queries
-from activatie.models import Activity, local_today, utcnow
+from activatie.models import Activity, local_noon, local_today
 
 from .factories import Factory
 
@@ -159,7 +159,11 @@ def test_hidden_paused_ended_and_stale_listings(app, factory: Factory, session: 
     factory.activity(title="Beëindigd", status="beeindigd")
     factory.activity(title="Niet goedgekeurd", is_approved=False)
     stale = factory.activity(title="Verouderd")
-    stale.confirmed_at = utcnow() - timedelta(days=app.config["HIDE_AFTER_DAYS"] + 1)
+    # Noon in Zwolle, HIDE_AFTER_DAYS + 1 Zwolle days ago: utcnow() minus days is the day after
+    # in Zwolle late in the evening under summer time, and then not hidden yet.
+    stale.confirmed_at = local_noon(
+        local_today() - timedelta(days=app.config["HIDE_AFTER_DAYS"] + 1)
+    )
     session.add(stale)
     session.commit()
     found = queries.feed_activities(session, local_today(), app.config["HIDE_AFTER_DAYS"])
