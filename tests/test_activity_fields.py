@@ -46,6 +46,8 @@ def test_every_field_can_be_read_from_an_activity_and_from_its_list_view() -> No
         name for name in dir(ActivityView) if not name.startswith("_")
     }
     for field in FIELDS:
+        if field.kind == TERMS:
+            continue  # read with facet(name) from both
         assert hasattr(Activity, field.attr), field.attr
         if field.api:
             assert field.attr in view_attributes, field.attr
