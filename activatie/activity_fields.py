@@ -2,9 +2,11 @@
 
 The import format (:mod:`records`, :mod:`seed`), the catalogue CSV (:mod:`catalogue_csv`), the
 API (``views/api.activity_json``, :mod:`openapi`) and the audit trail (:mod:`audit_labels`)
-read their names from :data:`FIELDS`, so a new field is added here and in :mod:`models` (plus a
-migration), not in each of them. ``tests/test_activity_fields.py`` fails when a column of
-``Activity`` is in neither :data:`FIELDS` nor :data:`NOT_PUBLISHED`.
+read their names from :data:`FIELDS`, and so do ``models.ACTIVITY_DETAILS`` and the provider's
+form view. A new field is added here, in :mod:`models` (plus a migration), the record, the form
+and ``queries.ActivityView`` (docs/architecture.md, "Adding an activity field").
+``tests/test_activity_fields.py`` fails when a column of ``Activity`` is in neither
+:data:`FIELDS` nor :data:`NOT_PUBLISHED`.
 
 Order: :data:`FIELDS` is in the order of the import format's columns (the README's table and
 ``seeds/import-sjabloon.csv``). The API lists the same fields, but the facets (kind ``terms``)
@@ -48,7 +50,8 @@ class ActivityField:
     #: The attribute of ``models.Activity`` (and of ``queries.ActivityView``) that is read.
     attr: str
     kind: str
-    #: The Dutch label in the audit trail (the beheerder's list of changes); None: not audited.
+    #: The Dutch label in the audit trail (the beheerder's list of changes); None: the trail
+    #: shows the name as it is (the facets: ``behoeften``, ...).
     label: str | None = None
     #: The column of the CSV import/export; for the JSON import and the seed file too, unless
     #: ``key`` says otherwise. None: not in the import format.
@@ -64,7 +67,8 @@ class ActivityField:
     api_required: bool = False
     #: The description of the field in the OpenAPI document.
     api_description: str = ""
-    #: The database column behind ``attr`` when that is a property (None: stored elsewhere).
+    #: The database column: "" (the default) when it is ``attr`` itself, another name when
+    #: ``attr`` is a property over it, None when the field is not a column (the facets).
     stored: str | None = ""
     #: The name in the JSON import and the seed file, when it differs from ``csv``.
     key: str | None = None
