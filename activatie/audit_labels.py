@@ -12,27 +12,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from . import vocabulary
+from . import activity_fields, vocabulary
 from .models import AuditEvent, User
 
+#: Field -> Dutch name: an activity's from its registry, then those of other objects.
 FIELD_LABELS = {
-    "title": "titel",
-    "summary": "in één zin",
-    "description": "beschrijving",
-    "location_id": "locatie (nummer)",
-    "programme": "programma",
-    "guidance": "begeleiding",
-    "min_age": "vanaf leeftijd",
-    "max_age": "tot en met leeftijd",
-    "schedule_note": "tijden",
-    "capacity": "aantal plekken",
-    "free_places": "vrije plekken",
-    "waiting_list": "wachtlijst",
-    "cost": "kosten",
-    "cost_cents": "eigen bijdrage (in centen)",
-    "access_route": "aanmelden",
-    "access_note": "uitleg over aanmelden",
-    "status": "status",
+    **activity_fields.LABELS,
     "is_approved": "goedgekeurd",
     "is_active": "account aan",
     "name": "naam",
@@ -85,13 +70,9 @@ ACTION_LABELS = {
 
 #: Fields whose values are vocabulary keys, shown with their Dutch label.
 _FIELD_VOCABULARIES = {
-    "status": vocabulary.ACTIVITY_STATUSES,
+    **{f.attr: f.vocabulary for f in activity_fields.FIELDS if f.kind == activity_fields.CHOICE},
     "role": vocabulary.ROLES,
     "kind": vocabulary.ORGANISATION_KINDS,
-    "guidance": vocabulary.GUIDANCE,
-    "access_route": vocabulary.ACCESS_ROUTES,
-    "cost": vocabulary.COSTS,
-    "programme": vocabulary.PROGRAMMES,
 }
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from . import geo
+from .activity_fields import TERM_FIELDS
 from .models import (
     ACTIVITY_DETAILS,
     Activity,
@@ -236,15 +237,7 @@ def _upsert_activity(
         )
     else:
         activity.confirmed_at = now
-    set_terms(
-        activity,
-        {
-            "behoeften": record.needs,
-            "soorten": record.types,
-            "doelgroepen": record.target_groups,
-            "dagdelen": record.slots,
-        },
-    )
+    set_terms(activity, {f.csv: getattr(record, f.attr) for f in TERM_FIELDS})  # type: ignore[misc]
 
 
 def set_terms(activity: Activity, facets: dict[str, Iterable[str]]) -> None:

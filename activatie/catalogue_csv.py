@@ -1,7 +1,8 @@
 """Write the catalogue as CSV in the import format (pure): export, import, export is identical.
 
 One row per activity, provider and location columns repeated, list columns space-separated,
-exactly the columns of ``seed.CSV_COLUMNS`` (README, "Import format"). The file is ``;``-separated
+exactly the columns of ``seed.CSV_COLUMNS`` (README, "Import format"; the activity's columns and
+how each kind of value is written come from ``activity_fields``). The file is ``;``-separated
 UTF-8 with a byte-order mark so Excel opens it; a text that starts like a formula gets a ``'``
 in front, which the importer takes off again.
 """
@@ -12,15 +13,15 @@ import csv
 import io
 from collections.abc import Iterable
 
+from .activity_fields import CSV_FIELDS, DATE, FLAG, MONEY, TERMS, ActivityField
 from .models import Activity
 from .seed import CSV_COLUMNS, FORMULA_START
-from .vocabulary import ACCESSIBILITY, ACTIVITY_FACETS, Vocabulary
+from .vocabulary import ACCESSIBILITY, Vocabulary
 
 
 def row(activity: Activity) -> dict[str, str]:
     """Return the import-format row of ``activity`` (with its provider and location)."""
     org, loc = activity.organisation, activity.location
-    euro = "" if activity.cost_cents is None else f"{activity.cost_cents / 100:.2f}"
     return {
         "aanbieder_sleutel": org.slug,
         "aanbieder_naam": org.name,
@@ -38,29 +39,24 @@ def row(activity: Activity) -> dict[str, str]:
         "locatie_latitude": repr(loc.latitude),
         "locatie_longitude": repr(loc.longitude),
         "locatie_toegankelijkheid": _keys(loc.accessibility, ACCESSIBILITY),
-        "activiteit_sleutel": activity.slug,
-        "titel": activity.title,
-        "samenvatting": activity.summary,
-        "beschrijving": activity.description,
-        "programma": activity.programme,
-        **{
-            name: _keys(activity.facet(name), vocabulary)
-            for name, vocabulary in ACTIVITY_FACETS.items()
-        },
-        "begeleiding": activity.guidance,
-        "min_leeftijd": "" if activity.min_age is None else str(activity.min_age),
-        "max_leeftijd": "" if activity.max_age is None else str(activity.max_age),
-        "tijden": activity.schedule_note,
-        "capaciteit": str(activity.capacity),
-        "vrije_plekken": str(activity.free_places),
-        "wachtlijst": "ja" if activity.waiting_list else "nee",
-        "kosten": activity.cost,
-        "eigen_bijdrage_euro": euro,
-        "aanmelden": activity.access_route,
-        "aanmelden_uitleg": activity.access_note,
-        "status": activity.status,
-        "laatst_bevestigd": activity.confirmed_on.isoformat(),
+        **{f.csv: cell(activity, f) for f in CSV_FIELDS},  # type: ignore[misc]
     }
+
+
+def cell(activity: Activity, field: ActivityField) -> str:
+    """Return the import-format text of one field of ``activity`` (see ``activity_fields``)."""
+    if field.kind == TERMS:
+        return _keys(activity.facet(field.csv or ""), field.vocabulary)  # type: ignore[arg-type]
+    value = getattr(activity, field.attr)
+    if value is None:
+        return ""
+    if field.kind == FLAG:
+        return "ja" if value else "nee"
+    if field.kind == MONEY:
+        return f"{value / 100:.2f}"
+    if field.kind == DATE:
+        return value.isoformat()
+    return str(value)
 
 
 def to_csv(activities: Iterable[Activity]) -> str:

@@ -260,13 +260,20 @@ class LocationForm(VersionedForm):
             raise ValidationError("Vul een postcode in zoals 8011 AB.")
 
 
+NUMERIC = {"inputmode": "numeric"}
+
+
 class ActivityForm(VersionedForm):
+    """An activity as its provider edits it; the page shows the fields in this order
+    (``templates/provider/activity_form.html`` renders every field)."""
+
     title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=160)])
     summary = StringField("In één zin", validators=[Length(max=300)])
     description = TextAreaField(
         "Wat doe je er?",
         description="Wat doen mensen, wie ontmoeten ze, hoe helpt de begeleiding?",
         validators=[Length(max=4000)],
+        render_kw={"rows": 6},
     )
     location_id = SelectField("Locatie", coerce=int, validators=[InputRequired(REQUIRED)])
     programme = RadioField(
@@ -289,8 +296,12 @@ class ActivityForm(VersionedForm):
     guidance = RadioField(
         "Begeleiding", choices=options(GUIDANCE), validators=[InputRequired(REQUIRED)]
     )
-    min_age = WholeNumberField("Vanaf leeftijd", validators=[Optional(), NumberRange(0, 125)])
-    max_age = WholeNumberField("Tot en met leeftijd", validators=[Optional(), NumberRange(0, 125)])
+    min_age = WholeNumberField(
+        "Vanaf leeftijd", validators=[Optional(), NumberRange(0, 125)], render_kw=NUMERIC
+    )
+    max_age = WholeNumberField(
+        "Tot en met leeftijd", validators=[Optional(), NumberRange(0, 125)], render_kw=NUMERIC
+    )
     slots = MultiCheckboxField("Dagdelen", choices=options(SLOTS))
     schedule_note = StringField(
         "Tijden in woorden",
@@ -298,22 +309,31 @@ class ActivityForm(VersionedForm):
         validators=[Length(max=300)],
     )
     capacity = WholeNumberField(
-        "Aantal plekken", validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)]
+        "Aantal plekken",
+        validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)],
+        render_kw=NUMERIC,
     )
     free_places = WholeNumberField(
-        "Vrije plekken", validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)]
+        "Vrije plekken",
+        validators=[InputRequired(REQUIRED), NumberRange(0, 10_000)],
+        render_kw=NUMERIC,
     )
     waiting_list = BooleanField("Er is een wachtlijst")
     cost = RadioField(
         "Kosten", choices=options(COSTS), default="gratis", validators=[InputRequired(REQUIRED)]
     )
     cost_euro = DecimalField(
-        "Eigen bijdrage in euro", places=2, validators=[Optional(), NumberRange(0, 1000)]
+        "Eigen bijdrage in euro",
+        places=2,
+        validators=[Optional(), NumberRange(0, 1000)],
+        render_kw={"inputmode": "decimal"},
     )
     access_route = RadioField(
         "Hoe meld je je aan?", choices=options(ACCESS_ROUTES), validators=[InputRequired(REQUIRED)]
     )
-    access_note = TextAreaField("Uitleg over aanmelden", validators=[Length(max=600)])
+    access_note = TextAreaField(
+        "Uitleg over aanmelden", validators=[Length(max=600)], render_kw={"rows": 3}
+    )
     status = RadioField(
         "Status",
         choices=options(ACTIVITY_STATUSES),

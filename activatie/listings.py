@@ -31,11 +31,11 @@ from .models import (
     utcnow,
 )
 from .service_errors import Conflict, Duplicate, ServiceError
-from .vocabulary import ORGANISATION_KINDS
+from .vocabulary import ACTIVITY_FACETS, ORGANISATION_KINDS
 
 #: The audited fields of an activity.
 ACTIVITY_FIELDS = (*ACTIVITY_DETAILS, "location_id", "cost_cents")
-FACETS = ("behoeften", "soorten", "doelgroepen", "dagdelen")
+FACETS = tuple(ACTIVITY_FACETS)
 ORGANISATION_FIELDS = ("name", "description", "website", "phone", "email")
 LOCATION_FIELDS = (
     "name",

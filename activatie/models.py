@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Column, Field, Relationship, SQLModel
 
+from . import activity_fields
+
 LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
@@ -184,23 +186,7 @@ class LocationFeature(SQLModel, table=True):
 
 
 #: What a provider (or an import) says about an activity, the same in forms, import and audit.
-ACTIVITY_DETAILS = (
-    "title",
-    "summary",
-    "description",
-    "programme",
-    "guidance",
-    "min_age",
-    "max_age",
-    "schedule_note",
-    "capacity",
-    "free_places",
-    "waiting_list",
-    "cost",
-    "access_route",
-    "access_note",
-    "status",
-)
+ACTIVITY_DETAILS = activity_fields.DETAILS
 
 
 class Activity(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document of ``/api/v1`` (pure): what consumers build on, linted and fuzzed.
 
-Built as a dict from the same vocabularies the API checks against, so the enums cannot drift.
+Built as a dict from the same vocabularies the API checks against, so the enums cannot drift,
+and the activity object from the field registry (``activity_fields``) the API writes it from.
 ``tests/test_openapi.py`` checks that every API route is documented and every documented path
 exists, and validates real responses against these schemas; ``make lint-api`` runs the NL API
 Design Rules (Spectral) over it and ``make fuzz-api`` fuzzes the app against it (schemathesis).
@@ -14,15 +15,14 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from .activity_fields import CHOICE, DATE, FLAG, MOMENT, MONEY, TERMS, ActivityField, api_fields
+from .activity_fields import NUMBER as NUMBER_KIND
 from .filters import ACTIVITY_PARAMS, MAX_AGE, MAX_DISTANCE_KM
 from .intake import MAX_MATCH_LIMIT
 from .params import camel
 from .vocabulary import (
-    ACCESS_ROUTES,
     ACCESSIBILITY,
-    ACTIVITY_STATUSES,
     ACTIVITY_TYPES,
-    COSTS,
     DAY_PARTS,
     DAYS,
     GUIDANCE,
@@ -243,6 +243,27 @@ LINKS = obj(
 )
 
 
+def field_schema(field: ActivityField) -> dict[str, Any]:
+    """Return the schema of one field of the activity object, by its kind (``activity_fields``)."""
+    if field.kind == TERMS:
+        return {"type": "array", "items": keys(field.vocabulary)}  # type: ignore[arg-type]
+    if field.kind == CHOICE:
+        schema = keys(field.vocabulary)  # type: ignore[arg-type]
+    elif field.kind == NUMBER_KIND:
+        schema = WHOLE
+    elif field.kind == FLAG:
+        schema = YES_NO
+    elif field.kind == MONEY:
+        schema = NUMBER
+    elif field.kind == MOMENT:
+        schema = text(field.api_description, format="date-time")
+    elif field.kind == DATE:
+        schema = text(field.api_description, format="date")
+    else:
+        schema = text(field.api_description)
+    return nullable(schema) if field.optional else schema
+
+
 def schemas() -> dict[str, Any]:
     location = obj(
         {
@@ -261,33 +282,11 @@ def schemas() -> dict[str, Any]:
     brief_provider = obj(
         {"id": WHOLE, "naam": text(), "_links": ref("Links")}, ["id", "naam", "_links"]
     )
+    nested = {"organisation_id": brief_provider, "location_id": ref("Locatie")}
+    fields = api_fields()
     activity = obj(
         {
-            "id": WHOLE,
-            "titel": text(),
-            "samenvatting": text(),
-            "beschrijving": text(),
-            "programma": keys(PROGRAMMES),
-            "aanbieder": brief_provider,
-            "locatie": ref("Locatie"),
-            "behoeften": {"type": "array", "items": keys(NEEDS)},
-            "soorten": {"type": "array", "items": keys(ACTIVITY_TYPES)},
-            "doelgroepen": {"type": "array", "items": keys(TARGET_GROUPS)},
-            "dagdelen": {"type": "array", "items": keys(SLOTS)},
-            "begeleiding": keys(GUIDANCE),
-            "min_leeftijd": nullable(WHOLE),
-            "max_leeftijd": nullable(WHOLE),
-            "tijden": text("Het rooster in woorden."),
-            "capaciteit": WHOLE,
-            "vrije_plekken": WHOLE,
-            "wachtlijst": YES_NO,
-            "kosten": keys(COSTS),
-            "eigen_bijdrage_euro": nullable(NUMBER),
-            "aanmelden": keys(ACCESS_ROUTES),
-            "aanmelden_uitleg": text(),
-            "status": keys(ACTIVITY_STATUSES),
-            "laatst_bijgewerkt": text(format="date-time"),
-            "laatst_bevestigd": text("Wanneer de aanbieder zei dat alles klopt.", format="date"),
+            **{f.api: nested.get(f.attr) or field_schema(f) for f in fields},  # type: ignore[misc]
             "laatst_gecontroleerd": text(
                 "Laatste controle van de gegevens door de aanbieder.", format="date"
             ),
@@ -299,18 +298,7 @@ def schemas() -> dict[str, Any]:
             "afstand_km": {**NUMBER, "description": "Alleen bij zoeken met `postcode`."},
             "_links": ref("Links"),
         },
-        [
-            "id",
-            "titel",
-            "programma",
-            "aanbieder",
-            "locatie",
-            "begeleiding",
-            "capaciteit",
-            "vrije_plekken",
-            "status",
-            "_links",
-        ],
+        [*(f.api for f in fields if f.api_required), "_links"],  # type: ignore[misc]
     )
     provider = obj(
         {

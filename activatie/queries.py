@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -289,43 +289,11 @@ _O = Organisation.__table__.c  # type: ignore[attr-defined]
 _L = Location.__table__.c  # type: ignore[attr-defined]
 _T = ActivityTerm.__table__.c  # type: ignore[attr-defined]
 _F = LocationFeature.__table__.c  # type: ignore[attr-defined]
-_ACTIVITY_COLUMNS = (
-    "id",
-    "organisation_id",
-    "location_id",
-    "title",
-    "summary",
-    "description",
-    "programme",
-    "guidance",
-    "min_age",
-    "max_age",
-    "schedule_note",
-    "capacity",
-    "free_places",
-    "waiting_list",
-    "cost",
-    "cost_cents",
-    "access_route",
-    "access_note",
-    "status",
-    "updated_at",
-    "confirmed_at",
-    "version",
+#: The activity columns an :class:`ActivityView` holds: its own attributes, less the joined ones.
+_ACTIVITY_COLUMNS = tuple(
+    f.name for f in fields(ActivityView) if f.name not in ("organisation", "location", "terms")
 )
-_LOCATION_COLUMNS = (
-    "id",
-    "name",
-    "street",
-    "house_number",
-    "postcode",
-    "pc4",
-    "city",
-    "district",
-    "district_code",
-    "latitude",
-    "longitude",
-)
+_LOCATION_COLUMNS = tuple(f.name for f in fields(LocationView) if f.name != "accessibility")
 
 
 def _view_columns() -> list[Any]:
@@ -730,25 +698,25 @@ def match_candidates(
     rows = session.connection().execute(statement, parameters).all()
     return [
         matching.Candidate(
-            id=row[0],
-            title=row[1],
-            organisation_name=row[2],
-            programme=row[3],
-            point=geo.Point(row[4], row[5]),
-            status=row[6],
-            min_age=row[7],
-            max_age=row[8],
-            slots=_split(row[15]),
-            needs=_split(row[16]),
-            types=_split(row[17]),
-            guidance=row[9],
-            accessibility=_split(row[18]),
-            capacity=row[10],
-            free_places=row[11],
-            waiting_list=row[12],
-            cost=row[13],
-            last_confirmed=local_date(row[14]),
-            target_groups=_split(row[19]),
+            id=row.id,
+            title=row.title,
+            organisation_name=row.organisation_name,
+            programme=row.programme,
+            point=geo.Point(row.latitude, row.longitude),
+            status=row.status,
+            min_age=row.min_age,
+            max_age=row.max_age,
+            slots=_split(row.slots),
+            needs=_split(row.needs),
+            types=_split(row.types),
+            guidance=row.guidance,
+            accessibility=_split(row.accessibility),
+            capacity=row.capacity,
+            free_places=row.free_places,
+            waiting_list=row.waiting_list,
+            cost=row.cost,
+            last_confirmed=local_date(row.confirmed_at),
+            target_groups=_split(row.target_groups),
         )
         for row in rows
     ]
@@ -816,7 +784,7 @@ def _candidates_statement(sah_eligible: bool, capped: bool) -> Any:
         select(  # type: ignore[call-overload]
             Activity.id,
             Activity.title,
-            Organisation.name,
+            Organisation.name.label("organisation_name"),  # type: ignore[attr-defined]
             Activity.programme,
             Location.latitude,
             Location.longitude,
@@ -829,11 +797,11 @@ def _candidates_statement(sah_eligible: bool, capped: bool) -> Any:
             Activity.waiting_list,
             Activity.cost,
             Activity.confirmed_at,
-            terms("dagdelen"),
-            terms("behoeften"),
-            terms("soorten"),
-            features,
-            terms("doelgroepen"),
+            terms("dagdelen").label("slots"),
+            terms("behoeften").label("needs"),
+            terms("soorten").label("types"),
+            features.label("accessibility"),
+            terms("doelgroepen").label("target_groups"),
         )
         .select_from(nearest)
         .join(Activity, Activity.id == nearest.c.id)

@@ -24,19 +24,11 @@ from pydantic import (
 )
 
 from . import geo
+from .activity_fields import CHOICE, FIELDS, TERMS, record_key
 from .filters import InvalidInput
 from .vocabulary import (
-    ACCESS_ROUTES,
     ACCESSIBILITY,
-    ACTIVITY_STATUSES,
-    ACTIVITY_TYPES,
-    COSTS,
-    GUIDANCE,
-    NEEDS,
     ORGANISATION_KINDS,
-    PROGRAMMES,
-    SLOTS,
-    TARGET_GROUPS,
     Vocabulary,
 )
 
@@ -99,69 +91,56 @@ class LocationRecord(_Record):
         return self
 
 
-_SINGLE_TERMS = {
-    "programme": PROGRAMMES,
-    "guidance": GUIDANCE,
-    "cost": COSTS,
-    "access_route": ACCESS_ROUTES,
-    "status": ACTIVITY_STATUSES,
-}
+#: The vocabulary of each single-choice and each multi-valued field of an activity.
+_CHOICES = {f.attr: f.vocabulary for f in FIELDS if f.kind == CHOICE}
+_TERMS = {f.attr: f.vocabulary for f in FIELDS if f.kind == TERMS}
+
+
+def _name(attr: str) -> Any:
+    """Return ``Field``'s alias for an activity field: its name in the import format."""
+    return record_key(attr)
 
 
 class ActivityRecord(_Record):
-    slug: Slug = Field(alias="sleutel")
-    title: Text = Field(alias="titel", min_length=1, max_length=160)
-    summary: Text = Field(alias="samenvatting", default="", max_length=300)
-    description: Text = Field(alias="beschrijving", default="", max_length=4000)
-    location: Slug = Field(alias="locatie")
-    programme: str = Field(alias="programma", default="sah")
-    types: list[str] = Field(alias="soorten", min_length=1)
-    needs: list[str] = Field(alias="behoeften", min_length=1)
-    target_groups: list[str] = Field(alias="doelgroepen", default_factory=list)
-    guidance: str = Field(alias="begeleiding")
-    min_age: int | None = Field(alias="min_leeftijd", default=None, ge=0, le=125)
-    max_age: int | None = Field(alias="max_leeftijd", default=None, ge=0, le=125)
-    slots: list[str] = Field(alias="dagdelen", default_factory=list)
-    schedule_note: Text = Field(alias="tijden", default="", max_length=300)
-    capacity: int = Field(alias="capaciteit", ge=0, le=10_000)
-    free_places: int = Field(alias="vrije_plekken", ge=0, le=10_000)
-    waiting_list: bool = Field(alias="wachtlijst", default=False)
-    cost: str = Field(alias="kosten", default="gratis")
+    slug: Slug = Field(alias=_name("slug"))
+    title: Text = Field(alias=_name("title"), min_length=1, max_length=160)
+    summary: Text = Field(alias=_name("summary"), default="", max_length=300)
+    description: Text = Field(alias=_name("description"), default="", max_length=4000)
+    location: Slug = Field(alias=_name("location_id"))
+    programme: str = Field(alias=_name("programme"), default="sah")
+    types: list[str] = Field(alias=_name("types"), min_length=1)
+    needs: list[str] = Field(alias=_name("needs"), min_length=1)
+    target_groups: list[str] = Field(alias=_name("target_groups"), default_factory=list)
+    guidance: str = Field(alias=_name("guidance"))
+    min_age: int | None = Field(alias=_name("min_age"), default=None, ge=0, le=125)
+    max_age: int | None = Field(alias=_name("max_age"), default=None, ge=0, le=125)
+    slots: list[str] = Field(alias=_name("slots"), default_factory=list)
+    schedule_note: Text = Field(alias=_name("schedule_note"), default="", max_length=300)
+    capacity: int = Field(alias=_name("capacity"), ge=0, le=10_000)
+    free_places: int = Field(alias=_name("free_places"), ge=0, le=10_000)
+    waiting_list: bool = Field(alias=_name("waiting_list"), default=False)
+    cost: str = Field(alias=_name("cost"), default="gratis")
     cost_euro: Decimal | None = Field(
-        alias="eigen_bijdrage_euro", default=None, ge=0, le=1000, decimal_places=2
+        alias=_name("cost_cents"), default=None, ge=0, le=1000, decimal_places=2
     )
-    access_route: str = Field(alias="aanmelden")
-    access_note: Text = Field(alias="aanmelden_uitleg", default="", max_length=600)
-    status: str = Field(alias="status", default="actief")
+    access_route: str = Field(alias=_name("access_route"))
+    access_note: Text = Field(alias=_name("access_note"), default="", max_length=600)
+    status: str = Field(alias=_name("status"), default="actief")
+    #: Only in the seed file: the age of the example data, instead of a date.
     confirmed_days_ago: int | None = Field(
         alias="bevestigd_dagen_geleden", default=None, ge=0, le=10_000
     )
-    confirmed_on: date | None = Field(alias="laatst_bevestigd", default=None)
+    confirmed_on: date | None = Field(alias=_name("confirmed_on"), default=None)
 
-    @field_validator("programme", "guidance", "cost", "access_route", "status")
+    @field_validator(*_CHOICES)
     @classmethod
     def _single_term(cls, value: str, info: Any) -> str:
-        return _one_of(_SINGLE_TERMS[info.field_name], value)
+        return _one_of(_CHOICES[info.field_name], value)  # type: ignore[arg-type]
 
-    @field_validator("types")
+    @field_validator(*_TERMS)
     @classmethod
-    def _types(cls, value: list[str]) -> list[str]:
-        return _all_of(ACTIVITY_TYPES, value)
-
-    @field_validator("needs")
-    @classmethod
-    def _needs(cls, value: list[str]) -> list[str]:
-        return _all_of(NEEDS, value)
-
-    @field_validator("target_groups")
-    @classmethod
-    def _target_groups(cls, value: list[str]) -> list[str]:
-        return _all_of(TARGET_GROUPS, value)
-
-    @field_validator("slots")
-    @classmethod
-    def _slots(cls, value: list[str]) -> list[str]:
-        return _all_of(SLOTS, value)
+    def _terms(cls, value: list[str], info: Any) -> list[str]:
+        return _all_of(_TERMS[info.field_name], value)  # type: ignore[arg-type]
 
     @model_validator(mode="after")
     def _consistent(self) -> ActivityRecord:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .activity_fields import CSV_FIELDS, FLAG, MONEY, TERMS
 from .catalogue import CatalogueError
 from .models import PostcodeArea
 from .records import (
@@ -50,35 +51,8 @@ LOCATION_COLUMNS = {
     "locatie_longitude": "longitude",
     "locatie_toegankelijkheid": "toegankelijkheid",
 }
-ACTIVITY_COLUMNS = {
-    "activiteit_sleutel": "sleutel",
-    **{
-        name: name
-        for name in [
-            "titel",
-            "samenvatting",
-            "beschrijving",
-            "programma",
-            "soorten",
-            "behoeften",
-            "doelgroepen",
-            "begeleiding",
-            "min_leeftijd",
-            "max_leeftijd",
-            "dagdelen",
-            "tijden",
-            "capaciteit",
-            "vrije_plekken",
-            "wachtlijst",
-            "kosten",
-            "eigen_bijdrage_euro",
-            "aanmelden",
-            "aanmelden_uitleg",
-            "status",
-            "laatst_bevestigd",
-        ]
-    },
-}
+#: Column -> name in the JSON import format (``activiteit_sleutel`` is ``sleutel`` there).
+ACTIVITY_COLUMNS = {f.csv: f.record_key for f in CSV_FIELDS}
 CSV_COLUMNS = [*ORGANISATION_COLUMNS, *LOCATION_COLUMNS, *ACTIVITY_COLUMNS]
 REQUIRED_COLUMNS = [
     "aanbieder_sleutel",
@@ -88,16 +62,11 @@ REQUIRED_COLUMNS = [
     "locatie_naam",
     "locatie_straat",
     "locatie_postcode",
-    "activiteit_sleutel",
-    "titel",
-    "soorten",
-    "behoeften",
-    "begeleiding",
-    "capaciteit",
-    "vrije_plekken",
-    "aanmelden",
+    *(f.csv for f in CSV_FIELDS if f.required),
 ]
-LIST_FIELDS = {"toegankelijkheid", "soorten", "behoeften", "doelgroepen", "dagdelen"}
+LIST_FIELDS = {"toegankelijkheid", *(f.record_key for f in CSV_FIELDS if f.kind == TERMS)}
+_YES_NO_FIELDS = {f.record_key for f in CSV_FIELDS if f.kind == FLAG}
+_DECIMAL_FIELDS = {"latitude", "longitude", *(f.record_key for f in CSV_FIELDS if f.kind == MONEY)}
 _LIST_SEPARATORS = re.compile(r"[\s,;|]+")
 _YES_NO = {"ja": "true", "nee": "false", "j": "true", "n": "false"}
 #: A spreadsheet runs a cell that starts with one of these; exports put a ``'`` in front.
@@ -281,9 +250,9 @@ def _pick(row: dict[str, str | None], columns: dict[str, str]) -> dict[str, Any]
             if name in ("sleutel",):
                 result[name] = value
             continue
-        elif name == "wachtlijst":
+        elif name in _YES_NO_FIELDS:
             result[name] = _YES_NO.get(value.lower(), value)
-        elif name in ("eigen_bijdrage_euro", "latitude", "longitude"):
+        elif name in _DECIMAL_FIELDS:
             result[name] = value.replace(",", ".")
         else:
             result[name] = value

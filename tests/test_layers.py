@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "activatie"
 
 #: Rules and formats without I/O: tested with plain values, no app and no database.
 PURE = {
+    "activity_fields",
     "charts",
     "dutch",
     "eligibility",

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from .. import accounts, catalogue_csv, listings, matching, openapi, params, queries
+from ..activity_fields import DATE, MOMENT, MONEY, TERMS, ActivityField, api_fields
 from ..audit import Actor
 from ..db import get_session
 from ..errors import problem
@@ -37,6 +38,8 @@ from .public import locate
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 API_VERSION = openapi.VERSION
+#: The fields of an activity object, in the order of the OpenAPI document.
+API_FIELDS = api_fields()
 
 
 @bp.after_app_request
@@ -423,45 +426,36 @@ def location_json(location: Location | queries.LocationView) -> dict[str, Any]:
 def activity_json(
     activity: Activity | queries.ActivityView, distance_km: float | None = None
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": activity.id,
-        "titel": activity.title,
-        "samenvatting": activity.summary,
-        "beschrijving": activity.description,
-        "programma": activity.programme,
-        "aanbieder": {
+    """Return the API's activity object: the fields of ``activity_fields`` and its links."""
+    body: dict[str, Any] = {f.api: _api_value(activity, f) for f in API_FIELDS}  # type: ignore[misc]
+    body["laatst_gecontroleerd"] = body["laatst_bevestigd"]
+    body["verouderd"] = is_stale(activity.confirmed_at)
+    body["_links"] = {
+        "self": {"href": url_for("api.activity", raw_id=activity.id)},
+        "html": {"href": url_for("public.activity", raw_id=activity.id)},
+    }
+    if distance_km is not None:
+        body["afstand_km"] = round(distance_km, 2)
+    return body
+
+
+def _api_value(activity: Activity | queries.ActivityView, field: ActivityField) -> Any:
+    """Return one field of ``activity`` as the API writes it (by its kind)."""
+    if field.kind == TERMS:
+        return sorted(activity.facet(field.api or ""), key=field.vocabulary.index)  # type: ignore[union-attr]
+    if field.attr == "organisation_id":
+        return {
             "id": activity.organisation_id,
             "naam": activity.organisation.name,
             "_links": {
                 "self": {"href": url_for("api.organisation", raw_id=activity.organisation_id)}
             },
-        },
-        "locatie": location_json(activity.location),
-        **{
-            name: sorted(activity.facet(name), key=vocabulary.index)
-            for name, vocabulary in ACTIVITY_FACETS.items()
-        },
-        "begeleiding": activity.guidance,
-        "min_leeftijd": activity.min_age,
-        "max_leeftijd": activity.max_age,
-        "tijden": activity.schedule_note,
-        "capaciteit": activity.capacity,
-        "vrije_plekken": activity.free_places,
-        "wachtlijst": activity.waiting_list,
-        "kosten": activity.cost,
-        "eigen_bijdrage_euro": None if activity.cost_cents is None else activity.cost_cents / 100,
-        "aanmelden": activity.access_route,
-        "aanmelden_uitleg": activity.access_note,
-        "status": activity.status,
-        "laatst_bijgewerkt": activity.updated_at.isoformat(),
-        "laatst_bevestigd": activity.confirmed_on.isoformat(),
-        "laatst_gecontroleerd": activity.confirmed_on.isoformat(),
-        "verouderd": is_stale(activity.confirmed_at),
-        "_links": {
-            "self": {"href": url_for("api.activity", raw_id=activity.id)},
-            "html": {"href": url_for("public.activity", raw_id=activity.id)},
-        },
-    }
-    if distance_km is not None:
-        body["afstand_km"] = round(distance_km, 2)
-    return body
+        }
+    if field.attr == "location_id":
+        return location_json(activity.location)
+    value = getattr(activity, field.attr)
+    if field.kind == MONEY:
+        return None if value is None else value / 100
+    if field.kind in (DATE, MOMENT):
+        return value.isoformat()
+    return value

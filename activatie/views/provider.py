@@ -15,7 +15,8 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from .. import accounts, dropins, geo, listings, placements
+from .. import accounts, activity_fields, dropins, geo, listings, placements
+from ..activity_fields import FLAG, TERM_FIELDS, TEXT
 from ..audit import Actor
 from ..auth import roles_required
 from ..db import get_session
@@ -145,33 +146,21 @@ def _location_choices(organisation: Organisation) -> list[SelectChoice]:
 
 
 def _activity_values(form: ActivityForm) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Return the form's values by ``Activity`` attribute, and its facets (``activity_fields``)."""
+    values: dict[str, Any] = {}
+    for name in ACTIVITY_DETAILS:
+        value = getattr(form, name).data
+        kind = activity_fields.BY_ATTR[name].kind
+        if kind == TEXT:
+            value = (value or "").strip()
+        elif kind == FLAG:
+            value = bool(value)
+        values[name] = value
     cost_euro: Decimal | None = form.cost_euro.data if form.cost.data == "eigen_bijdrage" else None
-    values = {
-        "title": form.title.data.strip(),
-        "summary": (form.summary.data or "").strip(),
-        "description": (form.description.data or "").strip(),
-        "location_id": form.location_id.data,
-        "programme": form.programme.data,
-        "guidance": form.guidance.data,
-        "min_age": form.min_age.data,
-        "max_age": form.max_age.data,
-        "schedule_note": (form.schedule_note.data or "").strip(),
-        "capacity": form.capacity.data,
-        "free_places": form.free_places.data,
-        "waiting_list": bool(form.waiting_list.data),
-        "cost": form.cost.data,
-        "cost_cents": None if cost_euro is None else int(cost_euro * 100),
-        "access_route": form.access_route.data,
-        "access_note": (form.access_note.data or "").strip(),
-        "status": form.status.data,
-    }
-    facets = {
-        "behoeften": form.needs.data or [],
-        "soorten": form.types.data or [],
-        "doelgroepen": form.target_groups.data or [],
-        "dagdelen": form.slots.data or [],
-    }
-    return values, facets
+    values["cost_cents"] = None if cost_euro is None else int(cost_euro * 100)
+    values["location_id"] = form.location_id.data
+    facets = {f.csv: getattr(form, f.attr).data or [] for f in TERM_FIELDS}
+    return values, facets  # type: ignore[return-value]
 
 
 def _fill_activity_form(form: ActivityForm, activity: Activity) -> None:
@@ -180,10 +169,8 @@ def _fill_activity_form(form: ActivityForm, activity: Activity) -> None:
     form.cost_euro.data = (
         None if activity.cost_cents is None else Decimal(activity.cost_cents) / 100
     )
-    form.needs.data = sorted(activity.needs)
-    form.types.data = sorted(activity.types)
-    form.target_groups.data = sorted(activity.target_groups)
-    form.slots.data = sorted(activity.slots)
+    for field in TERM_FIELDS:
+        getattr(form, field.attr).data = sorted(activity.facet(field.csv))  # type: ignore[arg-type]
 
 
 @bp.route("/activiteiten/<raw_id>/bewerken", methods=["GET", "POST"])
