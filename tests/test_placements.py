@@ -1,4 +1,4 @@
-"""Aanmeldingen end to end: referral, every step, capacity, the last-place race, need to know."""
+"""Aanmeldingen end to end: a new one, every step, capacity, the last-place race, need to know."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def refer(session: Session, consultant: User, activity: Activity, **changes) -> 
         "needs": frozenset({"dagritme"}),
         "ladder_start": 2,
     } | changes
-    return placements.refer(session, consultant, placements.Referral(**values))
+    return placements.refer(session, consultant, placements.NewPlacement(**values))
 
 
 def step(target: str, placement: Placement, **details) -> placements.Step:
@@ -77,7 +77,7 @@ def free_places(session: Session, activity: Activity) -> int:
     return fresh(session, activity).free_places
 
 
-def test_a_referral_walks_to_a_good_end_and_the_place_comes_back(
+def test_a_placement_walks_to_a_good_end_and_the_place_comes_back(
     session: Session, consultant: User, provider: User, activity: Activity
 ) -> None:
     placement = refer(session, consultant, activity)
@@ -199,7 +199,7 @@ def test_a_step_needs_its_details(session, consultant, provider, activity) -> No
         ({"pc4": "80"}, "pc4", "Vul de vier cijfers"),
     ],
 )
-def test_a_referral_refuses_personal_data(
+def test_a_new_placement_refuses_personal_data(
     session, consultant, activity, changes, field, message
 ) -> None:
     with pytest.raises(placements.PlacementError) as caught:
@@ -357,7 +357,7 @@ def test_consultant_refers_from_the_match_results(
     assert "Aanmelding intrekken" in detail
 
 
-def test_the_referral_form_asks_the_ladder_step_without_a_preset(
+def test_the_placement_form_asks_the_ladder_step_without_a_preset(
     app: Flask, consultant: User, activity: Activity, session: Session
 ) -> None:
     client = login_as(app.test_client(), consultant)
@@ -402,9 +402,9 @@ def test_weet_ik_niet_is_an_answer_for_the_ladder_step_and_stores_no_step(
 
 
 def test_the_service_refuses_a_step_outside_the_ladder_but_accepts_an_unknown_one() -> None:
-    base = placements.Referral(activity_id=1, age_band="27_44", pc4="8011")
-    assert base.ladder_start is None and placements.check_referral(base) == {}
-    assert placements.check_referral(replace(base, ladder_start=7)) == {
+    base = placements.NewPlacement(activity_id=1, age_band="27_44", pc4="8011")
+    assert base.ladder_start is None and placements.check_new_placement(base) == {}
+    assert placements.check_new_placement(replace(base, ladder_start=7)) == {
         "trede_start": "Kies een trede van 1 tot en met 6."
     }
 

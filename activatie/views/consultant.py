@@ -22,7 +22,7 @@ from .. import mail, placements, queries
 from ..auth import roles_required
 from ..db import get_session
 from ..filters import InvalidInput
-from ..forms import ReferralForm
+from ..forms import PlacementForm
 from ..intake import MATCH_PARAMS
 from ..models import Activity, Placement, UserRole, local_today
 from ..vocabulary import LADDER_UNKNOWN, NEEDS
@@ -31,7 +31,7 @@ from .matching import run_match
 
 bp = Blueprint("consultant", __name__, url_prefix="/consulent")
 
-MAX_SEARCH_LENGTH = 2000  #: characters of a match search carried to the referral form and back
+MAX_SEARCH_LENGTH = 2000  #: characters of a match search carried to the aanmelding form and back
 MAX_SEARCH_VALUE = 100  #: characters of one value in it (longer ones are not from the form)
 
 
@@ -40,7 +40,7 @@ MAX_SEARCH_VALUE = 100  #: characters of one value in it (longer ones are not fr
 def match() -> tuple[str, int]:
     """Show the intake form; with a search in the URL, also the matches and the near misses.
 
-    The search is a GET, so the browser's Back button and the referral form's way back show
+    The search is a GET, so the browser's Back button and the aanmelding form's way back show
     the same results again. The access log leaves query strings out (gunicorn.conf.py), and
     staff pages are not cached (no-store).
     """
@@ -93,7 +93,7 @@ def new_placement() -> Response | tuple[str, int]:
     """Refer a resident to one activity, with the least data that does the job."""
     session = get_session()
     from_match = request.method == "POST" and "van_match" in request.form
-    form = ReferralForm(formdata=None if from_match else request.form or None)
+    form = PlacementForm(formdata=None if from_match else request.form or None)
     if request.method == "GET" or from_match:
         source = request.form if from_match else request.args
         form.activiteit.data = source.get("activiteit", "")
@@ -109,7 +109,7 @@ def new_placement() -> Response | tuple[str, int]:
         return render_template(
             "referrals/new.html", form=form, activity=activity, back=back
         ), status
-    referral = placements.Referral(
+    new = placements.NewPlacement(
         activity_id=activity.id,  # type: ignore[arg-type]
         age_band=form.leeftijdsgroep.data,
         pc4=form.pc4.data,
@@ -122,7 +122,7 @@ def new_placement() -> Response | tuple[str, int]:
         health_words_confirmed=bool(form.notitie_bevestigd.data),
     )
     try:
-        placement = placements.refer(session, current_user, referral)
+        placement = placements.refer(session, current_user, new)
     except placements.PlacementError as error:
         for name, message in error.errors.items():
             getattr(form, name).errors = [message]
