@@ -26,7 +26,7 @@ from ..forms import PlacementForm
 from ..intake import MATCH_PARAMS
 from ..models import Activity, Placement, UserRole, local_today
 from ..vocabulary import LADDER_UNKNOWN, NEEDS
-from . import parse_id, public_since, referrals
+from . import parse_id, placement_pages, public_since
 from .matching import run_match
 
 bp = Blueprint("consultant", __name__, url_prefix="/consulent")
@@ -182,24 +182,24 @@ def _referable(session, raw_id: str | None) -> Activity:
 @roles_required(UserRole.CONSULTANT)
 def placements_list() -> str:
     return render_template(
-        "referrals/list.html", rows=referrals.list_rows(), title="Aanmeldingen van uw team"
+        "referrals/list.html", rows=placement_pages.list_rows(), title="Aanmeldingen van uw team"
     )
 
 
 @bp.get("/aanmeldingen/<raw_id>")
 @roles_required(UserRole.CONSULTANT)
 def placement(raw_id: str) -> tuple[str, int]:
-    return referrals.render_detail(referrals.load(raw_id))
+    return placement_pages.render_detail(placement_pages.load(raw_id))
 
 
 @bp.get("/aanmeldingen/<raw_id>/blad")
 @roles_required(UserRole.CONSULTANT)
 def placement_sheet(raw_id: str) -> str:
     """The printable sheet for the resident (print CSS; no PDF library)."""
-    return referrals.render_sheet(referrals.load(raw_id))
+    return placement_pages.render_sheet(placement_pages.load(raw_id))
 
 
 @bp.post("/aanmeldingen/<raw_id>/stap")
 @roles_required(UserRole.CONSULTANT)
 def placement_step(raw_id: str) -> Response | tuple[str, int]:
-    return referrals.apply_step(raw_id)
+    return placement_pages.apply_step(raw_id)

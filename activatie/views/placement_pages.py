@@ -1,4 +1,8 @@
-"""Shared by the consultant's and the provider's aanmelding pages: detail and the next step."""
+"""The aanmelding pages the consultant and provider blueprints share: list, detail, sheet, step.
+
+Plain functions, no routes: each blueprint owns its URLs, endpoints and role check and calls
+these; links go back to the calling blueprint (``request.blueprint``).
+"""
 
 from __future__ import annotations
 
