@@ -44,7 +44,11 @@ REFERENCE_TRIES = 50
 
 
 class PlacementError(ValueError):
-    """The change cannot be made; ``errors`` maps form fields to Dutch messages."""
+    """The change cannot be made.
+
+    ``errors`` maps the names of the fields of :class:`NewPlacement` or :class:`Step` that are
+    wrong (such as ``note`` or ``on``) to Dutch messages; the view puts them on its form.
+    """
 
     def __init__(
         self, message: str, errors: dict[str, str] | None = None, status: int = 422
@@ -72,28 +76,28 @@ class NewPlacement:
 
 
 def check_new_placement(new: NewPlacement) -> dict[str, str]:
-    """Return Dutch messages per field; empty when the aanmelding may be saved."""
+    """Return Dutch messages by field of ``new``; empty when the aanmelding may be saved."""
     errors: dict[str, str] = {}
     note = personal_data.check_free_text(new.note)
     if note.problem:
-        errors["notitie"] = note.problem
+        errors["note"] = note.problem
     elif len(new.note) > 500:
-        errors["notitie"] = "Gebruik hoogstens 500 tekens."
+        errors["note"] = "Gebruik hoogstens 500 tekens."
     elif note.needs_confirmation and not new.health_words_confirmed:
-        errors["notitie_bevestigd"] = (
+        errors["health_words_confirmed"] = (
             f"Uw notitie noemt een diagnose of medicijn ({', '.join(note.health_words)}). "
             "Laat dat weg, tenzij de aanbieder het echt moet weten. Is het nodig? "
             "Vink dan aan dat u het bewust opschrijft."
         )
     if new.age_band not in AGE_BANDS:
-        errors["leeftijdsgroep"] = "Kies een leeftijdsgroep."
+        errors["age_band"] = "Kies een leeftijdsgroep."
     if not (len(new.pc4) == 4 and new.pc4.isdigit()):
         errors["pc4"] = "Vul de vier cijfers van de postcode in."
     unknown = NEEDS.unknown(new.needs)
     if unknown:
-        errors["behoeften"] = "Kies alleen uit de lijst."
+        errors["needs"] = "Kies alleen uit de lijst."
     if new.ladder_start is not None and str(new.ladder_start) not in PARTICIPATION_STEPS:
-        errors["trede_start"] = "Kies een trede van 1 tot en met 6."
+        errors["ladder_start"] = "Kies een trede van 1 tot en met 6."
     return errors
 
 
@@ -184,34 +188,34 @@ class Step:
 
 
 def check_step(step: Step, made_on: date, started_on: date | None, today: date) -> dict[str, str]:
-    """Return Dutch messages by field for what is wrong with ``step`` (empty when all is well).
+    """Return Dutch messages by field of ``step`` for what is wrong (empty when all is well).
 
     Dates must make sense, also because the figures and the retention period rest on them: no
     date before the aanmelding was made, no start or end in the future, no end before the start.
     """
     errors: dict[str, str] = {}
     if step.target in ("kennismaking", "gestart", "afgerond", "gestopt") and step.on is None:
-        errors["datum"] = "Vul een datum in, zoals 31-12-2026."
+        errors["on"] = "Vul een datum in, zoals 31-12-2026."
     elif step.on is not None:
         if step.on < made_on:
-            errors["datum"] = f"Kies een datum vanaf {made_on:%d-%m-%Y}, de dag van de aanmelding."
+            errors["on"] = f"Kies een datum vanaf {made_on:%d-%m-%Y}, de dag van de aanmelding."
         elif step.target in ("gestart", "afgerond", "gestopt") and step.on > today:
-            errors["datum"] = "Kies vandaag of een dag in het verleden."
+            errors["on"] = "Kies vandaag of een dag in het verleden."
         elif step.target in ("afgerond", "gestopt") and started_on and step.on < started_on:
-            errors["datum"] = f"Kies een datum vanaf de start, {started_on:%d-%m-%Y}."
+            errors["on"] = f"Kies een datum vanaf de start, {started_on:%d-%m-%Y}."
     if step.target == "afgewezen" and step.decline_reason not in DECLINE_REASONS:
-        errors["reden"] = "Kies een reden."
+        errors["decline_reason"] = "Kies een reden."
     if step.target in ("afgerond", "gestopt"):
         if step.outcome not in OUTCOMES:
-            errors["uitkomst"] = "Kies een uitkomst."
+            errors["outcome"] = "Kies een uitkomst."
         elif (step.outcome in COMPLETED_OUTCOMES) != (step.target == "afgerond"):
-            errors["uitkomst"] = (
+            errors["outcome"] = (
                 "Kies een uitkomst die bij 'afgerond' past."
                 if step.target == "afgerond"
                 else "Kies een uitkomst die bij 'gestopt' past."
             )
         if step.ladder_end is None or str(step.ladder_end) not in PARTICIPATION_STEPS:
-            errors["trede_eind"] = "Kies een trede van 1 tot en met 6."
+            errors["ladder_end"] = "Kies een trede van 1 tot en met 6."
     return errors
 
 

@@ -26,13 +26,25 @@ from ..forms import PlacementForm
 from ..intake import MATCH_PARAMS
 from ..models import Activity, Placement, UserRole, local_today
 from ..vocabulary import LADDER_UNKNOWN, NEEDS
-from . import parse_id, placement_pages, public_since
+from . import parse_id, placement_pages, public_since, show_errors
 from .matching import run_match
 
 bp = Blueprint("consultant", __name__, url_prefix="/consulent")
 
 MAX_SEARCH_LENGTH = 2000  #: characters of a match search carried to the aanmelding form and back
 MAX_SEARCH_VALUE = 100  #: characters of one value in it (longer ones are not from the form)
+
+#: Each field of placements.NewPlacement -> the field of forms.PlacementForm that asks it.
+NEW_PLACEMENT_FIELDS = {
+    "activity_id": "activiteit",
+    "age_band": "leeftijdsgroep",
+    "pc4": "pc4",
+    "needs": "behoeften",
+    "ladder_start": "trede_start",
+    "preferred_start": "voorkeur_start",
+    "note": "notitie",
+    "health_words_confirmed": "notitie_bevestigd",
+}
 
 
 @bp.get("/matchen")
@@ -124,8 +136,7 @@ def new_placement() -> Response | tuple[str, int]:
     try:
         placement = placements.refer(session, current_user, new)
     except placements.PlacementError as error:
-        for name, message in error.errors.items():
-            getattr(form, name).errors = [message]
+        show_errors(form, error.errors, NEW_PLACEMENT_FIELDS)
         return render_template(
             "referrals/new.html", form=form, activity=activity, problem=str(error), back=back
         ), error.status

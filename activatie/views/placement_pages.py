@@ -17,7 +17,7 @@ from .. import geo, placements, workflow
 from ..db import get_session
 from ..forms import StepForm
 from ..models import Placement, PlacementEvent, PostcodeArea, Team, User, local_today
-from . import parse_id
+from . import parse_id, show_errors
 
 STEP_LABELS = {
     "kennismaking": "Kennismaking plannen",
@@ -26,6 +26,16 @@ STEP_LABELS = {
     "afgerond": "Afronden",
     "gestopt": "Gestopt",
     "ingetrokken": "Aanmelding intrekken",
+}
+
+#: Each field of placements.Step -> the field of forms.StepForm that carries it.
+STEP_FIELDS = {
+    "target": "naar",
+    "seen_version": "versie",
+    "on": "datum",
+    "decline_reason": "reden",
+    "outcome": "uitkomst",
+    "ladder_end": "trede_eind",
 }
 
 
@@ -112,8 +122,7 @@ def apply_step(raw_id: str) -> Response | tuple[str, int]:
     except placements.PlacementError as error:
         get_session().expire_all()
         fresh = get_session().get(Placement, placement.id)
-        for name, message in error.errors.items():
-            getattr(form, name).errors = [message]
+        show_errors(form, error.errors, STEP_FIELDS)
         return render_detail(fresh, form, str(error), error.status)  # type: ignore[arg-type]
     flash(f"De aanmelding staat nu op '{form.naar.data}'.", "info")
     return redirect(url_for(f"{request.blueprint}.placement", raw_id=placement.id))
