@@ -119,7 +119,7 @@ def new_placement() -> Response | tuple[str, int]:
     if request.method == "GET" or from_match or not form.validate_on_submit():
         status = 400 if request.method == "POST" and not from_match else 200
         return render_template(
-            "referrals/new.html", form=form, activity=activity, back=back
+            "placements/new.html", form=form, activity=activity, back=back
         ), status
     new = placements.NewPlacement(
         activity_id=activity.id,  # type: ignore[arg-type]
@@ -138,7 +138,7 @@ def new_placement() -> Response | tuple[str, int]:
     except placements.PlacementError as error:
         show_errors(form, error.errors, NEW_PLACEMENT_FIELDS)
         return render_template(
-            "referrals/new.html", form=form, activity=activity, problem=str(error), back=back
+            "placements/new.html", form=form, activity=activity, problem=str(error), back=back
         ), error.status
     flash(
         f"De aanmelding is verstuurd naar de aanbieder. Het kenmerk is {placement.reference}: "
@@ -193,7 +193,7 @@ def _referable(session, raw_id: str | None) -> Activity:
 @roles_required(UserRole.CONSULTANT)
 def placements_list() -> str:
     return render_template(
-        "referrals/list.html", rows=placement_pages.list_rows(), title="Aanmeldingen van uw team"
+        "placements/list.html", rows=placement_pages.list_rows(), title="Aanmeldingen van uw team"
     )
 
 

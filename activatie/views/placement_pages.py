@@ -62,7 +62,7 @@ def render_detail(
     steps = workflow.next_steps(placement.status, current_user.role)
     consultant = session.get(User, placement.consultant_id) if placement.consultant_id else None
     return render_template(
-        "referrals/detail.html",
+        "placements/detail.html",
         placement=placement,
         consultant=consultant,
         team=session.get(Team, placement.team_id) if placement.team_id else None,
@@ -93,7 +93,7 @@ def render_sheet(placement: Placement) -> str:
             "lopen": geo.travel_minutes(km, "lopen"),
         }
     return render_template(
-        "referrals/sheet.html",
+        "placements/sheet.html",
         placement=placement,
         activity=placement.activity,
         location=location,

@@ -409,7 +409,7 @@ def revoke_token(raw_id: str) -> Response:
 @bp.get("/aanmeldingen")
 def placements_list() -> str:
     return render_template(
-        "referrals/list.html",
+        "placements/list.html",
         rows=placement_pages.list_rows(),
         title="Aanmeldingen voor uw activiteiten",
     )
