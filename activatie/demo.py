@@ -52,7 +52,7 @@ from .vocabulary import COMPLETED_OUTCOMES, NEEDS
 
 MONTHS_BACK = 24
 FULL = 1000  # the step number of "declined: no place" after a start that found none
-UNMET_PER_REFERRAL = 1  # example searches without a result per example aanmelding
+UNMET_PER_PLACEMENT = 1  # example searches without a result per example aanmelding
 
 #: Example team areas and invented phone numbers (the real ones are data the beheerder keeps).
 #: Grouped by the CBS wijken of the PC4s (seeds/zwolle-pc4.csv): Centrum = Binnenstad, Assendorp,
@@ -68,7 +68,7 @@ TEAMS = {
 }
 
 #: How often residents of a PC4 are referred, relative (our own guess for an example).
-REFERRAL_WEIGHT = {
+PLACEMENT_WEIGHT = {
     "8031": 3.0, "8021": 2.5, "8022": 2.5, "8012": 2.0, "8014": 1.5, "8015": 1.5,
     "8042": 1.5, "8043": 1.5, "8044": 1.2, "8045": 1.2, "8023": 1.5, "8024": 1.5,
     "8013": 1.2, "8017": 1.2, "8025": 1.2, "8032": 1.5, "8033": 1.2, "8011": 1.0,
@@ -118,7 +118,7 @@ class DemoRefused(click.ClickException):
 
 @dataclass
 class _Plan:
-    referral: placements.Referral
+    new: placements.NewPlacement
     consultant: User
     created: date
     steps: list[tuple[date, str, dict]] = field(default_factory=list)
@@ -221,7 +221,7 @@ def _plan(
     consultants: list[User],
     today: date,
 ) -> _Plan:
-    """Plan one aanmelding: the referral and the steps it will take (those up to today)."""
+    """Plan one aanmelding: what is sent and the steps it will take (those up to today)."""
     weights = [
         activity.capacity / (1.0 + geo.distance_km(point, geo.Point(loc.latitude, loc.longitude)))
         for activity, loc in candidates
@@ -232,7 +232,7 @@ def _plan(
     if rng.random() < 0.2:
         needs.add(rng.choice(NEEDS.keys))
     ladder_start = int(_pick(rng, LADDER_START))  # type: ignore[call-overload]
-    referral = placements.Referral(
+    new = placements.NewPlacement(
         activity_id=activity.id,  # type: ignore[arg-type]
         age_band=str(_pick(rng, AGE_BANDS)),
         pc4=pc4,
@@ -240,7 +240,7 @@ def _plan(
         ladder_start=ladder_start,
         note=rng.choice(NOTES) if rng.random() < 0.2 else "",
     )
-    plan = _Plan(referral, rng.choice(consultants), created)
+    plan = _Plan(new, rng.choice(consultants), created)
 
     day = created + timedelta(days=rng.randint(1, 9))
     roll = rng.random()
@@ -289,10 +289,10 @@ def _refer(
     moment: datetime,
 ) -> int:
     """Refer; when the activity is full without a waiting list, pick one that takes people."""
-    referral = plan.referral
+    new = plan.new
     for _ in range(20):
         try:
-            return placements.refer(session, plan.consultant, referral, now=moment).id  # type: ignore[return-value]
+            return placements.refer(session, plan.consultant, new, now=moment).id  # type: ignore[return-value]
         except placements.PlacementError as error:
             if error.status != 409:
                 raise
@@ -302,9 +302,7 @@ def _refer(
                 or_(col(Activity.free_places) > 0, col(Activity.waiting_list).is_(True)),
             )
         ).all()
-        referral = replace(
-            referral, activity_id=rng.choice(list(open_now) or [referral.activity_id])
-        )
+        new = replace(new, activity_id=rng.choice(list(open_now) or [new.activity_id]))
     raise DemoRefused("Er is geen activiteit met plek meer; maak minder voorbeeldaanmeldingen.")
 
 
@@ -324,7 +322,7 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         raise DemoRefused("Er is geen lopende activiteit om voorbeeldaanmeldingen bij te maken.")
     areas = {a.pc4: a for a in session.exec(select(PostcodeArea))}
     pc4_weights = {
-        pc4: w for pc4, w in REFERRAL_WEIGHT.items() if pc4 in areas and pc4 in consultants
+        pc4: w for pc4, w in PLACEMENT_WEIGHT.items() if pc4 in areas and pc4 in consultants
     }
     first = stats.months_before(today, MONTHS_BACK)
     span = (today - first).days
@@ -346,7 +344,7 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
             )
         )
 
-    queue: list[tuple[date, int, int]] = []  # (day, plan, step; -1 = the referral itself)
+    queue: list[tuple[date, int, int]] = []  # (day, plan, step; -1 = the aanmelding itself)
     for i, plan in enumerate(plans):
         heapq.heappush(queue, (plan.created, i, -1))
         for k, (day, _, _) in enumerate(plan.steps):
@@ -388,7 +386,7 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
             continue
         plan.last = moment
 
-    for _ in range(count * UNMET_PER_REFERRAL):
+    for _ in range(count * UNMET_PER_PLACEMENT):
         day = first + timedelta(days=rng.randint(0, span))
         need = str(_pick(rng, UNMET_NEEDS))
         placements.count_unmet_search(
@@ -399,7 +397,7 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
         session.get(Placement, plan.placement_id).status  # type: ignore[union-attr]
         for plan in plans
     )
-    statuses["zoekvragen zonder aanbod"] = count * UNMET_PER_REFERRAL
+    statuses["zoekvragen zonder aanbod"] = count * UNMET_PER_PLACEMENT
     statuses["inloop-tellingen"] = _drop_ins(session, rng, providers, today)
     return statuses
 

@@ -394,7 +394,7 @@ NO_PERSONAL_DATA = (
 )
 
 
-class ReferralForm(Form):
+class PlacementForm(Form):
     """An aanmelding: coded facts, never a name or BSN; the service makes the kenmerk."""
 
     activiteit = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])

@@ -418,7 +418,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class Placement(SQLModel, table=True):
-    """An aanmelding: a referral of a resident, by pseudonym, to one activity.
+    """An aanmelding (placement): a resident, by pseudonym, referred to one activity.
 
     It holds the least data that does the job: never a name, BSN, address, phone, e-mail or
     diagnosis. The pseudonym and the note are erased after the retention period.

@@ -1,4 +1,4 @@
-"""Aanmeldingen (referrals): create, move along the allowed steps, read; one commit each.
+"""Aanmeldingen (placements): create, move along the allowed steps, read; one commit each.
 
 Capacity is part of the same transaction as the status change: starting takes a free place with
 ``UPDATE activity SET free_places = free_places - 1 WHERE free_places > 0``, ending gives it
@@ -44,7 +44,11 @@ REFERENCE_TRIES = 50
 
 
 class PlacementError(ValueError):
-    """The change cannot be made; ``errors`` maps form fields to Dutch messages."""
+    """The change cannot be made.
+
+    ``errors`` maps the names of the fields of :class:`NewPlacement` or :class:`Step` that are
+    wrong (such as ``note`` or ``on``) to Dutch messages; the view puts them on its form.
+    """
 
     def __init__(
         self, message: str, errors: dict[str, str] | None = None, status: int = 422
@@ -55,7 +59,9 @@ class PlacementError(ValueError):
 
 
 @dataclass(frozen=True)
-class Referral:
+class NewPlacement:
+    """What a consultant sends for a new aanmelding: coded facts, never a name."""
+
     activity_id: int
     age_band: str
     pc4: str
@@ -69,44 +75,44 @@ class Referral:
     health_words_confirmed: bool = False
 
 
-def check_referral(referral: Referral) -> dict[str, str]:
-    """Return Dutch messages per field; empty when the referral may be saved."""
+def check_new_placement(new: NewPlacement) -> dict[str, str]:
+    """Return Dutch messages by field of ``new``; empty when the aanmelding may be saved."""
     errors: dict[str, str] = {}
-    note = personal_data.check_free_text(referral.note)
+    note = personal_data.check_free_text(new.note)
     if note.problem:
-        errors["notitie"] = note.problem
-    elif len(referral.note) > 500:
-        errors["notitie"] = "Gebruik hoogstens 500 tekens."
-    elif note.needs_confirmation and not referral.health_words_confirmed:
-        errors["notitie_bevestigd"] = (
+        errors["note"] = note.problem
+    elif len(new.note) > 500:
+        errors["note"] = "Gebruik hoogstens 500 tekens."
+    elif note.needs_confirmation and not new.health_words_confirmed:
+        errors["health_words_confirmed"] = (
             f"Uw notitie noemt een diagnose of medicijn ({', '.join(note.health_words)}). "
             "Laat dat weg, tenzij de aanbieder het echt moet weten. Is het nodig? "
             "Vink dan aan dat u het bewust opschrijft."
         )
-    if referral.age_band not in AGE_BANDS:
-        errors["leeftijdsgroep"] = "Kies een leeftijdsgroep."
-    if not (len(referral.pc4) == 4 and referral.pc4.isdigit()):
+    if new.age_band not in AGE_BANDS:
+        errors["age_band"] = "Kies een leeftijdsgroep."
+    if not (len(new.pc4) == 4 and new.pc4.isdigit()):
         errors["pc4"] = "Vul de vier cijfers van de postcode in."
-    unknown = NEEDS.unknown(referral.needs)
+    unknown = NEEDS.unknown(new.needs)
     if unknown:
-        errors["behoeften"] = "Kies alleen uit de lijst."
-    if referral.ladder_start is not None and str(referral.ladder_start) not in PARTICIPATION_STEPS:
-        errors["trede_start"] = "Kies een trede van 1 tot en met 6."
+        errors["needs"] = "Kies alleen uit de lijst."
+    if new.ladder_start is not None and str(new.ladder_start) not in PARTICIPATION_STEPS:
+        errors["ladder_start"] = "Kies een trede van 1 tot en met 6."
     return errors
 
 
 def refer(
-    session: Session, consultant: User, referral: Referral, *, now: datetime | None = None
+    session: Session, consultant: User, new: NewPlacement, *, now: datetime | None = None
 ) -> Placement:
     """Create an aanmelding for a public, running activity; on a full one, join its waiting list.
 
     :param now: when it happens (default: now); the demo replays the past through this.
     """
     now = now or utcnow()
-    errors = check_referral(referral)
+    errors = check_new_placement(new)
     if errors:
         raise PlacementError("Niet alles is goed ingevuld.", errors, status=400)
-    activity = session.get(Activity, referral.activity_id)
+    activity = session.get(Activity, new.activity_id)
     if (
         activity is None
         or not activity.is_approved
@@ -122,16 +128,16 @@ def refer(
         consultant_id=consultant.id,
         team_id=consultant.team_id,
         reference=_free_reference(session),
-        age_band=referral.age_band,
-        pc4=referral.pc4,
-        preferred_start=referral.preferred_start,
-        note=referral.note.strip() or None,
-        ladder_start=referral.ladder_start,
+        age_band=new.age_band,
+        pc4=new.pc4,
+        preferred_start=new.preferred_start,
+        note=new.note.strip() or None,
+        ladder_start=new.ladder_start,
         on_waiting_list=full,
         created_at=now,
         updated_at=now,
     )
-    placement.needs_rows = [PlacementNeed(need=need) for need in sorted(referral.needs)]
+    placement.needs_rows = [PlacementNeed(need=need) for need in sorted(new.needs)]
     session.add(placement)
     session.flush()
     _event(session, placement, consultant, None, "aangemeld", now)
@@ -182,34 +188,34 @@ class Step:
 
 
 def check_step(step: Step, made_on: date, started_on: date | None, today: date) -> dict[str, str]:
-    """Return Dutch messages by field for what is wrong with ``step`` (empty when all is well).
+    """Return Dutch messages by field of ``step`` for what is wrong (empty when all is well).
 
     Dates must make sense, also because the figures and the retention period rest on them: no
     date before the aanmelding was made, no start or end in the future, no end before the start.
     """
     errors: dict[str, str] = {}
     if step.target in ("kennismaking", "gestart", "afgerond", "gestopt") and step.on is None:
-        errors["datum"] = "Vul een datum in, zoals 31-12-2026."
+        errors["on"] = "Vul een datum in, zoals 31-12-2026."
     elif step.on is not None:
         if step.on < made_on:
-            errors["datum"] = f"Kies een datum vanaf {made_on:%d-%m-%Y}, de dag van de aanmelding."
+            errors["on"] = f"Kies een datum vanaf {made_on:%d-%m-%Y}, de dag van de aanmelding."
         elif step.target in ("gestart", "afgerond", "gestopt") and step.on > today:
-            errors["datum"] = "Kies vandaag of een dag in het verleden."
+            errors["on"] = "Kies vandaag of een dag in het verleden."
         elif step.target in ("afgerond", "gestopt") and started_on and step.on < started_on:
-            errors["datum"] = f"Kies een datum vanaf de start, {started_on:%d-%m-%Y}."
+            errors["on"] = f"Kies een datum vanaf de start, {started_on:%d-%m-%Y}."
     if step.target == "afgewezen" and step.decline_reason not in DECLINE_REASONS:
-        errors["reden"] = "Kies een reden."
+        errors["decline_reason"] = "Kies een reden."
     if step.target in ("afgerond", "gestopt"):
         if step.outcome not in OUTCOMES:
-            errors["uitkomst"] = "Kies een uitkomst."
+            errors["outcome"] = "Kies een uitkomst."
         elif (step.outcome in COMPLETED_OUTCOMES) != (step.target == "afgerond"):
-            errors["uitkomst"] = (
+            errors["outcome"] = (
                 "Kies een uitkomst die bij 'afgerond' past."
                 if step.target == "afgerond"
                 else "Kies een uitkomst die bij 'gestopt' past."
             )
         if step.ladder_end is None or str(step.ladder_end) not in PARTICIPATION_STEPS:
-            errors["trede_eind"] = "Kies een trede van 1 tot en met 6."
+            errors["ladder_end"] = "Kies een trede van 1 tot en met 6."
     return errors
 
 

@@ -1,4 +1,4 @@
-"""Rules of an aanmelding (referral), pure: who may move it where, and what it may hold.
+"""Rules of an aanmelding (placement), pure: who may move it where, and what it may hold.
 
 Statuses (``domain.md``): ``aangemeld`` → ``kennismaking`` → ``gestart`` → ``afgerond`` or
 ``gestopt``; the provider may decline (``afgewezen``) and the consultant withdraw

@@ -168,7 +168,7 @@ def world(factory: Factory, session: Session) -> World:
     placement = placements.refer(
         session,
         users["consulent"],
-        placements.Referral(activity_id=activity.id, age_band="27_44", pc4="8011"),
+        placements.NewPlacement(activity_id=activity.id, age_band="27_44", pc4="8011"),
     )
     ids = {
         "activity": activity.id,

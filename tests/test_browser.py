@@ -241,7 +241,7 @@ def test_consultant_logs_in_with_a_code_and_sends_an_aanmelding(chromium: Any, l
     sign_up = page.locator("form[action$='/consulent/aanmeldingen/nieuw'] button[type=submit]")
     count = sign_up.count()
     assert count >= 1
-    # Back from the referral form, and its own way back, both show the same results again.
+    # Back from the aanmelding form, and its own way back, both show the same results again.
     sign_up.first.click()
     page.wait_for_url(re.compile(r"/consulent/aanmeldingen/nieuw"))
     page.go_back()

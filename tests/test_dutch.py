@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from activatie.forms import DUTCH, DUTCH_MESSAGES, DUTCH_PLURALS, REQUIRED, ReferralForm
+from activatie.forms import DUTCH, DUTCH_MESSAGES, DUTCH_PLURALS, REQUIRED, PlacementForm
 
 from .factories import Factory, login_as
 
@@ -57,7 +57,7 @@ def test_a_form_answers_a_wrong_choice_a_date_and_a_missing_field_in_dutch(app: 
         }
     )
     with app.test_request_context(method="POST"):
-        form = ReferralForm(formdata=data)
+        form = PlacementForm(formdata=data)
         assert not form.validate()
     assert form.errors["leeftijdsgroep"] == ["Kies een van de mogelijkheden."]
     assert form.errors["voorkeur_start"] == ["Vul een bestaande datum in."]

@@ -169,11 +169,11 @@ def test_the_provider_dashboard_counts_new_aanmeldingen_and_shows_whom_to_call(
         "/aanbieder/"
     ).get_data(as_text=True)
 
-    referral = placements.Referral(activity_id=activity.id, age_band="27_44", pc4="8011")
-    first = placements.refer(session, consultant, referral)
-    placements.refer(session, consultant, referral)
+    new = placements.NewPlacement(activity_id=activity.id, age_band="27_44", pc4="8011")
+    first = placements.refer(session, consultant, new)
+    placements.refer(session, consultant, new)
     elsewhere = factory.activity(title="Bij een ander")
-    placements.refer(session, consultant, placements.Referral(elsewhere.id, "27_44", "8011"))
+    placements.refer(session, consultant, placements.NewPlacement(elsewhere.id, "27_44", "8011"))
     dashboard = client.get("/aanbieder/").get_data(as_text=True)
     assert "<strong>2 nieuwe aanmeldingen</strong> wachten op uw antwoord." in dashboard
 

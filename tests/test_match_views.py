@@ -70,7 +70,7 @@ def test_the_consultant_search_is_a_get_that_lands_on_the_results(
     )
 
 
-def test_the_referral_form_links_back_to_the_same_results(consultant: FlaskClient, small) -> None:
+def test_the_placement_form_links_back_to_the_same_results(consultant: FlaskClient, small) -> None:
     search = "postcode=8011&leeftijd=35&behoeften=herstel&vervoer=fiets"
     results = consultant.get(f"/consulent/matchen?{search}").get_data(as_text=True)
     activity_id = results.split('name="activiteit" value="')[1].split('"')[0]
@@ -79,7 +79,7 @@ def test_the_referral_form_links_back_to_the_same_results(consultant: FlaskClien
     html = form.get_data(as_text=True)
     back = f'href="/consulent/matchen?{search.replace("&", "&amp;")}#resultaten"'
     assert form.status_code == 200 and back in html
-    # After a mistake on the referral form the way back is still there.
+    # After a mistake on the aanmelding form the way back is still there.
     wrong = consultant.post("/consulent/aanmeldingen/nieuw", data=fields | {"pc4": "80"})
     assert wrong.status_code == 400 and back in wrong.get_data(as_text=True)
     # Following it shows the same results again.

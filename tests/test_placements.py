@@ -1,19 +1,23 @@
-"""Aanmeldingen end to end: referral, every step, capacity, the last-place race, need to know."""
+"""Aanmeldingen end to end: a new one, every step, capacity, the last-place race, need to know."""
 
 from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import timedelta
 from html import unescape
 
 import pytest
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
+from wtforms.fields.core import UnboundField
 
 from activatie import placements, workflow
+from activatie.forms import PlacementForm, StepForm
 from activatie.models import (
     Activity,
     AuditEvent,
@@ -24,6 +28,9 @@ from activatie.models import (
     User,
     local_today,
 )
+from activatie.views.consultant import NEW_PLACEMENT_FIELDS
+from activatie.views.placement_pages import STEP_FIELDS
+from activatie.vocabulary import AGE_BANDS, DECLINE_REASONS, NEEDS, OUTCOMES
 
 from .factories import Factory, login_as, redirected_to
 
@@ -61,7 +68,7 @@ def refer(session: Session, consultant: User, activity: Activity, **changes) -> 
         "needs": frozenset({"dagritme"}),
         "ladder_start": 2,
     } | changes
-    return placements.refer(session, consultant, placements.Referral(**values))
+    return placements.refer(session, consultant, placements.NewPlacement(**values))
 
 
 def step(target: str, placement: Placement, **details) -> placements.Step:
@@ -77,7 +84,7 @@ def free_places(session: Session, activity: Activity) -> int:
     return fresh(session, activity).free_places
 
 
-def test_a_referral_walks_to_a_good_end_and_the_place_comes_back(
+def test_a_placement_walks_to_a_good_end_and_the_place_comes_back(
     session: Session, consultant: User, provider: User, activity: Activity
 ) -> None:
     placement = refer(session, consultant, activity)
@@ -173,7 +180,7 @@ def test_a_step_needs_its_details(session, consultant, provider, activity) -> No
     placement = refer(session, consultant, activity)
     with pytest.raises(placements.PlacementError) as caught:
         placements.move(session, provider, placement, step("kennismaking", placement))
-    assert caught.value.errors == {"datum": "Vul een datum in, zoals 31-12-2026."}
+    assert caught.value.errors == {"on": "Vul een datum in, zoals 31-12-2026."}
     placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
     placement = fresh(session, placement)
     placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
@@ -185,21 +192,21 @@ def test_a_step_needs_its_details(session, consultant, provider, activity) -> No
             placement,
             step("afgerond", placement, on=TODAY, outcome="gestopt_gezondheid"),
         )
-    assert caught.value.errors["uitkomst"] == "Kies een uitkomst die bij 'afgerond' past."
-    assert caught.value.errors["trede_eind"] == "Kies een trede van 1 tot en met 6."
+    assert caught.value.errors["outcome"] == "Kies een uitkomst die bij 'afgerond' past."
+    assert caught.value.errors["ladder_end"] == "Kies een trede van 1 tot en met 6."
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"note": "BSN 111222333"}, "notitie", "Dit lijkt op een BSN."),
-        ({"note": "jan@voorbeeld.nl"}, "notitie", "Schrijf geen e-mailadres op."),
-        ({"note": "bel 0612345678"}, "notitie", "Schrijf geen lange nummers op"),
-        ({"age_band": "oud"}, "leeftijdsgroep", "Kies een leeftijdsgroep."),
+        ({"note": "BSN 111222333"}, "note", "Dit lijkt op een BSN."),
+        ({"note": "jan@voorbeeld.nl"}, "note", "Schrijf geen e-mailadres op."),
+        ({"note": "bel 0612345678"}, "note", "Schrijf geen lange nummers op"),
+        ({"age_band": "oud"}, "age_band", "Kies een leeftijdsgroep."),
         ({"pc4": "80"}, "pc4", "Vul de vier cijfers"),
     ],
 )
-def test_a_referral_refuses_personal_data(
+def test_a_new_placement_refuses_personal_data(
     session, consultant, activity, changes, field, message
 ) -> None:
     with pytest.raises(placements.PlacementError) as caught:
@@ -357,7 +364,7 @@ def test_consultant_refers_from_the_match_results(
     assert "Aanmelding intrekken" in detail
 
 
-def test_the_referral_form_asks_the_ladder_step_without_a_preset(
+def test_the_placement_form_asks_the_ladder_step_without_a_preset(
     app: Flask, consultant: User, activity: Activity, session: Session
 ) -> None:
     client = login_as(app.test_client(), consultant)
@@ -402,10 +409,10 @@ def test_weet_ik_niet_is_an_answer_for_the_ladder_step_and_stores_no_step(
 
 
 def test_the_service_refuses_a_step_outside_the_ladder_but_accepts_an_unknown_one() -> None:
-    base = placements.Referral(activity_id=1, age_band="27_44", pc4="8011")
-    assert base.ladder_start is None and placements.check_referral(base) == {}
-    assert placements.check_referral(replace(base, ladder_start=7)) == {
-        "trede_start": "Kies een trede van 1 tot en met 6."
+    base = placements.NewPlacement(activity_id=1, age_band="27_44", pc4="8011")
+    assert base.ladder_start is None and placements.check_new_placement(base) == {}
+    assert placements.check_new_placement(replace(base, ladder_start=7)) == {
+        "ladder_start": "Kies een trede van 1 tot en met 6."
     }
 
 
@@ -568,14 +575,14 @@ def test_dates_that_make_no_sense_are_refused_and_nothing_changes(
         placements.move(
             session, provider, placement, step("kennismaking", placement, on=TODAY - timedelta(1))
         )
-    assert error.value.errors["datum"].startswith("Kies een datum vanaf ")
+    assert error.value.errors["on"].startswith("Kies een datum vanaf ")
     placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
     placement = fresh(session, placement)
     with pytest.raises(placements.PlacementError) as error:
         placements.move(
             session, provider, placement, step("gestart", placement, on=TODAY + timedelta(1))
         )
-    assert error.value.errors["datum"] == "Kies vandaag of een dag in het verleden."
+    assert error.value.errors["on"] == "Kies vandaag of een dag in het verleden."
     placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
     placement = fresh(session, placement)
     future_end = step(
@@ -583,7 +590,7 @@ def test_dates_that_make_no_sense_are_refused_and_nothing_changes(
     )
     with pytest.raises(placements.PlacementError) as error:
         placements.move(session, consultant, placement, future_end)
-    assert error.value.errors["datum"] == "Kies vandaag of een dag in het verleden."
+    assert error.value.errors["on"] == "Kies vandaag of een dag in het verleden."
     placement = fresh(session, placement)
     assert (placement.status, placement.end_date) == ("gestart", None)
 
@@ -602,3 +609,91 @@ def test_the_app_makes_a_unique_kenmerk(
         refer(session, consultant, activity)
     assert caught.value.status == 503
     assert session.exec(select(func.count()).select_from(Placement)).one() == 2
+
+
+# --- The service speaks of its own fields; the views map them onto their forms -----------------
+
+
+@pytest.mark.parametrize(
+    ("mapping", "service_fields", "form"),
+    [
+        (NEW_PLACEMENT_FIELDS, placements.NewPlacement, PlacementForm),
+        (STEP_FIELDS, placements.Step, StepForm),
+    ],
+    ids=["new placement", "step"],
+)
+def test_each_service_field_maps_to_its_own_form_field(mapping, service_fields, form) -> None:
+    assert set(mapping) == {f.name for f in fields(service_fields)}
+    assert len(set(mapping.values())) == len(mapping)  # no two fields share one on the form
+    assert all(isinstance(getattr(form, name, None), UnboundField) for name in mapping.values())
+
+
+@given(
+    age_band=st.sampled_from([*AGE_BANDS.keys, "oud", ""]),
+    pc4=st.text(max_size=5),
+    needs=st.frozensets(st.sampled_from([*NEEDS.keys, "vliegen"]), max_size=3),
+    ladder_start=st.none() | st.integers(-1, 8),
+    note=st.sampled_from(["", "BSN 111222333", "Heeft een depressie.", "x" * 501]) | st.text(),
+    confirmed=st.booleans(),
+)
+def test_a_new_placement_is_refused_by_its_own_field_names(
+    age_band, pc4, needs, ladder_start, note, confirmed
+) -> None:
+    new = placements.NewPlacement(1, age_band, pc4, needs, ladder_start, None, note, confirmed)
+    assert set(placements.check_new_placement(new)) <= set(NEW_PLACEMENT_FIELDS)
+
+
+@given(
+    target=st.sampled_from(sorted(workflow.OPEN_STATUSES | workflow.FINAL_STATUSES | {"gestart"})),
+    offset=st.none() | st.integers(-400, 400),
+    reason=st.none() | st.sampled_from([*DECLINE_REASONS.keys, "geen"]),
+    outcome=st.none() | st.sampled_from([*OUTCOMES.keys, "geen"]),
+    ladder_end=st.none() | st.integers(-1, 8),
+)
+def test_a_step_is_refused_by_its_own_field_names(
+    target, offset, reason, outcome, ladder_end
+) -> None:
+    on = None if offset is None else TODAY + timedelta(days=offset)
+    move = placements.Step(target, 1, on, reason, outcome, ladder_end)
+    errors = placements.check_step(
+        move, TODAY - timedelta(days=30), TODAY - timedelta(days=10), TODAY
+    )
+    assert set(errors) <= set(STEP_FIELDS)
+
+
+def test_the_pages_show_each_message_at_its_form_field(
+    app: Flask, session, consultant, provider, activity
+) -> None:
+    client = login_as(app.test_client(), consultant)
+    refused = client.post(
+        "/consulent/aanmeldingen/nieuw",
+        data={
+            "activiteit": str(activity.id),
+            "leeftijdsgroep": "27_44",
+            "pc4": "8011",
+            "trede_start": "2",
+            "notitie": "Heeft een depressie.",
+        },
+    )
+    assert refused.status_code == 400
+    html = unescape(refused.get_data(as_text=True))
+    assert re.search(r'id="notitie_bevestigd-error">Uw notitie noemt een diagnose', html)
+    placement = refer(session, consultant, activity)
+    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placement = fresh(session, placement)
+    provider_client = login_as(app.test_client(), provider)
+    late = provider_client.post(
+        f"/aanbieder/aanmeldingen/{placement.id}/stap",
+        data={
+            "naar": "gestart",
+            "versie": str(placement.version),
+            "datum": (TODAY + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert late.status_code == 400
+    page = unescape(late.get_data(as_text=True))
+    start_block = page[page.index('for="datum-gestart"') :]
+    assert start_block.index('<p class="error">Kies vandaag of een dag in het verleden.</p>') < (
+        start_block.index('id="datum-gestart"')
+    )
+    assert fresh(session, placement).status == "kennismaking"

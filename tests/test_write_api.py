@@ -65,7 +65,7 @@ def ready_to_start(session: Session, people, activity: Activity, count: int) -> 
         placement = placements.refer(
             session,
             consultant,
-            placements.Referral(activity_id=activity.id, age_band="27_44", pc4="8011"),
+            placements.NewPlacement(activity_id=activity.id, age_band="27_44", pc4="8011"),
         )
         placements.move(
             session,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask import Response, abort, current_app
 
 from .. import queries
 from ..filters import ascii_id
+from ..forms import Form
 from ..models import local_today
 
 MAX_ID = 2**31 - 1
@@ -42,6 +44,16 @@ def parse_id(raw: str, what: str) -> int:
             404, description=f"{what} '{raw[:20]}' bestaat niet. Een nummer is een getal, zoals 12."
         )
     return number
+
+
+def show_errors(form: Form, errors: Mapping[str, str], fields: Mapping[str, str]) -> None:
+    """Put a service's messages, keyed by its own names, on the form fields ``fields`` names.
+
+    :param fields: domain name (``note``) -> form field (``notitie``); it must cover every name
+        the service may use (a test per map checks that).
+    """
+    for name, message in errors.items():
+        getattr(form, fields[name]).errors = [message]
 
 
 def csv_download(text: str, filename: str) -> Response:

@@ -22,17 +22,29 @@ from .. import mail, placements, queries
 from ..auth import roles_required
 from ..db import get_session
 from ..filters import InvalidInput
-from ..forms import ReferralForm
+from ..forms import PlacementForm
 from ..intake import DAY_PART_CHOICE, MATCH_PARAMS
 from ..models import Activity, Placement, UserRole, local_today
 from ..vocabulary import LADDER_UNKNOWN, NEEDS
-from . import parse_id, public_since, referrals
+from . import parse_id, placement_pages, public_since, show_errors
 from .matching import run_match
 
 bp = Blueprint("consultant", __name__, url_prefix="/consulent")
 
-MAX_SEARCH_LENGTH = 2000  #: characters of a match search carried to the referral form and back
+MAX_SEARCH_LENGTH = 2000  #: characters of a match search carried to the aanmelding form and back
 MAX_SEARCH_VALUE = 100  #: characters of one value in it (longer ones are not from the form)
+
+#: Each field of placements.NewPlacement -> the field of forms.PlacementForm that asks it.
+NEW_PLACEMENT_FIELDS = {
+    "activity_id": "activiteit",
+    "age_band": "leeftijdsgroep",
+    "pc4": "pc4",
+    "needs": "behoeften",
+    "ladder_start": "trede_start",
+    "preferred_start": "voorkeur_start",
+    "note": "notitie",
+    "health_words_confirmed": "notitie_bevestigd",
+}
 
 
 @bp.get("/matchen")
@@ -40,7 +52,7 @@ MAX_SEARCH_VALUE = 100  #: characters of one value in it (longer ones are not fr
 def match() -> tuple[str, int]:
     """Show the intake form; with a search in the URL, also the matches and the near misses.
 
-    The search is a GET, so the browser's Back button and the referral form's way back show
+    The search is a GET, so the browser's Back button and the aanmelding form's way back show
     the same results again. The access log leaves query strings out (gunicorn.conf.py), and
     staff pages are not cached (no-store).
     """
@@ -107,7 +119,7 @@ def new_placement() -> Response | tuple[str, int]:
     """Refer a resident to one activity, with the least data that does the job."""
     session = get_session()
     from_match = request.method == "POST" and "van_match" in request.form
-    form = ReferralForm(formdata=None if from_match else request.form or None)
+    form = PlacementForm(formdata=None if from_match else request.form or None)
     if request.method == "GET" or from_match:
         source = request.form if from_match else request.args
         form.activiteit.data = source.get("activiteit", "")
@@ -121,9 +133,9 @@ def new_placement() -> Response | tuple[str, int]:
     if request.method == "GET" or from_match or not form.validate_on_submit():
         status = 400 if request.method == "POST" and not from_match else 200
         return render_template(
-            "referrals/new.html", form=form, activity=activity, back=back
+            "placements/new.html", form=form, activity=activity, back=back
         ), status
-    referral = placements.Referral(
+    new = placements.NewPlacement(
         activity_id=activity.id,  # type: ignore[arg-type]
         age_band=form.leeftijdsgroep.data,
         pc4=form.pc4.data,
@@ -136,12 +148,11 @@ def new_placement() -> Response | tuple[str, int]:
         health_words_confirmed=bool(form.notitie_bevestigd.data),
     )
     try:
-        placement = placements.refer(session, current_user, referral)
+        placement = placements.refer(session, current_user, new)
     except placements.PlacementError as error:
-        for name, message in error.errors.items():
-            getattr(form, name).errors = [message]
+        show_errors(form, error.errors, NEW_PLACEMENT_FIELDS)
         return render_template(
-            "referrals/new.html", form=form, activity=activity, problem=str(error), back=back
+            "placements/new.html", form=form, activity=activity, problem=str(error), back=back
         ), error.status
     flash(
         f"De aanmelding is verstuurd naar de aanbieder. Het kenmerk is {placement.reference}: "
@@ -196,24 +207,24 @@ def _referable(session, raw_id: str | None) -> Activity:
 @roles_required(UserRole.CONSULTANT)
 def placements_list() -> str:
     return render_template(
-        "referrals/list.html", rows=referrals.list_rows(), title="Aanmeldingen van uw team"
+        "placements/list.html", rows=placement_pages.list_rows(), title="Aanmeldingen van uw team"
     )
 
 
 @bp.get("/aanmeldingen/<raw_id>")
 @roles_required(UserRole.CONSULTANT)
 def placement(raw_id: str) -> tuple[str, int]:
-    return referrals.render_detail(referrals.load(raw_id))
+    return placement_pages.render_detail(placement_pages.load(raw_id))
 
 
 @bp.get("/aanmeldingen/<raw_id>/blad")
 @roles_required(UserRole.CONSULTANT)
 def placement_sheet(raw_id: str) -> str:
     """The printable sheet for the resident (print CSS; no PDF library)."""
-    return referrals.render_sheet(referrals.load(raw_id))
+    return placement_pages.render_sheet(placement_pages.load(raw_id))
 
 
 @bp.post("/aanmeldingen/<raw_id>/stap")
 @roles_required(UserRole.CONSULTANT)
 def placement_step(raw_id: str) -> Response | tuple[str, int]:
-    return referrals.apply_step(raw_id)
+    return placement_pages.apply_step(raw_id)

@@ -44,7 +44,7 @@ from ..models import (
     utcnow,
 )
 from ..stats import month_label
-from . import parse_id, referrals
+from . import parse_id, placement_pages
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
 
@@ -396,15 +396,17 @@ def revoke_token(raw_id: str) -> Response:
 @bp.get("/aanmeldingen")
 def placements_list() -> str:
     return render_template(
-        "referrals/list.html", rows=referrals.list_rows(), title="Aanmeldingen voor uw activiteiten"
+        "placements/list.html",
+        rows=placement_pages.list_rows(),
+        title="Aanmeldingen voor uw activiteiten",
     )
 
 
 @bp.get("/aanmeldingen/<raw_id>")
 def placement(raw_id: str) -> tuple[str, int]:
-    return referrals.render_detail(referrals.load(raw_id))
+    return placement_pages.render_detail(placement_pages.load(raw_id))
 
 
 @bp.post("/aanmeldingen/<raw_id>/stap")
 def placement_step(raw_id: str) -> Response | tuple[str, int]:
-    return referrals.apply_step(raw_id)
+    return placement_pages.apply_step(raw_id)

@@ -1,4 +1,8 @@
-"""Shared by the consultant's and the provider's aanmelding pages: detail and the next step."""
+"""The aanmelding pages the consultant and provider blueprints share: list, detail, sheet, step.
+
+Plain functions, no routes: each blueprint owns its URLs, endpoints and role check and calls
+these; links go back to the calling blueprint (``request.blueprint``).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from .. import geo, placements, workflow
 from ..db import get_session
 from ..forms import StepForm
 from ..models import Placement, PlacementEvent, PostcodeArea, Team, User, local_today
-from . import parse_id
+from . import parse_id, show_errors
 
 STEP_LABELS = {
     "kennismaking": "Kennismaking plannen",
@@ -22,6 +26,16 @@ STEP_LABELS = {
     "afgerond": "Afronden",
     "gestopt": "Gestopt",
     "ingetrokken": "Aanmelding intrekken",
+}
+
+#: Each field of placements.Step -> the field of forms.StepForm that carries it.
+STEP_FIELDS = {
+    "target": "naar",
+    "seen_version": "versie",
+    "on": "datum",
+    "decline_reason": "reden",
+    "outcome": "uitkomst",
+    "ladder_end": "trede_eind",
 }
 
 
@@ -48,7 +62,7 @@ def render_detail(
     steps = workflow.next_steps(placement.status, current_user.role)
     consultant = session.get(User, placement.consultant_id) if placement.consultant_id else None
     return render_template(
-        "referrals/detail.html",
+        "placements/detail.html",
         placement=placement,
         consultant=consultant,
         team=session.get(Team, placement.team_id) if placement.team_id else None,
@@ -79,7 +93,7 @@ def render_sheet(placement: Placement) -> str:
             "lopen": geo.travel_minutes(km, "lopen"),
         }
     return render_template(
-        "referrals/sheet.html",
+        "placements/sheet.html",
         placement=placement,
         activity=placement.activity,
         location=location,
@@ -108,8 +122,7 @@ def apply_step(raw_id: str) -> Response | tuple[str, int]:
     except placements.PlacementError as error:
         get_session().expire_all()
         fresh = get_session().get(Placement, placement.id)
-        for name, message in error.errors.items():
-            getattr(form, name).errors = [message]
+        show_errors(form, error.errors, STEP_FIELDS)
         return render_detail(fresh, form, str(error), error.status)  # type: ignore[arg-type]
     flash(f"De aanmelding staat nu op '{form.naar.data}'.", "info")
     return redirect(url_for(f"{request.blueprint}.placement", raw_id=placement.id))
