@@ -41,6 +41,17 @@ def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def _open_svg(chart_id: str, title: str, description: str, height: int) -> list[str]:
+    """Return the opening of a chart: ``role="img"`` named by its title, described by its desc."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}"'
+        f' width="{WIDTH}" height="{height}" role="img"'
+        f' aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" id="{chart_id}">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+
+
 def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], summary: str = "") -> str:
     """Return an SVG horizontal bar chart with one bar per item, largest value = full width.
 
@@ -54,13 +65,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], summary: str = "")
     room = WIDTH - LABEL_WIDTH - VALUE_ROOM
     values = "; ".join(f"{b.label}: {b.text}" for b in bars) or "geen gegevens"
     description = f"{summary} {values}.".strip()
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}"'
-        f' width="{WIDTH}" height="{height}" role="img"'
-        f' aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" id="{chart_id}">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-    ]
+    parts = _open_svg(chart_id, title, description, height)
     if not bars:
         parts.append(
             f'<text class="chart-label" x="{PAD}" y="{PAD + ROW / 2}" dominant-baseline="middle">'
@@ -185,14 +190,7 @@ def line_chart(
         for one in series
     )
     description = f"{summary} {values}".strip() if series else f"{summary} geen gegevens".strip()
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}"'
-        f' width="{WIDTH}" height="{height}" role="img"'
-        f' aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" id="{chart_id}">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
-        '<g class="chart-axis">',
-    ]
+    parts = [*_open_svg(chart_id, title, description, height), '<g class="chart-axis">']
     for value in range(0, int(top_value) + 1, tick_step):
         y = y_at(value)
         parts.append(
