@@ -532,7 +532,7 @@ def measure(
                 intake.point,
                 matching.search_radius_km(intake, options),
                 intake.age,
-                sah_eligible=intake.age >= matching.SAH_MIN_AGE and not intake.aow_reached,
+                sah_eligible=intake.sah_eligible,
                 confirmed_since=since,
             )
             middle = time.perf_counter()

@@ -250,6 +250,11 @@ class Intake:
     #: The AOW age is reached within six months (``eligibility.aow_soon``).
     aow_soon: bool = False
 
+    @property
+    def sah_eligible(self) -> bool:
+        """The SAH age rule (``domain.md``): from 18 up to the AOW age."""
+        return self.age >= SAH_MIN_AGE and not self.aow_reached
+
     def __post_init__(self) -> None:
         if self.travel_mode not in TRAVEL_MODES:
             raise ValueError(f"unknown travel mode {self.travel_mode!r}")
@@ -474,7 +479,7 @@ def _only_bendable_failure(
     # ``_..._reason`` functions make (the property tests hold both to an independent check).
     age = intake.age
     if (
-        (candidate.programme != SAH_PROGRAMME or (not intake.aow_reached and age >= SAH_MIN_AGE))
+        (candidate.programme != SAH_PROGRAMME or intake.sah_eligible)
         and (candidate.min_age is None or age >= candidate.min_age)
         and (candidate.max_age is None or age <= candidate.max_age)
         and candidate.status == ACTIVE_STATUS
@@ -835,7 +840,7 @@ def signposts_for(intake: Intake, *, found_any: bool) -> list[str]:
         "goede_dagen": intake.aow_reached or intake.aow_soon,
         "perspectief": intake.guidance == INTENSIVE,
         "wijkteam": intake.guidance == INTENSIVE or not found_any,
-        "tiem": WORK_NEED in intake.needs and intake.age >= SAH_MIN_AGE and not intake.aow_reached,
+        "tiem": WORK_NEED in intake.needs and intake.sah_eligible,
         "jeugd": intake.age < SAH_MIN_AGE,
         "jeugdfonds": intake.age < SAH_MIN_AGE,
         "samen_zwolle": not found_any,

@@ -932,7 +932,7 @@ def find_matches(
             intake.point,
             matching.search_radius_km(intake, options),
             intake.age,
-            sah_eligible=intake.age >= matching.SAH_MIN_AGE and not intake.aow_reached,
+            sah_eligible=intake.sah_eligible,
             confirmed_since=confirmed_since,
             max_candidates=cap,
         )
