@@ -297,10 +297,14 @@ def _refer(
             if error.status != 409:
                 raise
         open_now = session.exec(
-            select(Activity.id).where(
+            select(Activity.id)
+            .where(
                 col(Activity.id).in_([a.id for a, _ in candidates]),
                 or_(col(Activity.free_places) > 0, col(Activity.waiting_list).is_(True)),
             )
+            # In a fixed order: without it PostgreSQL may return the rows in any order, and the
+            # same seed would not give the same demo (its headline test then failed at times).
+            .order_by(Activity.id)
         ).all()
         new = replace(new, activity_id=rng.choice(list(open_now) or [new.activity_id]))
     raise DemoRefused("Er is geen activiteit met plek meer; maak minder voorbeeldaanmeldingen.")

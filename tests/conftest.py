@@ -30,6 +30,18 @@ def _push_request_context() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def today_of_the_test(request: pytest.FixtureRequest) -> None:
+    """A module's ``TODAY = local_today()`` is read again before each of its tests.
+
+    Read once at import, it kept yesterday's date in a suite that ran past midnight in Zwolle,
+    while the services already used the new day (14 tests failed at 00:05 in Zwolle).
+    """
+    refresh = getattr(request.module, "follow_the_clock", None)
+    if refresh is not None:
+        refresh()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

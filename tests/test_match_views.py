@@ -32,7 +32,7 @@ def consultant(app, factory: Factory) -> FlaskClient:
 
 
 def years_ago(years: int, days: int = 0) -> str:
-    today = date.today()
+    today = local_today()
     return (today.replace(year=today.year - years) - timedelta(days=days)).strftime("%d-%m-%Y")
 
 
@@ -559,7 +559,7 @@ def test_a_full_cap_without_a_match_looks_further(factory: Factory, session: Ses
             free_places=0 if km < 2 else 3,
         )
     intake = make_intake(point=centre, max_distance_km=5.0, slots=frozenset())
-    today = utcnow().date()
+    today = local_today()
     capped = find_matches(session, intake, today, 180, max_candidates=2)
     assert [m.candidate.title for m in capped.matches] == ["2.0 km"]
     assert capped.total_matches == 1

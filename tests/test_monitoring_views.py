@@ -37,6 +37,15 @@ from .test_reports import add_placement
 
 TODAY = local_today()
 PERIOD = reports.Period.last_year(TODAY)
+
+
+def follow_the_clock() -> None:
+    """Called before each test (conftest): today is read per test, not once at import."""
+    global TODAY, PERIOD
+    TODAY = local_today()
+    PERIOD = reports.Period.last_year(TODAY)
+
+
 ARGS = {"periode": "12m"}
 PAGE = "/beheer/resultaten/"
 FIRST_COLUMN = {

@@ -37,6 +37,12 @@ from .factories import Factory, login_as, redirected_to
 TODAY = local_today()  # the aanmeldingen below are made today: no step may come before
 
 
+def follow_the_clock() -> None:
+    """Called before each test (conftest): today is read per test, not once at import."""
+    global TODAY
+    TODAY = local_today()
+
+
 @pytest.fixture
 def team(session: Session) -> Team:
     team = Team(name="Wijkteam Oost", pc4_codes="8023 8024 8025")

@@ -32,6 +32,12 @@ from .factories import Factory, login_as
 TODAY = local_today()
 
 
+def follow_the_clock() -> None:
+    """Called before each test (conftest): today is read per test, not once at import."""
+    global TODAY
+    TODAY = local_today()
+
+
 def at_local(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), LOCAL_TIMEZONE).astimezone(UTC)
 

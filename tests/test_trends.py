@@ -20,6 +20,12 @@ from .test_reports import add_placement
 TODAY = local_today()
 
 
+def follow_the_clock() -> None:
+    """Called before each test (conftest): today is read per test, not once at import."""
+    global TODAY
+    TODAY = local_today()
+
+
 def test_the_series_is_the_last_24_months_oldest_first() -> None:
     months = trends.trend_months(date(2026, 11, 27))
     assert len(months) == 24

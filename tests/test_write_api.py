@@ -23,6 +23,12 @@ from .factories import Factory, login_as
 TODAY = local_today()
 
 
+def follow_the_clock() -> None:
+    """Called before each test (conftest): today is read per test, not once at import."""
+    global TODAY
+    TODAY = local_today()
+
+
 @pytest.fixture
 def activity(factory: Factory) -> Activity:
     return factory.activity(title="Werkplaats", capacity=10, free_places=10)
