@@ -16,7 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
-    from . import auth, cli, config, cors, db, errors, security, templating
+    from . import auth, caching, cli, config, cors, db, errors, security, templating
     from .views import admin, api, consultant, docs, hsds, monitoring, provider, public
     from .views import auth as auth_views
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     db.init_app(app)
+    caching.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

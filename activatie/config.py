@@ -35,6 +35,10 @@ DEFAULTS: dict[str, Any] = {
     "GEOCODER_CACHE_DAYS": 90,  # how long an online answer is kept in geocode_cache
     # Matching reads at most this many candidates, the nearest (see queries.match_candidates).
     "MATCH_MAX_CANDIDATES": 500,
+    # Per worker: public pages and match results kept for one catalogue version and one day
+    # (activatie/caching.py). Megabytes of page bodies, and match results; 0 turns either off.
+    "CATALOGUE_CACHE_MB": 32,
+    "CATALOGUE_CACHE_MATCHES": 256,
     # Sessions and cookies (security.md, point 8).
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -563,3 +563,14 @@ class Signpost(SQLModel, table=True):
     is_example: bool = Field(default=False)
     updated_at: datetime = _timestamp()
     version: int = Field(default=1)
+
+
+#: The public catalogue's version: one row, bumped by database triggers in the same transaction
+#: as every write to a catalogue table (migration 0013). Not a SQLModel table: it has its own
+#: metadata, so no model code (or test clean-up) writes it by hand.
+catalogue_version = sa.Table(
+    "catalogue_version",
+    sa.MetaData(),
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.security import safe_join
 
-from . import citymap, vocabulary, workflow
+from . import caching, citymap, vocabulary, workflow
 from .dutch import euro, km, nl_date, nl_number
 from .filters import count_chosen
 from .geo import Point
@@ -156,6 +158,37 @@ def cache_versioned_static(response: Response) -> Response:
     return response
 
 
+#: Stands in for the form token while a kept fragment renders; each request fills in its own.
+_TOKEN_HOLE = "form-token-filled-in-per-request"
+
+
+def remembered(
+    key: tuple[Any, ...], macro: Callable[..., Markup], *args: Any, form_token: bool = False
+) -> Markup:
+    """Render ``macro(*args)`` once per worker, catalogue version and day for ``key``: for HTML
+    that depends on ``key`` alone (no session, no user beyond what ``key`` names).
+
+    ``form_token``: the fragment holds forms; it is kept with a placeholder, and this request's
+    own CSRF token is put in on the way out.
+    """
+    if any(part is None for part in key):
+        return macro(*args)
+    if not form_token:
+        return caching.remember(("html", *key), lambda: macro(*args))
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    own = generate_csrf()
+
+    def with_hole() -> Markup:
+        setattr(g, field, _TOKEN_HOLE)  # what csrf_token() returns while this renders
+        try:
+            return macro(*args)
+        finally:
+            setattr(g, field, own)
+
+    html = caching.remember(("html", "form", *key), with_hole)
+    return Markup(str(html).replace(_TOKEN_HOLE, own))
+
+
 def init_app(app: Flask) -> None:
     app.url_defaults(add_static_version)
     app.after_request(cache_versioned_static)
@@ -172,6 +205,7 @@ def init_app(app: Flask) -> None:
         is_stale=is_stale,
         count_chosen=count_chosen,
         city_map=city_map,
+        remembered=remembered,
         map_attribution=f"{citymap.ATTRIBUTION} {citymap.ATTRIBUTION_POSTCODE}",
         gemeente_phone=GEMEENTE_PHONE,
         response_working_days=workflow.RESPONSE_WORKING_DAYS,

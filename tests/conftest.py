@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, MetaData, text
+from sqlalchemy import Engine, MetaData, event, text
 from sqlmodel import Session, SQLModel
 
 from activatie import catalogue, create_app, migrations, seed
@@ -136,3 +136,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("!", "TESTS THAT DID NOT RUN", red=True, bold=True)
         for reason in sorted({str(report.longrepr[2]) for report in missing}):
             terminalreporter.write_line(reason, red=True, bold=True)
+
+
+@pytest.fixture
+def statements(app: Flask) -> Iterator[list[str]]:
+    """Collect every SQL statement the app's engine sends while the test runs."""
+    seen: list[str] = []
+    engine = app.extensions["activatie.engine"]
+
+    def record(_conn, _cursor, statement, _params, _context, _many) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)

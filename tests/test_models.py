@@ -16,7 +16,14 @@ from sqlmodel import Session, SQLModel, select
 from activatie import catalogue, demo, migrations, seed
 from activatie.db import make_engine
 from activatie.geocoding import make_geocoder
-from activatie.models import Activity, ActivityTerm, Location, Organisation, local_today
+from activatie.models import (
+    Activity,
+    ActivityTerm,
+    Location,
+    Organisation,
+    catalogue_version,
+    local_today,
+)
 
 from .factories import Factory
 
@@ -27,7 +34,10 @@ from .factories import Factory
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_create_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"target_metadata": [SQLModel.metadata, catalogue_version.metadata]}
+        )
+        diff = compare_metadata(context, context.opts["target_metadata"])
     assert diff == []
 
 

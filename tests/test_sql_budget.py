@@ -9,14 +9,11 @@ of providers count their page); raise one only with a reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from activatie.models import Activity, Organisation
@@ -33,40 +30,30 @@ class Case:
     expect: str
     form: dict[str, str] | None = None
     json: dict[str, str] | None = None
+    #: The same request again: what this worker kept for the catalogue version answers it, so
+    #: it reads only that version (activatie/caching.py).
+    warm: int = 1
 
 
+# Every first request reads the catalogue version (one statement) before anything else.
 CASES = [
-    Case("GET", "/", 1, "voorbeeldgegevens"),
-    Case("GET", "/activiteiten/{activity}", 3, "{title}"),
-    Case("GET", "/activiteiten", 3, "{title}"),
-    Case("GET", "/activiteiten?postcode=8011", 4, " km"),
-    Case("GET", "/aanbieders", 5, "{organisation}"),
-    Case("GET", "/aanbieders/{organisation_id}", 6, "{organisation}"),
-    Case("GET", "/wat-past-bij-mij", 1, "postcode"),
-    Case("POST", "/wat-past-bij-mij", 5, " km", form={"stap": "5", **MATCH}),
-    Case("GET", "/api/v1/activiteiten", 2, '"activiteiten"'),
-    Case("GET", "/api/v1/activiteiten/{activity}", 1, "{title}"),
+    Case("GET", "/", 2, "voorbeeldgegevens"),
+    Case("GET", "/activiteiten/{activity}", 4, "{title}"),
+    Case("GET", "/activiteiten", 4, "{title}"),
+    Case("GET", "/activiteiten?postcode=8011", 5, " km"),
+    Case("GET", "/aanbieders", 6, "{organisation}"),
+    Case("GET", "/aanbieders/{organisation_id}", 7, "{organisation}"),
+    Case("GET", "/wat-past-bij-mij", 2, "postcode"),
+    Case("POST", "/wat-past-bij-mij", 6, " km", form={"stap": "5", **MATCH}),
+    Case("GET", "/api/v1/activiteiten", 3, '"activiteiten"'),
+    Case("GET", "/api/v1/activiteiten/{activity}", 2, "{title}"),
     Case(
-        "GET", "/api/v1/matches?postcode=8043&leeftijd=45&behoeften=sociale_contacten", 3, '"score"'
+        "GET", "/api/v1/matches?postcode=8043&leeftijd=45&behoeften=sociale_contacten", 4, '"score"'
     ),
-    Case("POST", "/api/v1/matches", 3, '"score"', json=MATCH),
-    Case("GET", "/api/v1/aanbieders", 4, "{organisation}"),
-    Case("GET", "/api/v1/aanbieders/{organisation_id}", 5, "{organisation}"),
+    Case("POST", "/api/v1/matches", 4, '"score"', json=MATCH),
+    Case("GET", "/api/v1/aanbieders", 5, "{organisation}"),
+    Case("GET", "/api/v1/aanbieders/{organisation_id}", 6, "{organisation}"),
 ]
-
-
-@pytest.fixture
-def statements(app: Flask) -> Iterator[list[str]]:
-    """Collect every SQL statement the app's engine sends while the test runs."""
-    seen: list[str] = []
-    engine = app.extensions["activatie.engine"]
-
-    def record(_conn, _cursor, statement, _params, _context, _many) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.method} {case.path}")
@@ -83,14 +70,16 @@ def test_request_stays_within_its_sql_budget(
         "organisation": organisation.name,
     }
     path = case.path.format(**names)
-    statements.clear()
-    response = client.open(path, method=case.method, data=case.form, json=case.json)
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    body = response.get_data(as_text=True)
-    if response.is_json:  # compare the text, not its \u escapes
-        body = json.dumps(response.get_json(), ensure_ascii=False)
     expected = case.expect.format(**names)
-    assert expected in body or str(escape(expected)) in body
-    assert 0 < len(statements) <= case.budget, "\n".join(
-        [f"{len(statements)} statements (budget {case.budget}):", *statements]
-    )
+    for budget in (case.budget, case.warm):
+        statements.clear()
+        response = client.open(path, method=case.method, data=case.form, json=case.json)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        body = response.get_data(as_text=True)
+        if response.is_json:  # compare the text, not its \u escapes
+            body = json.dumps(response.get_json(), ensure_ascii=False)
+        assert expected in body or str(escape(expected)) in body
+        assert 0 < len(statements) <= budget, "\n".join(
+            [f"{len(statements)} statements (budget {budget}):", *statements]
+        )
+    assert "catalogue_version" in statements[0]

@@ -17,7 +17,11 @@ Sizes and databases (options, or the environment variables in brackets):
   directory; PostgreSQL in a database of its own, ``--pg-database`` (``BENCH_PG_DATABASE``,
   default ``activatie_bench_http``), created through ``--pg-url`` (``BENCH_PG_URL``, default the
   local server's ``postgres`` database) and dropped afterwards. That database must not hold
-  anything else: it is dropped first when it exists.
+  anything else: it is dropped first when it exists;
+- ``--cache on,off`` (``BENCH_CACHE``, default both): with the app's per-worker caches
+  (``activatie/caching.py``), where every request after the first of its kind is answered from
+  what the worker kept for this catalogue version; and without them, where every request is
+  computed as if it were the first (the worst case, and what a rare query gets).
 
 The load generator is ``wrk`` when it is installed (Debian's ``wrk``; ``--client python`` for a
 bounded Python client: threads and ``http.client``, which itself uses a core and so flatters the
@@ -25,7 +29,7 @@ app's share of hello-world). The consultant's match page is posted with a sessio
 benchmark signs itself for a consultant account it creates (with a second factor, as the role
 needs). Only the benchmark runs the app with ``ACTIVATIE_WTF_CSRF_ENABLED=false`` (to post the
 forms without a session token); no configuration file changes. The default run (Zwolle seed,
-both databases) takes about four minutes.
+both databases, cache on and off) takes about eight minutes.
 """
 
 from __future__ import annotations
@@ -355,14 +359,21 @@ def endpoints(port: int, cookie: str) -> list[Endpoint]:
 class Result:
     database: str
     size: str
+    cache: str
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
     runs: dict[str, list[tuple[Run, Run]]]
 
 
+#: ``off``: the app's per-worker caches (activatie/caching.py) turned off, so every request is
+#: answered as if it were the first of its kind (the worst case: a query nobody asked before).
+CACHE_OFF = {"ACTIVATIE_CATALOGUE_CACHE_MB": "0", "ACTIVATIE_CATALOGUE_CACHE_MATCHES": "0"}
+
+
 def run_case(
     kind: str, size: str, tmpdir: Path, hello_port: int, base_env: dict[str, str], options
-) -> Result:
+) -> list[Result]:
+    results = []
     with database(kind, size, tmpdir, options) as url:
         env = {**base_env, "DATABASE_URL": url}
         print(f"{kind}, {size}: building the catalogue", file=sys.stderr, flush=True)
@@ -375,31 +386,40 @@ def run_case(
         )
         build(url, size, env)
         cookie = consultant_cookie(url, env["SECRET_KEY"])
-        port = free_port()
-        server = gunicorn("wsgi", ROOT, port, env)
-        try:
-            wait_until_up(port, server)
-            targets = endpoints(port, cookie)
-            for target in targets:  # every one must answer 200 before it is timed
-                status, body = request(port, target)
-                if status != 200:
-                    raise SystemExit(f"{target.label} answered {status}: {body[:300]!r}")
-            hello = Endpoint("hello", "GET", "/")
-            for target in targets:  # warm every worker's caches and imports
-                load_python(port, target, 0.3)
-            print(f"{kind}, {size}: measuring", file=sys.stderr, flush=True)
-            load_before = os.getloadavg()
-            runs: dict[str, list[tuple[Run, Run]]] = {t.label: [] for t in targets}
-            for _ in range(options.rounds):
-                for target in targets:
-                    app_run = options.load(port, target, options.seconds)
-                    hello_run = options.load(hello_port, hello, options.seconds)
-                    runs[target.label].append((app_run, hello_run))
-            load_after = os.getloadavg()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    return Result(kind, size, load_before, load_after, runs)
+        for cache in options.cache:
+            server_env = env if cache == "on" else {**env, **CACHE_OFF}
+            results.append(measure(kind, size, cache, hello_port, server_env, cookie, options))
+    return results
+
+
+def measure(
+    kind: str, size: str, cache: str, hello_port: int, env: dict[str, str], cookie: str, options
+) -> Result:
+    port = free_port()
+    server = gunicorn("wsgi", ROOT, port, env)
+    try:
+        wait_until_up(port, server)
+        targets = endpoints(port, cookie)
+        for target in targets:  # every one must answer 200 before it is timed
+            status, body = request(port, target)
+            if status != 200:
+                raise SystemExit(f"{target.label} answered {status}: {body[:300]!r}")
+        hello = Endpoint("hello", "GET", "/")
+        for target in targets:  # warm every worker's caches and imports
+            load_python(port, target, 0.3)
+        print(f"{kind}, {size}, cache {cache}: measuring", file=sys.stderr, flush=True)
+        load_before = os.getloadavg()
+        runs: dict[str, list[tuple[Run, Run]]] = {t.label: [] for t in targets}
+        for _ in range(options.rounds):
+            for target in targets:
+                app_run = options.load(port, target, options.seconds)
+                hello_run = options.load(hello_port, hello, options.seconds)
+                runs[target.label].append((app_run, hello_run))
+        load_after = os.getloadavg()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return Result(kind, size, cache, load_before, load_after, runs)
 
 
 def parse_list(text: str, allowed: set[str] | None = None) -> list[str]:
@@ -435,6 +455,12 @@ def main() -> None:
         choices=("wrk", "python"),
         default=os.environ.get("BENCH_CLIENT") or ("wrk" if shutil.which("wrk") else "python"),
     )
+    parser.add_argument(
+        "--cache",
+        type=lambda text: parse_list(text, {"on", "off"}),
+        default=parse_list(os.environ.get("BENCH_CACHE", "on,off"), {"on", "off"}),
+        help="the app's per-worker caches: on (repeat asks), off (every ask the first), or both",
+    )
     options = parser.parse_args()
 
     results: list[Result] = []
@@ -461,7 +487,7 @@ def main() -> None:
             load_python(hello_port, Endpoint("hello", "GET", "/"), 0.3)
             for kind in options.databases:
                 for size in options.sizes:
-                    results.append(run_case(kind, size, tmpdir, hello_port, env, options))
+                    results.extend(run_case(kind, size, tmpdir, hello_port, env, options))
         finally:
             hello_server.terminate()
             hello_server.wait(timeout=30)
@@ -483,7 +509,7 @@ def report(results: list[Result], options) -> None:
         size = "Zwolle seed" if result.size == "seed" else f"{int(result.size):,} activities"
         print()
         print(
-            f"{result.database}, {size}; load average (1/5/15 min) before "
+            f"{result.database}, {size}, cache {result.cache}; load average (1/5/15 min) before "
             f"{_load(result.load_before)}, after {_load(result.load_after)}"
         )
         print()

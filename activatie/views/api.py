@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from .. import accounts, catalogue_csv, listings, matching, openapi, params, queries
 from ..activity_fields import DATE, MOMENT, MONEY, TERMS, ActivityField, api_fields
 from ..audit import Actor
+from ..caching import cached_page
 from ..db import get_session
 from ..errors import problem
 from ..filters import InvalidInput, parse_activity_filters, read_number
@@ -75,6 +76,7 @@ def invalid(error: InvalidInput) -> Response:
 
 
 @bp.get("/activiteiten")
+@cached_page
 def activities() -> Response:
     config = current_app.config
     session = get_session()
@@ -225,6 +227,7 @@ def signpost_json(signpost: SignpostInfo) -> dict[str, Any]:
 
 
 @bp.get("/activiteiten/<raw_id>")
+@cached_page
 def activity(raw_id: str) -> Response:
     item = queries.public_activity_view(
         get_session(), parse_id(raw_id, "Activiteit"), public_since()
@@ -321,6 +324,7 @@ def _bearer_token() -> ApiToken | None:
 
 
 @bp.get("/aanbieders")
+@cached_page
 def organisations() -> Response:
     number = page_number(query_args())
     if isinstance(number, Response):
@@ -360,6 +364,7 @@ def openapi_document() -> Response:
 
 
 @bp.get("/aanbieders/<raw_id>")
+@cached_page
 def organisation(raw_id: str) -> Response:
     org = queries.get_public_organisation(get_session(), parse_id(raw_id, "Aanbieder"))
     if org is None:

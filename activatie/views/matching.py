@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import geocoding, matching, queries, signposts, unmet_demand
 from .. import intake as intake_module
+from ..caching import do_not_store, remember
 from ..db import get_session
 from ..filters import Args
 from ..signposts import SignpostInfo
@@ -27,6 +28,9 @@ class Outcome:
     activities: dict[int, queries.MatchedActivity]
     #: The signposts that apply, with the gemeente's current texts and contact details.
     signposts: list[SignpostInfo]
+    #: What this outcome was computed from (``caching.remember``): a key for what a page
+    #: renders from it alone, such as the resident's result cards.
+    key: Hashable = None
 
 
 #: How many unmet searches a browser remembers having counted (reload, Back, a link again).
@@ -68,12 +72,34 @@ def run_match(
     ``MATCH_MAX_CANDIDATES`` (default :data:`queries.MAX_CANDIDATES`) nearest activities are
     considered.
     """
-    session = get_session()
     if not strict:  # the HTML forms' day-part shortcuts; the API names the day parts
         with_parts: MultiDict[str, str] = MultiDict(args)
         with_parts.setlist("dagdelen", intake_module.day_parts_with_choice(args))
         args = with_parts
-    request = intake_module.parse_intake(args, today, strict=strict)
+    asked = intake_module.parse_intake(args, today, strict=strict)
+    key = ("match", asked, today, with_activities)
+    outcome = remember(key, lambda: _match(asked, today, with_activities, key))
+    resident, result = outcome.resident, outcome.result
+    pc4 = resident.postcode_hit.postcode[:4]
+    if (
+        count_unmet
+        and not result.matches
+        and not resident.intake.aow_reached
+        and (strict or _first_in_this_browser(today, pc4, resident.intake.needs))
+    ):
+        # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
+        unmet_demand.count_unmet_search(get_session(), today, pc4, resident.intake.needs)
+    if not result.matches:
+        do_not_store()  # this answer counted a search, or may for the next visitor
+    return outcome
+
+
+def _match(
+    request: intake_module.IntakeRequest, today: date, with_activities: bool, key: Hashable
+) -> Outcome:
+    """Match ``request`` without side effects: the same answer for the same catalogue and day,
+    so each worker keeps it (``caching.remember``) while both stay unchanged."""
+    session = get_session()
     resident = intake_module.resolve(
         request,
         geocoding.make_geocoder(session, current_app.config),
@@ -89,17 +115,8 @@ def run_match(
         max_candidates=current_app.config.get("MATCH_MAX_CANDIDATES", queries.MAX_CANDIDATES),
         unchecked_after_days=current_app.config["STALE_AFTER_DAYS"],
     )
-    pc4 = resident.postcode_hit.postcode[:4]
-    if (
-        count_unmet
-        and not result.matches
-        and not resident.intake.aow_reached
-        and (strict or _first_in_this_browser(today, pc4, resident.intake.needs))
-    ):
-        # Unmet demand for "Leren van Resultaat": a count by day, PC4 and need; no person.
-        unmet_demand.count_unmet_search(session, today, pc4, resident.intake.needs)
     shown = signposts.resolve(result.signposts, queries.signposts(session))
     if not with_activities:
-        return Outcome(resident, result, {}, shown)
+        return Outcome(resident, result, {}, shown, key)
     ids = [m.candidate.id for m in result.matches] + [n.candidate.id for n in result.near_misses]
-    return Outcome(resident, result, queries.matched_activities(session, ids), shown)
+    return Outcome(resident, result, queries.matched_activities(session, ids), shown, key)

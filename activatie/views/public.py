@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from .. import geo, geocoding, queries, signposts
+from ..caching import cached_page, remember
 from ..db import get_engine, get_session, open_session
 from ..filters import ActivityFilters, InvalidInput, parse_activity_filters, read_postcode
 from ..intake import DAY_PART_CHOICE, service_area_problem
@@ -23,21 +24,27 @@ def example_notice() -> dict[str, bool]:
     if not current_app.config["SHOW_EXAMPLE_NOTICE"] or g.get("database_down"):
         return {"example_data": False}
     try:
-        session = open_session()
-        if session is not None:  # this request reads already: ask on its connection
-            return {"example_data": queries.has_example_data(session.connection())}
-        with get_engine().connect() as connection:  # no ORM session just for this
-            return {"example_data": queries.has_example_data(connection)}
+        return {"example_data": remember(("example_data",), _has_example_data)}
     except Exception:  # the error page itself must render when the database is down
         return {"example_data": False}
 
 
+def _has_example_data() -> bool:
+    session = open_session()
+    if session is not None:  # this request reads already: ask on its connection
+        return queries.has_example_data(session.connection())
+    with get_engine().connect() as connection:  # no ORM session just for this
+        return queries.has_example_data(connection)
+
+
 @bp.get("/")
+@cached_page
 def home() -> str:
     return render_template("public/home.html", filters=ActivityFilters())
 
 
 @bp.get("/activiteiten")
+@cached_page
 def activities() -> tuple[str, int]:
     config = current_app.config
     session = get_session()
@@ -85,6 +92,7 @@ def locate(session, postcode: str | None) -> geo.PostcodeHit | None:
 
 
 @bp.get("/activiteiten/<raw_id>")
+@cached_page
 def activity(raw_id: str) -> str:
     session = get_session()
     item = queries.public_activity_view(session, parse_id(raw_id, "Activiteit"), public_since())
@@ -122,6 +130,7 @@ def _organisation_page(**kinds: str) -> queries.OrganisationPage:
 
 
 @bp.get("/aanbieders")
+@cached_page
 def organisations() -> str:
     page = _organisation_page(exclude_kind="sportvereniging")
     return render_template(
@@ -130,6 +139,7 @@ def organisations() -> str:
 
 
 @bp.get("/aanbieders/<raw_id>")
+@cached_page
 def organisation(raw_id: str) -> str:
     org = queries.get_public_organisation(get_session(), parse_id(raw_id, "Aanbieder"))
     if org is None:
@@ -142,12 +152,14 @@ def organisation(raw_id: str) -> str:
 
 
 @bp.get("/sportclubs")
+@cached_page
 def sports_clubs() -> str:
     page = _organisation_page(kind="sportvereniging")
     return render_template("public/sports_clubs.html", rows=page.rows, page=page)
 
 
 @bp.get("/over")
+@cached_page
 def about() -> str:
     return render_template("public/about.html")
 
