@@ -154,7 +154,8 @@ def _page_key() -> Hashable | None:
         return None
     if "_user_id" in session or "_flashes" in session or current_user.is_authenticated:
         return None
-    return (request.host_url, request.path, tuple(sorted(request.args.items(multi=True))))
+    # The query as given, in its order: a page's own links repeat it.
+    return (request.host_url, request.path, tuple(request.args.items(multi=True)))
 
 
 def _storable(response: Response) -> bool:

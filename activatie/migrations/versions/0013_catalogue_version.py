@@ -37,7 +37,7 @@ CATALOGUE_TABLES = (
 )
 
 _PG_FUNCTION = """
-CREATE FUNCTION bump_catalogue_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION bump_catalogue_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('activatie.catalogue_bumped', true) IS DISTINCT FROM 'on' THEN
         PERFORM set_config('activatie.catalogue_bumped', 'on', true);
