@@ -7,8 +7,10 @@ for two gunicorn workers.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,7 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from activatie import caching, create_app
+from activatie import caching, create_app, migrations
 from activatie.caching import VersionedCache
 from activatie.models import ActivityTerm, Signpost, UnmetSearch, catalogue_version
 from tests.conftest import TEST_CONFIG
@@ -58,6 +60,41 @@ def test_every_kind_of_catalogue_write_bumps_the_version(
         step()
         session.commit()
         assert version(session) > before
+
+
+#: A column of each catalogue table, to write it with the value it has.
+CATALOGUE_COLUMNS = {
+    "postcode_area": "city",
+    "organisation": "name",
+    "location": "name",
+    "location_feature": "feature",
+    "activity": "title",
+    "activity_term": "term",
+    "signpost": "name",
+}
+
+
+def test_the_triggers_cover_exactly_the_catalogue_tables() -> None:
+    path = Path(migrations.__file__).parent / "versions" / "0013_catalogue_version.py"
+    spec = importlib.util.spec_from_file_location("migration_0013", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert set(module.CATALOGUE_TABLES) == set(CATALOGUE_COLUMNS)
+
+
+@pytest.mark.parametrize("table", sorted(CATALOGUE_COLUMNS))
+def test_a_write_to_any_catalogue_table_bumps_the_version(
+    table: str, app: Flask, session: Session, factory: Factory
+) -> None:
+    """Even a raw UPDATE that changes nothing visible: the triggers cannot tell."""
+    factory.activity(location=factory.location(accessibility=["rolstoel"]))
+    session.add(Signpost(key="proef", name="Proef"))
+    session.commit()
+    before = version(session)
+    column = CATALOGUE_COLUMNS[table]
+    updated = session.execute(text(f"UPDATE {table} SET {column} = {column}")).rowcount
+    session.commit()
+    assert updated > 0 and version(session) > before
 
 
 def test_a_write_outside_the_catalogue_leaves_the_version(

@@ -13,6 +13,10 @@ PostgreSQL: a deferred constraint trigger bumps the row once per transaction, at
 the transaction's other locks are taken: the version row is locked last and only for the commit,
 so catalogue writers never wait for each other in a different order (no deadlock). SQLite has one
 writer at a time: a plain trigger per row costs a few microseconds.
+
+A later migration that copies a catalogue table on SQLite (``batch_alter_table``) drops that
+table's triggers with the old copy: it must create them again (tests/test_caching.py writes every
+catalogue table at head and checks the version moves).
 """
 
 from collections.abc import Sequence
