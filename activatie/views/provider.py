@@ -12,10 +12,18 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from .. import accounts, activity_fields, dropins, geo, listings, placements
+from .. import (
+    accounts,
+    activity_fields,
+    dropins,
+    geo,
+    listings,
+    placements,
+    provider_queries,
+    queries,
+)
 from ..activity_fields import FLAG, TERM_FIELDS, TEXT
 from ..audit import Actor
 from ..auth import roles_required
@@ -34,7 +42,6 @@ from ..geocoding import make_geocoder
 from ..models import (
     ACTIVITY_DETAILS,
     Activity,
-    ApiToken,
     Location,
     Organisation,
     UserRole,
@@ -56,22 +63,26 @@ def _only_providers() -> None:
 
 
 def _organisation() -> Organisation:
-    organisation = get_session().get(Organisation, current_user.organisation_id)
+    organisation = queries.by_id(get_session(), Organisation, current_user.organisation_id)
     if organisation is None:
         abort(403)
     return organisation
 
 
 def _own_activity(raw_id: str) -> Activity:
-    activity = get_session().get(Activity, parse_id(raw_id, "Activiteit"))
-    if activity is None or activity.organisation_id != current_user.organisation_id:
+    activity = provider_queries.own_activity(
+        get_session(), current_user.organisation_id, parse_id(raw_id, "Activiteit")
+    )
+    if activity is None:
         abort(404, description="Deze activiteit bestaat niet of is niet van uw organisatie.")
     return activity
 
 
 def _own_location(raw_id: str) -> Location:
-    location = get_session().get(Location, parse_id(raw_id, "Locatie"))
-    if location is None or location.organisation_id != current_user.organisation_id:
+    location = provider_queries.own_location(
+        get_session(), current_user.organisation_id, parse_id(raw_id, "Locatie")
+    )
+    if location is None:
         abort(404, description="Deze locatie bestaat niet of is niet van uw organisatie.")
     return location
 
@@ -85,15 +96,7 @@ def dashboard() -> str:
     organisation = _organisation()
     now = utcnow()
     stale_days = current_app.config["STALE_AFTER_DAYS"]
-    tokens = (
-        get_session()
-        .exec(
-            select(ApiToken).where(
-                ApiToken.organisation_id == organisation.id, ApiToken.revoked_at.is_(None)
-            )  # type: ignore[union-attr]
-        )
-        .all()
-    )
+    tokens = provider_queries.active_api_tokens(get_session(), organisation.id)  # type: ignore[arg-type]
     return render_template(
         "provider/dashboard.html",
         organisation=organisation,
@@ -191,7 +194,7 @@ def edit_activity(raw_id: str) -> Response | tuple[str, int]:
         except listings.Conflict as error:
             problem, status = str(error), 409
             get_session().expire_all()
-            current = get_session().get(Activity, activity.id)
+            current = queries.by_id(get_session(), Activity, activity.id)
             form = ActivityForm(formdata=None)
             form.location_id.choices = _location_choices(organisation)
             _fill_activity_form(form, current)  # type: ignore[arg-type]
@@ -254,7 +257,7 @@ def edit_organisation() -> Response | tuple[str, int]:
             problem, status = str(error), 409
             get_session().expire_all()
             form = OrganisationForm(
-                formdata=None, obj=get_session().get(Organisation, organisation.id)
+                formdata=None, obj=queries.by_id(get_session(), Organisation, organisation.id)
             )
         else:
             flash("De gegevens van uw organisatie staan erin.", "info")
@@ -365,15 +368,7 @@ def api_tokens() -> Response | tuple[str, int]:
             status = 400
     elif request.method == "POST":
         status = 400
-    tokens = (
-        get_session()
-        .exec(
-            select(ApiToken)
-            .where(ApiToken.organisation_id == organisation.id)
-            .order_by(ApiToken.created_at.desc())  # type: ignore[attr-defined]
-        )
-        .all()
-    )
+    tokens = provider_queries.api_tokens(get_session(), organisation.id)  # type: ignore[arg-type]
     return render_template(
         "provider/api_tokens.html",
         form=form,
@@ -385,8 +380,10 @@ def api_tokens() -> Response | tuple[str, int]:
 
 @bp.post("/api-sleutels/<raw_id>/intrekken")
 def revoke_token(raw_id: str) -> Response:
-    token = get_session().get(ApiToken, parse_id(raw_id, "Sleutel"))
-    if token is None or token.organisation_id != current_user.organisation_id:
+    token = provider_queries.own_api_token(
+        get_session(), current_user.organisation_id, parse_id(raw_id, "Sleutel")
+    )
+    if token is None:
         abort(404, description="Deze sleutel bestaat niet of is niet van uw organisatie.")
     accounts.revoke_api_token(get_session(), _actor(), token)
     flash(f"Sleutel {token.prefix}… werkt niet meer.", "info")
