@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from .. import (
@@ -55,7 +56,7 @@ from ..models import (
 )
 from ..teams import TeamError, save_team
 from ..templating import nl_date
-from . import csv_download, optional_id, parse_id
+from . import csv_download, editing, optional_id, parse_id
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -471,8 +472,7 @@ def edit_team(raw_id: str) -> Response | tuple[str, int]:
 def _team_form(team: Team | None) -> Response | tuple[str, int]:
     form = TeamForm(obj=team if request.method == "GET" else None)
     problem, status = None, 200
-    if request.method == "POST" and team is not None and not form.version.data:
-        # An edit must say which version it was based on (no silent lost update).
+    if editing.lacks_version(form, team is not None):
         problem, status = "Het formulier is niet compleet. Open het wijkteam opnieuw.", 400
     elif form.validate_on_submit():
         try:
@@ -482,16 +482,17 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
                 team,
                 form.name.data,
                 pc4_list(form.pc4_codes.data),
-                int(form.version.data) if form.version.data else None,
+                editing.seen_version(form),
                 phone=form.phone.data or "",
             )
         except service_errors.Duplicate as error:
             form.name.errors = [str(error)]
             status = 409
         except service_errors.Conflict as error:
-            problem, status = str(error), 409
-            get_session().expire_all()
-            form = TeamForm(formdata=None, obj=queries.by_id(get_session(), Team, team.id))  # type: ignore[union-attr]
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: TeamForm(formdata=None, obj=queries.by_id(session, Team, team.id)),  # type: ignore[union-attr]
+            )
         except TeamError as error:
             problem, status = str(error), 422
         else:
@@ -503,6 +504,12 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
 
 
 # --- Signposts (verwijzingen) ----------------------------------------------------------------
+
+
+def _stored_signpost_form(session: Session, key: str) -> SignpostForm:
+    form = SignpostForm(formdata=None, obj=signposts.resolve([key], queries.signposts(session))[0])
+    form.version.data = str(admin_queries.signpost_version(session, key))
+    return form
 
 
 @bp.get("/verwijzingen")
@@ -524,20 +531,16 @@ def edit_signpost(key: str) -> Response | tuple[str, int]:
     if request.method == "GET" and row is not None:
         form.version.data = str(row.version)
     problem, status = None, 200
-    if request.method == "POST" and row is not None and not form.version.data:
+    if editing.lacks_version(form, row is not None):
         problem, status = "Het formulier is niet compleet. Open de verwijzing opnieuw.", 400
     elif form.validate_on_submit():
         values = {name: getattr(form, name).data or "" for name in signpost_store.SIGNPOST_FIELDS}
-        seen = int(form.version.data) if form.version.data else None
         try:
-            signpost_store.save_signpost(session, _actor(), key, values, seen)
+            signpost_store.save_signpost(session, _actor(), key, values, editing.seen_version(form))
         except service_errors.Conflict as error:
-            problem, status = str(error), 409
-            session.expire_all()
-            form = SignpostForm(
-                formdata=None, obj=signposts.resolve([key], queries.signposts(session))[0]
+            form, problem, status = editing.after_conflict(
+                error, lambda session: _stored_signpost_form(session, key)
             )
-            form.version.data = str(admin_queries.signpost_version(session, key))
         except signpost_store.SignpostError as error:
             problem, status = str(error), 422
         else:

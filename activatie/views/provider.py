@@ -51,7 +51,7 @@ from ..models import (
     utcnow,
 )
 from ..stats import month_label
-from . import parse_id, placement_pages
+from . import editing, parse_id, placement_pages
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
 
@@ -176,6 +176,13 @@ def _fill_activity_form(form: ActivityForm, activity: Activity) -> None:
         getattr(form, field.attr).data = sorted(activity.facet(field.csv))  # type: ignore[arg-type]
 
 
+def _stored_activity_form(organisation: Organisation, activity: Activity) -> ActivityForm:
+    form = ActivityForm(formdata=None)
+    form.location_id.choices = _location_choices(organisation)
+    _fill_activity_form(form, activity)
+    return form
+
+
 @bp.route("/activiteiten/<raw_id>/bewerken", methods=["GET", "POST"])
 def edit_activity(raw_id: str) -> Response | tuple[str, int]:
     activity = _own_activity(raw_id)
@@ -192,12 +199,13 @@ def edit_activity(raw_id: str) -> Response | tuple[str, int]:
                 get_session(), _actor(), activity, int(form.version.data), values, facets
             )
         except listings.Conflict as error:
-            problem, status = str(error), 409
-            get_session().expire_all()
-            current = queries.by_id(get_session(), Activity, activity.id)
-            form = ActivityForm(formdata=None)
-            form.location_id.choices = _location_choices(organisation)
-            _fill_activity_form(form, current)  # type: ignore[arg-type]
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: _stored_activity_form(
+                    organisation,
+                    queries.by_id(session, Activity, activity.id),  # type: ignore[arg-type]
+                ),
+            )
         except listings.ListingError as error:
             problem, status = str(error), 422
         else:
@@ -254,10 +262,11 @@ def edit_organisation() -> Response | tuple[str, int]:
                 get_session(), _actor(), organisation, int(form.version.data), values
             )
         except listings.Conflict as error:
-            problem, status = str(error), 409
-            get_session().expire_all()
-            form = OrganisationForm(
-                formdata=None, obj=queries.by_id(get_session(), Organisation, organisation.id)
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: OrganisationForm(
+                    formdata=None, obj=queries.by_id(session, Organisation, organisation.id)
+                ),
             )
         else:
             flash("De gegevens van uw organisatie staan erin.", "info")
