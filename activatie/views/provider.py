@@ -276,14 +276,19 @@ def edit_organisation() -> Response | tuple[str, int]:
     return render_template("provider/organisation_form.html", form=form, problem=problem), status
 
 
+def _stored_location_form(location: Location | None) -> LocationForm:
+    """The location form as stored (empty, version 0, for a new location)."""
+    form = LocationForm(formdata=None, obj=location)
+    form.version.data = str(location.version) if location else "0"
+    form.accessibility.data = sorted(location.accessibility) if location else []
+    return form
+
+
 @bp.route("/locaties/<raw_id>/bewerken", methods=["GET", "POST"])
 def edit_location(raw_id: str | None) -> Response | tuple[str, int]:
     organisation = _organisation()
     location = _own_location(raw_id) if raw_id else None
-    form = LocationForm(obj=location if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = str(location.version) if location else "0"
-        form.accessibility.data = sorted(location.accessibility) if location else []
+    form = _stored_location_form(location) if request.method == "GET" else LocationForm()
     problem, status = None, 200
     if form.validate_on_submit():
         values = {
@@ -302,7 +307,12 @@ def edit_location(raw_id: str | None) -> Response | tuple[str, int]:
                 make_geocoder(get_session(), current_app.config),
             )
         except listings.Conflict as error:
-            problem, status = str(error), 409
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: _stored_location_form(
+                    queries.by_id(session, Location, location.id)  # type: ignore[union-attr]
+                ),
+            )
         except (listings.ListingError, geo.UnknownPostcode, geo.InvalidPostcode) as error:
             problem, status = str(error), 422
         else:
