@@ -51,9 +51,12 @@ from ..models import (
     utcnow,
 )
 from ..stats import month_label
-from . import editing, parse_id, placement_pages
+from . import editing, parse_id, placement_pages, show_errors
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
+
+#: Each figure dropins.check_counts checks -> the field of forms.DropInForm that carries it.
+DROP_IN_FIELDS = {"month": "maand", "people": "aantal", "new_people": "nieuw"}
 
 
 @bp.before_request
@@ -354,8 +357,7 @@ def drop_ins() -> Response | tuple[str, int]:
                 get_session(), _actor(), activity, month, form.aantal.data, form.nieuw.data, today
             )
         except dropins.DropInError as error:
-            for name, message in error.errors.items():
-                getattr(form, name).errors = [message]
+            show_errors(form, error.errors, DROP_IN_FIELDS)
             status = error.status
         else:
             flash(f"{activity.title}, {month_label(month)}: de aantallen zijn opgeslagen.", "info")
