@@ -159,14 +159,17 @@ def new_account() -> tuple[str, int]:
     elif form.validate_on_submit():
         email = accounts.normalise_email(form.email.data)
         try:
+            account = accounts.NewAccount(
+                email,
+                form.name.data,
+                form.role.data,
+                organisation_id=form.organisation_id.data or None,
+                team_id=form.team_id.data or None,
+            )
             user, raw = accounts.invite_user(
                 session,
                 _actor(),
-                email=email,
-                name=form.name.data,
-                role=form.role.data,
-                organisation_id=form.organisation_id.data or None,
-                team_id=form.team_id.data or None,
+                account,
                 consultant_domains=accounts.consultant_domains(current_app.config),
             )
         except (accounts.AccountError, IntegrityError) as error:
