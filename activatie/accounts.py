@@ -294,32 +294,34 @@ def end_sessions(session: Session, user: User) -> None:
     session.commit()
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """Who a new account is for; the same for an invitation and for ``flask create-user``."""
+
+    email: str
+    name: str
+    role: str
+    #: Required for a provider account, dropped for any other role.
+    organisation_id: int | None = None
+    #: Optional for a consulent account, dropped for any other role.
+    team_id: int | None = None
+
+
 def create_user(
     session: Session,
     actor: Actor,
+    account: NewAccount,
     *,
-    email: str,
-    name: str,
-    role: str,
-    organisation_id: int | None = None,
-    team_id: int | None = None,
+    consultant_domains: Collection[str] | None = None,
     password: str | None = None,
     hash_method: str = "scrypt:32768:8:3",
-    consultant_domains: Collection[str] | None = None,
 ) -> User:
-    """Create an account; a provider account belongs to exactly one organisation."""
-    user = _add_user(
-        session,
-        actor,
-        email=email,
-        name=name,
-        role=role,
-        organisation_id=organisation_id,
-        team_id=team_id,
-        password=password,
-        hash_method=hash_method,
-        consultant_domains=consultant_domains,
-    )
+    """Create an account, with a password when given; one commit.
+
+    :param consultant_domains: the e-mail domains of the wijkteams; a consulent account needs
+        an address in one of them (None: any domain, outside production only).
+    """
+    user = _add_user(session, actor, account, consultant_domains, password, hash_method)
     session.commit()
     return user
 
@@ -327,29 +329,15 @@ def create_user(
 def invite_user(
     session: Session,
     actor: Actor,
+    account: NewAccount,
     *,
-    email: str,
-    name: str,
-    role: str,
-    organisation_id: int | None = None,
-    team_id: int | None = None,
     consultant_domains: Collection[str] | None = None,
 ) -> tuple[User, str]:
     """Create an account and its one-time set-password link together, in one commit.
 
-    :param consultant_domains: the e-mail domains of the wijkteams; a consulent account needs
-        an address in one of them (None: any domain, outside production only).
+    :param consultant_domains: as for :func:`create_user`.
     """
-    user = _add_user(
-        session,
-        actor,
-        email=email,
-        name=name,
-        role=role,
-        organisation_id=organisation_id,
-        team_id=team_id,
-        consultant_domains=consultant_domains,
-    )
+    user = _add_user(session, actor, account, consultant_domains)
     raw = _add_password_token(session, actor, user, utcnow())
     session.commit()
     return user, raw
@@ -358,17 +346,13 @@ def invite_user(
 def _add_user(
     session: Session,
     actor: Actor,
-    *,
-    email: str,
-    name: str,
-    role: str,
-    organisation_id: int | None = None,
-    team_id: int | None = None,
+    account: NewAccount,
+    consultant_domains: Collection[str] | None,
     password: str | None = None,
-    hash_method: str = "scrypt:32768:8:3",
-    consultant_domains: Collection[str] | None = None,
+    hash_method: str = "",
 ) -> User:
-    email = normalise_email(email)
+    email, role = normalise_email(account.email), account.role
+    organisation_id, team_id = account.organisation_id, account.team_id
     if "@" not in email or len(email) > 200:
         raise AccountError("Vul een geldig e-mailadres in.")
     if role not in ROLES:
@@ -387,7 +371,11 @@ def _add_user(
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise AccountError("Er is al een account met dit e-mailadres.")
     user = User(
-        email=email, name=name.strip(), role=role, organisation_id=organisation_id, team_id=team_id
+        email=email,
+        name=account.name.strip(),
+        role=role,
+        organisation_id=organisation_id,
+        team_id=team_id,
     )
     if password is not None:
         check_password_rules(password)

@@ -99,10 +99,7 @@ def create_user_command(
         user = accounts.create_user(
             session,
             SYSTEM,
-            email=email,
-            name=name,
-            role=role,
-            organisation_id=organisation_id,
+            accounts.NewAccount(email, name, role, organisation_id),
             password=password,
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
             consultant_domains=accounts.consultant_domains(current_app.config),

@@ -26,7 +26,12 @@ MAX_PEOPLE = 10_000
 
 
 class DropInError(ValueError):
-    """The figures cannot be saved; ``errors`` maps form fields to Dutch messages."""
+    """The figures cannot be saved.
+
+    ``errors`` maps the names of the figures that are wrong (``month``, ``people``,
+    ``new_people``: the parameters of :func:`check_counts`) to Dutch messages; the view puts
+    them on its form.
+    """
 
     def __init__(self, message: str, errors: dict[str, str] | None = None, status: int = 422):
         super().__init__(message)
@@ -41,16 +46,16 @@ def recordable_months(today: date) -> list[date]:
 
 
 def check_counts(month: date, people: int, new_people: int, today: date) -> dict[str, str]:
-    """Return Dutch messages by field for what is wrong (empty when the figures may be saved)."""
+    """Return Dutch messages by parameter name for what is wrong (empty when they may be saved)."""
     errors: dict[str, str] = {}
     if month not in recordable_months(today):
-        errors["maand"] = f"Kies deze maand of een van de {MONTHS_BACK} maanden ervoor."
+        errors["month"] = f"Kies deze maand of een van de {MONTHS_BACK} maanden ervoor."
     if not 0 <= people <= MAX_PEOPLE:
-        errors["aantal"] = f"Vul een aantal in van 0 tot en met {MAX_PEOPLE}."
+        errors["people"] = f"Vul een aantal in van 0 tot en met {MAX_PEOPLE}."
     if not 0 <= new_people <= MAX_PEOPLE:
-        errors["nieuw"] = f"Vul een aantal in van 0 tot en met {MAX_PEOPLE}."
+        errors["new_people"] = f"Vul een aantal in van 0 tot en met {MAX_PEOPLE}."
     elif new_people > people:
-        errors["nieuw"] = "Het aantal nieuwe mensen kan niet groter zijn dan het totaal."
+        errors["new_people"] = "Het aantal nieuwe mensen kan niet groter zijn dan het totaal."
     return errors
 
 

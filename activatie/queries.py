@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Float, Integer, and_, bindparam, exists, func, or_
 from sqlalchemy.orm import selectinload
@@ -31,6 +31,18 @@ from .models import (
     local_date,
 )
 from .signposts import SignpostInfo
+
+T = TypeVar("T")
+
+
+def by_id(session: Session, model: type[T], object_id: Any) -> T | None:
+    """Return the row of ``model`` with this primary key, or None.
+
+    The one plain load by key for the views (a row this session already holds costs no
+    statement); a read with a rule (whose it is, what is public) has its own name.
+    """
+    return session.get(model, object_id)
+
 
 _POSTCODE_AREA = PostcodeArea.__table__  # type: ignore[attr-defined]
 _AREA = select(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
 
 import pytest
@@ -10,11 +11,14 @@ from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
+from wtforms.fields.core import UnboundField
 
 from activatie import dropins, reports
 from activatie.audit import SYSTEM
+from activatie.forms import DropInForm
 from activatie.models import Activity, AuditEvent, DropInCount, User, local_today, utcnow
 from activatie.stats import SMALL
+from activatie.views.provider import DROP_IN_FIELDS
 
 from .factories import Factory, login_as
 
@@ -28,16 +32,36 @@ def test_counts_are_whole_people_and_new_ones_a_part_of_them(people: int, new: i
     valid = 0 <= new <= people <= dropins.MAX_PEOPLE
     assert (errors == {}) == valid
     if 0 <= people <= dropins.MAX_PEOPLE and 0 <= new <= dropins.MAX_PEOPLE and new > people:
-        assert errors["nieuw"] == "Het aantal nieuwe mensen kan niet groter zijn dan het totaal."
+        assert (
+            errors["new_people"] == "Het aantal nieuwe mensen kan niet groter zijn dan het totaal."
+        )
 
 
 def test_only_this_month_and_the_24_before_may_be_recorded() -> None:
     months = dropins.recordable_months(TODAY)
     assert months[0] == date(2026, 11, 1) and months[-1] == date(2024, 11, 1)
     assert len(months) == 25
-    assert dropins.check_counts(date(2026, 12, 1), 5, 1, TODAY)["maand"].startswith("Kies deze")
-    assert "maand" in dropins.check_counts(date(2024, 10, 1), 5, 1, TODAY)
-    assert "maand" in dropins.check_counts(date(2026, 10, 15), 5, 1, TODAY)  # not a month start
+    assert dropins.check_counts(date(2026, 12, 1), 5, 1, TODAY)["month"].startswith("Kies deze")
+    assert "month" in dropins.check_counts(date(2024, 10, 1), 5, 1, TODAY)
+    assert "month" in dropins.check_counts(date(2026, 10, 15), 5, 1, TODAY)  # not a month start
+
+
+def test_each_figure_the_service_checks_maps_to_its_own_form_field() -> None:
+    checked = set(inspect.signature(dropins.check_counts).parameters) - {"today"}
+    assert set(DROP_IN_FIELDS) == checked
+    assert len(set(DROP_IN_FIELDS.values())) == len(DROP_IN_FIELDS)
+    assert all(
+        isinstance(getattr(DropInForm, name), UnboundField) for name in DROP_IN_FIELDS.values()
+    )
+
+
+@given(
+    month=st.dates(date(2024, 1, 1), date(2027, 12, 31)),
+    people=st.integers(-5, 10_005),
+    new=st.integers(-5, 10_005),
+)
+def test_the_service_speaks_of_its_own_figures(month: date, people: int, new: int) -> None:
+    assert set(dropins.check_counts(month, people, new, TODAY)) <= set(DROP_IN_FIELDS)
 
 
 def post(client: FlaskClient, activity: Activity, month: date, people: int, new: int):
@@ -76,7 +100,7 @@ def test_recording_again_replaces_the_month_and_is_audited(
     ]
     with pytest.raises(dropins.DropInError) as caught:
         dropins.record(session, SYSTEM, activity, october, 2, 3, TODAY)
-    assert caught.value.status == 400 and "nieuw" in caught.value.errors
+    assert caught.value.status == 400 and "new_people" in caught.value.errors
     assert session.exec(select(DropInCount)).one().people == 14
 
 
@@ -103,7 +127,10 @@ def test_a_provider_records_a_month_on_its_own_page(
 
     wrong = post(client, activity, last_month, 3, 5)
     assert wrong.status_code == 400
-    assert "kan niet groter zijn dan het totaal" in wrong.get_data(as_text=True)
+    assert (
+        '<p class="error" id="nieuw-error">Het aantal nieuwe mensen kan niet groter zijn dan het '
+        "totaal.</p>" in wrong.get_data(as_text=True)
+    )
     # Another organisation's activity is not a choice, and not accepted either.
     other = factory.activity(title="Van een ander")
     refused = post(client, other, last_month, 3, 1)

@@ -72,3 +72,11 @@ def test_a_pure_module_imports_no_io(module: str) -> None:
     absolute, siblings = imports_of(module)
     assert [name for name in absolute if name.startswith(IMPURE_LIBRARIES)] == []
     assert siblings <= PURE, f"{module} imports {sorted(siblings - PURE)}, which are not pure"
+
+
+@pytest.mark.parametrize("view", sorted(p.stem for p in (PACKAGE / "views").glob("*.py")))
+def test_a_view_reads_through_named_functions(view: str) -> None:
+    """Views call the reads modules (docs/architecture.md, "Where a new feature goes")."""
+    text = (PACKAGE / "views" / f"{view}.py").read_text(encoding="utf-8")
+    for written in ("select(", ".exec(", "session.get(", "get_session().get(", "func."):
+        assert written not in text.replace("cookie_session.get(", ""), f"{view}: {written}"

@@ -213,6 +213,34 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict(
     assert reload(session, own).title == "Van Alice"
 
 
+def hidden_version(html: str) -> str:
+    return html.split('name="version" type="hidden" value="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.parametrize("what", ["organisation", "location"])
+def test_after_a_conflict_the_form_shows_what_is_stored_now(
+    provider: FlaskClient, own: Activity, session: Session, what: str
+) -> None:
+    if what == "organisation":
+        stored: Organisation | Location = own.organisation
+        url = "/aanbieder/organisatie"
+        data = {"description": "", "website": "", "phone": "", "email": ""}
+    else:
+        stored = own.location
+        url = f"/aanbieder/locaties/{stored.id}/bewerken"
+        data = {"street": "Grote Kerkplein", "house_number": "1", "postcode": "8011"}
+    seen = {**data, "version": str(stored.version)}
+    assert redirected_to(provider.post(url, data=seen | {"name": "Van Alice"})) == "/aanbieder/"
+    response = provider.post(url, data=seen | {"name": "Van Bob"})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Iemand anders heeft dit intussen gewijzigd." in html
+    assert 'value="Van Alice"' in html and "Van Bob" not in html  # the values as stored now
+    assert hidden_version(html) == str(int(seen["version"]) + 1)  # so saving again works
+    again = provider.post(url, data=seen | {"name": "Van Bob", "version": hidden_version(html)})
+    assert redirected_to(again) == "/aanbieder/"
+
+
 def test_a_one_click_change_also_invalidates_an_open_edit_form(
     provider: FlaskClient, own: Activity, session: Session
 ) -> None:

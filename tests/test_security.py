@@ -18,7 +18,7 @@ from activatie import accounts, create_app, migrations
 from activatie.auth import is_safe_next
 from activatie.config import DEFAULTS
 from activatie.db import get_engine
-from activatie.models import LoginAttempt
+from activatie.models import LoginAttempt, User
 
 from .conftest import TEST_CONFIG
 from .factories import PASSWORD, Factory, login_as, redirected_to, totp_code
@@ -285,9 +285,7 @@ def test_passwords_are_hashed(factory: Factory, session: Session) -> None:
     user = accounts.create_user(
         session,
         accounts.Actor(None, "test"),
-        email="Nieuw@Voorbeeld.nl",
-        name="N",
-        role="beheerder",
+        accounts.NewAccount(email="Nieuw@Voorbeeld.nl", name="N", role="beheerder"),
         password="correct horse battery",
         hash_method="scrypt:1024:8:1",
     )
@@ -387,3 +385,21 @@ def test_a_database_that_is_down_gives_a_dutch_503(tmp_path: Path) -> None:
     migrations.upgrade(app.extensions["activatie.engine"])
     assert app.test_client().get("/activiteiten").status_code == 200
     app.extensions["activatie.engine"].dispose()
+
+
+def test_the_create_user_command_makes_a_provider_account(
+    app: Flask, factory: Factory, session: Session
+) -> None:
+    organisation = factory.organisation(slug="de-kern")
+    runner = app.test_cli_runner()
+    args = ["create-user", "Jan@Voorbeeld.nl", "--name", "Jan", "--role", "aanbieder"]
+    result = runner.invoke(args=[*args, "--organisation", "de-kern", "--password", "x" * 12])
+    assert result.exit_code == 0, result.output
+    assert "Account jan@voorbeeld.nl (aanbieder) is aangemaakt." in result.output
+    user = session.exec(select(User).where(User.email == "jan@voorbeeld.nl")).one()
+    assert (user.name, user.organisation_id) == ("Jan", organisation.id)
+    assert user.password_hash and "x" * 12 not in user.password_hash
+    unknown = runner.invoke(args=[*args, "--organisation", "geen", "--password", "x" * 12])
+    assert unknown.exit_code != 0 and "geen aanbieder met sleutel 'geen'" in unknown.output
+    again = runner.invoke(args=[*args, "--organisation", "de-kern", "--password", "x" * 12])
+    assert again.exit_code != 0 and "Er is al een account met dit e-mailadres." in again.output

@@ -1,26 +1,25 @@
 """The gemeente's pages (beheerder): accounts, approvals, stale listings, teams and the audit trail.
 
-Every write is one service call that commits once and is audited (:mod:`accounts`,
-:mod:`listings`, :mod:`teams`, :mod:`signpost_store`); the audit trail is shown with the Dutch
-labels of :mod:`audit_labels`.
+Every read is a named function of :mod:`admin_queries` (or :mod:`queries`); every write is one
+service call that commits once and is audited (:mod:`accounts`, :mod:`listings`, :mod:`teams`,
+:mod:`signpost_store`); the audit trail is shown with the Dutch labels of :mod:`audit_labels`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from .. import (
     accounts,
+    admin_queries,
     audit,
     catalogue_csv,
     listings,
@@ -47,9 +46,7 @@ from ..forms import (
 from ..models import (
     LOCAL_TIMEZONE,
     Activity,
-    Location,
     Organisation,
-    Signpost,
     Team,
     User,
     UserRole,
@@ -59,7 +56,7 @@ from ..models import (
 )
 from ..teams import TeamError, save_team
 from ..templating import nl_date
-from . import csv_download, optional_id, parse_id
+from . import csv_download, editing, optional_id, parse_id
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -73,14 +70,6 @@ AUDIT_TYPES = {
     "verwijzing": "signpost",
 }
 _AUDIT_WORDS = {kind: word for word, kind in AUDIT_TYPES.items()}
-_MODELS: dict[str, type] = {
-    "activity": Activity,
-    "organisation": Organisation,
-    "location": Location,
-    "user": User,
-    "team": Team,
-    "signpost": Signpost,
-}
 
 
 @bp.before_request
@@ -110,12 +99,8 @@ def _actor() -> Actor:
     return Actor.of(current_user)
 
 
-def _count(model: type, *conditions: Any) -> int:
-    return get_session().exec(select(func.count()).select_from(model).where(*conditions)).one()
-
-
 def _get(model: type, raw_id: str, what: str, missing: str) -> Any:
-    obj = get_session().get(model, parse_id(raw_id, what))
+    obj = queries.by_id(get_session(), model, parse_id(raw_id, what))
     if obj is None:
         abort(404, description=missing)
     return obj
@@ -130,17 +115,10 @@ def _days(name: str) -> int:
 
 @bp.get("/")
 def dashboard() -> str:
-    now = utcnow()
-    counts = {
-        "accounts": _count(User),
-        "inactive_accounts": _count(User, User.is_active.is_(False)),  # type: ignore[attr-defined]
-        "waiting_organisations": _count(Organisation, Organisation.is_approved.is_(False)),  # type: ignore[attr-defined]
-        "waiting_activities": _count(Activity, *_waiting_activity()),
-        "stale": _count(Activity, listings.stale_condition(now, _days("STALE_AFTER_DAYS"))),
-        "hidden": _count(Activity, listings.stale_condition(now, _days("HIDE_AFTER_DAYS"))),
-        "teams": _count(Team),
-        "signposts": len(signposts.DEFAULTS),
-    }
+    found = admin_queries.dashboard_counts(
+        get_session(), utcnow(), _days("STALE_AFTER_DAYS"), _days("HIDE_AFTER_DAYS")
+    )
+    counts = {**asdict(found), "signposts": len(signposts.DEFAULTS)}
     return render_template("admin/dashboard.html", counts=counts)
 
 
@@ -149,22 +127,14 @@ def dashboard() -> str:
 
 @bp.get("/accounts")
 def accounts_list() -> str:
-    users = (
-        get_session()
-        .exec(
-            select(User)
-            .options(selectinload(User.organisation), selectinload(User.team))  # type: ignore[arg-type]
-            .order_by(User.is_active.desc(), func.lower(User.name), User.id)  # type: ignore[attr-defined]
-        )
-        .all()
-    )
+    users = admin_queries.accounts(get_session())
     return render_template("admin/accounts.html", users=users)
 
 
 def _account_choices(form: AccountForm) -> None:
     session = get_session()
-    organisations = session.exec(select(Organisation).order_by(func.lower(Organisation.name))).all()
-    teams = session.exec(select(Team).order_by(func.lower(Team.name))).all()
+    organisations = admin_queries.organisations_by_name(session)
+    teams = admin_queries.teams_by_name(session)
     none = [SelectChoice(NO_CHOICE, "—")]
     form.organisation_id.choices = none + options(
         (org.id, org.name + ("" if org.is_approved else " (wacht op goedkeuring)"))
@@ -181,7 +151,7 @@ def new_account() -> tuple[str, int]:
     problem, status = None, 200
     if request.method == "GET":
         organisation_id = optional_id(request.args.get("aanbieder"))
-        if organisation_id is not None and session.get(Organisation, organisation_id):
+        if organisation_id is not None and queries.by_id(session, Organisation, organisation_id):
             form.role.data = UserRole.PROVIDER
             form.organisation_id.data = organisation_id
     elif form.validate_on_submit() and (problem := _links_cannot_be_sent()):
@@ -189,19 +159,22 @@ def new_account() -> tuple[str, int]:
     elif form.validate_on_submit():
         email = accounts.normalise_email(form.email.data)
         try:
+            account = accounts.NewAccount(
+                email,
+                form.name.data,
+                form.role.data,
+                organisation_id=form.organisation_id.data or None,
+                team_id=form.team_id.data or None,
+            )
             user, raw = accounts.invite_user(
                 session,
                 _actor(),
-                email=email,
-                name=form.name.data,
-                role=form.role.data,
-                organisation_id=form.organisation_id.data or None,
-                team_id=form.team_id.data or None,
+                account,
                 consultant_domains=accounts.consultant_domains(current_app.config),
             )
         except (accounts.AccountError, IntegrityError) as error:
             session.rollback()
-            if session.exec(select(User.id).where(User.email == email)).first() is not None:
+            if admin_queries.email_taken(session, email):
                 form.email.errors = ["Er is al een account met dit e-mailadres."]
                 status = 409
             else:
@@ -377,24 +350,11 @@ def new_organisation() -> Response | tuple[str, int]:
     return render_template("admin/organisation_form.html", form=form, problem=problem), status
 
 
-def _waiting_activity() -> tuple[Any, ...]:
-    return (Activity.is_approved.is_(False), Activity.status != "beeindigd")  # type: ignore[attr-defined]
-
-
 @bp.get("/goedkeuren")
 def approvals() -> str:
     session = get_session()
-    organisations = session.exec(
-        select(Organisation)
-        .where(Organisation.is_approved.is_(False))  # type: ignore[attr-defined]
-        .order_by(Organisation.created_at, Organisation.id)
-    ).all()
-    activities = session.exec(
-        select(Activity)
-        .where(*_waiting_activity())
-        .options(selectinload(Activity.organisation), selectinload(Activity.location))  # type: ignore[arg-type]
-        .order_by(Activity.created_at, Activity.id)
-    ).all()
+    organisations = admin_queries.waiting_organisations(session)
+    activities = admin_queries.waiting_activities(session)
     return render_template(
         "admin/approvals.html", organisations=organisations, activities=activities
     )
@@ -446,12 +406,7 @@ def catalogue_export() -> Response:
 def stale() -> str:
     now = utcnow()
     hidden_before = confirmed_before(local_date(now), _days("HIDE_AFTER_DAYS"))
-    activities = get_session().exec(
-        select(Activity)
-        .where(listings.stale_condition(now, _days("STALE_AFTER_DAYS")))
-        .options(selectinload(Activity.organisation))  # type: ignore[arg-type]
-        .order_by(Activity.confirmed_at, Activity.id)
-    )
+    activities = admin_queries.stale_activities(get_session(), now, _days("STALE_AFTER_DAYS"))
     rows = [
         StaleRow(a, (local_date(now) - a.confirmed_on).days, a.confirmed_at < hidden_before)
         for a in activities
@@ -483,7 +438,7 @@ def audit_trail(object_type: str, raw_id: str) -> str:
         )
     object_id = parse_id(raw_id, object_type.capitalize())
     session = get_session()
-    obj = session.get(_MODELS[kind], object_id)
+    obj = admin_queries.audited_object(session, kind, object_id)
     events = audit.events_for(session, kind, object_id)
     if obj is None and not events:
         abort(404, description=f"{object_type.capitalize()} {object_id} bestaat niet.")
@@ -502,14 +457,8 @@ def audit_trail(object_type: str, raw_id: str) -> str:
 @bp.get("/teams")
 def teams() -> str:
     session = get_session()
-    consultants = dict(
-        session.exec(
-            select(User.team_id, func.count())
-            .where(User.team_id.is_not(None))  # type: ignore[union-attr]
-            .group_by(User.team_id)
-        ).all()
-    )
-    all_teams = session.exec(select(Team).order_by(func.lower(Team.name))).all()
+    consultants = admin_queries.consultants_per_team(session)
+    all_teams = admin_queries.teams_by_name(session)
     return render_template("admin/teams.html", teams=all_teams, consultants=consultants)
 
 
@@ -526,8 +475,7 @@ def edit_team(raw_id: str) -> Response | tuple[str, int]:
 def _team_form(team: Team | None) -> Response | tuple[str, int]:
     form = TeamForm(obj=team if request.method == "GET" else None)
     problem, status = None, 200
-    if request.method == "POST" and team is not None and not form.version.data:
-        # An edit must say which version it was based on (no silent lost update).
+    if editing.lacks_version(form, team is not None):
         problem, status = "Het formulier is niet compleet. Open het wijkteam opnieuw.", 400
     elif form.validate_on_submit():
         try:
@@ -537,16 +485,17 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
                 team,
                 form.name.data,
                 pc4_list(form.pc4_codes.data),
-                int(form.version.data) if form.version.data else None,
+                editing.seen_version(form),
                 phone=form.phone.data or "",
             )
         except service_errors.Duplicate as error:
             form.name.errors = [str(error)]
             status = 409
         except service_errors.Conflict as error:
-            problem, status = str(error), 409
-            get_session().expire_all()
-            form = TeamForm(formdata=None, obj=get_session().get(Team, team.id))  # type: ignore[union-attr]
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: TeamForm(formdata=None, obj=queries.by_id(session, Team, team.id)),  # type: ignore[union-attr]
+            )
         except TeamError as error:
             problem, status = str(error), 422
         else:
@@ -560,11 +509,17 @@ def _team_form(team: Team | None) -> Response | tuple[str, int]:
 # --- Signposts (verwijzingen) ----------------------------------------------------------------
 
 
+def _stored_signpost_form(session: Session, key: str) -> SignpostForm:
+    form = SignpostForm(formdata=None, obj=signposts.resolve([key], queries.signposts(session))[0])
+    form.version.data = str(admin_queries.signpost_version(session, key))
+    return form
+
+
 @bp.get("/verwijzingen")
 def signposts_list() -> str:
     session = get_session()
     shown = signposts.resolve(signposts.DEFAULTS, queries.signposts(session))
-    ids = {row.key: row.id for row in session.exec(select(Signpost))}
+    ids = admin_queries.signpost_ids(session)
     return render_template("admin/signposts.html", signposts=shown, ids=ids)
 
 
@@ -573,27 +528,21 @@ def edit_signpost(key: str) -> Response | tuple[str, int]:
     if key not in signposts.DEFAULTS:
         abort(404, description="Deze verwijzing bestaat niet.")
     session = get_session()
-    row = session.exec(select(Signpost).where(Signpost.key == key)).first()
+    row = admin_queries.signpost_row(session, key)
     current = signposts.resolve([key], queries.signposts(session))[0]
     form = SignpostForm(obj=current if request.method == "GET" else None)
     if request.method == "GET" and row is not None:
         form.version.data = str(row.version)
     problem, status = None, 200
-    if request.method == "POST" and row is not None and not form.version.data:
+    if editing.lacks_version(form, row is not None):
         problem, status = "Het formulier is niet compleet. Open de verwijzing opnieuw.", 400
     elif form.validate_on_submit():
         values = {name: getattr(form, name).data or "" for name in signpost_store.SIGNPOST_FIELDS}
-        seen = int(form.version.data) if form.version.data else None
         try:
-            signpost_store.save_signpost(session, _actor(), key, values, seen)
+            signpost_store.save_signpost(session, _actor(), key, values, editing.seen_version(form))
         except service_errors.Conflict as error:
-            problem, status = str(error), 409
-            session.expire_all()
-            form = SignpostForm(
-                formdata=None, obj=signposts.resolve([key], queries.signposts(session))[0]
-            )
-            form.version.data = str(
-                session.exec(select(Signpost.version).where(Signpost.key == key)).one()
+            form, problem, status = editing.after_conflict(
+                error, lambda session: _stored_signpost_form(session, key)
             )
         except signpost_store.SignpostError as error:
             problem, status = str(error), 422

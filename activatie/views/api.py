@@ -7,7 +7,16 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import accounts, catalogue_csv, listings, matching, openapi, params, queries
+from .. import (
+    accounts,
+    catalogue_csv,
+    listings,
+    matching,
+    openapi,
+    params,
+    provider_queries,
+    queries,
+)
 from ..activity_fields import DATE, MOMENT, MONEY, TERMS, ActivityField, api_fields
 from ..audit import Actor
 from ..caching import cached_page
@@ -273,8 +282,10 @@ def update_activity(raw_id: str) -> Response:
         response = problem(401, "Gebruik een geldige API-sleutel: Authorization: Bearer <sleutel>.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="activatie"'
         return response
-    activity = session.get(Activity, parse_id(raw_id, "Activiteit"))
-    if activity is None or activity.organisation_id != token.organisation_id:
+    activity = provider_queries.own_activity(
+        session, token.organisation_id, parse_id(raw_id, "Activiteit")
+    )
+    if activity is None:
         return problem(404, "Deze activiteit bestaat niet of is niet van uw organisatie.")
     seen = _seen_version(activity)
     if isinstance(seen, Response):
@@ -301,7 +312,7 @@ def update_activity(raw_id: str) -> Response:
         )
     except listings.Conflict:
         session.expire_all()
-        current = session.get(Activity, activity.id)
+        current = queries.by_id(session, Activity, activity.id)
         return _with_etag(
             problem(
                 412, "Deze activiteit is net door iemand anders gewijzigd. Haal hem opnieuw op."
@@ -312,7 +323,7 @@ def update_activity(raw_id: str) -> Response:
         return problem(409, str(error))
     accounts.touch_api_token(session, token)
     session.expire_all()
-    current = session.get(Activity, activity.id)
+    current = queries.by_id(session, Activity, activity.id)
     return _with_etag(jsonify(activity_json(current)), current)  # type: ignore[arg-type]
 
 

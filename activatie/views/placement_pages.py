@@ -10,13 +10,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from .. import geo, placements, workflow
+from .. import geo, placement_queries, placements, queries, workflow
 from ..db import get_session
 from ..forms import StepForm
-from ..models import Placement, PlacementEvent, PostcodeArea, Team, User, local_today
+from ..models import Placement, local_today
 from . import parse_id, show_errors
 
 STEP_LABELS = {
@@ -54,18 +53,14 @@ def render_detail(
     status: int = 200,
 ) -> tuple[str, int]:
     session = get_session()
-    events = session.exec(
-        select(PlacementEvent)
-        .where(PlacementEvent.placement_id == placement.id)
-        .order_by(PlacementEvent.at, PlacementEvent.id)  # type: ignore[arg-type]
-    ).all()
+    events = placement_queries.events(session, placement)
     steps = workflow.next_steps(placement.status, current_user.role)
-    consultant = session.get(User, placement.consultant_id) if placement.consultant_id else None
+    consultant = placement_queries.consultant(session, placement)
     return render_template(
         "placements/detail.html",
         placement=placement,
         consultant=consultant,
-        team=session.get(Team, placement.team_id) if placement.team_id else None,
+        team=placement_queries.team(session, placement),
         events=events,
         steps=[(step, STEP_LABELS[step]) for step in steps],
         form=form or StepForm(formdata=None),
@@ -80,7 +75,7 @@ def render_sheet(placement: Placement) -> str:
     """The one-page sheet the resident takes home: what, where, when, whom to ask; no name."""
     session = get_session()
     location = placement.activity.location
-    area = session.get(PostcodeArea, placement.pc4)
+    area = placement_queries.home_area(session, placement)
     trip = None
     if area is not None:
         km = geo.distance_km(
@@ -98,7 +93,7 @@ def render_sheet(placement: Placement) -> str:
         activity=placement.activity,
         location=location,
         home=area,
-        team=session.get(Team, placement.team_id) if placement.team_id else None,
+        team=placement_queries.team(session, placement),
         trip=trip,
         today=local_today(),
     )
@@ -121,7 +116,7 @@ def apply_step(raw_id: str) -> Response | tuple[str, int]:
         placements.move(get_session(), current_user, placement, step)
     except placements.PlacementError as error:
         get_session().expire_all()
-        fresh = get_session().get(Placement, placement.id)
+        fresh = queries.by_id(get_session(), Placement, placement.id)
         show_errors(form, error.errors, STEP_FIELDS)
         return render_detail(fresh, form, str(error), error.status)  # type: ignore[arg-type]
     flash(f"De aanmelding staat nu op '{form.naar.data}'.", "info")
@@ -130,8 +125,7 @@ def apply_step(raw_id: str) -> Response | tuple[str, int]:
 
 def list_rows(limit: int = 500) -> list[dict[str, Any]]:
     today = local_today()
-    session = get_session()
-    rows = session.exec(placements.visible_query(current_user).limit(limit)).all()
+    rows = placement_queries.visible(get_session(), current_user, limit)
     return [
         {
             "placement": p,

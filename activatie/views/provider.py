@@ -12,10 +12,18 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from .. import accounts, activity_fields, dropins, geo, listings, placements
+from .. import (
+    accounts,
+    activity_fields,
+    dropins,
+    geo,
+    listings,
+    placements,
+    provider_queries,
+    queries,
+)
 from ..activity_fields import FLAG, TERM_FIELDS, TEXT
 from ..audit import Actor
 from ..auth import roles_required
@@ -34,7 +42,6 @@ from ..geocoding import make_geocoder
 from ..models import (
     ACTIVITY_DETAILS,
     Activity,
-    ApiToken,
     Location,
     Organisation,
     UserRole,
@@ -44,9 +51,12 @@ from ..models import (
     utcnow,
 )
 from ..stats import month_label
-from . import parse_id, placement_pages
+from . import editing, parse_id, placement_pages, show_errors
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
+
+#: Each figure dropins.check_counts checks -> the field of forms.DropInForm that carries it.
+DROP_IN_FIELDS = {"month": "maand", "people": "aantal", "new_people": "nieuw"}
 
 
 @bp.before_request
@@ -56,22 +66,26 @@ def _only_providers() -> None:
 
 
 def _organisation() -> Organisation:
-    organisation = get_session().get(Organisation, current_user.organisation_id)
+    organisation = queries.by_id(get_session(), Organisation, current_user.organisation_id)
     if organisation is None:
         abort(403)
     return organisation
 
 
 def _own_activity(raw_id: str) -> Activity:
-    activity = get_session().get(Activity, parse_id(raw_id, "Activiteit"))
-    if activity is None or activity.organisation_id != current_user.organisation_id:
+    activity = provider_queries.own_activity(
+        get_session(), current_user.organisation_id, parse_id(raw_id, "Activiteit")
+    )
+    if activity is None:
         abort(404, description="Deze activiteit bestaat niet of is niet van uw organisatie.")
     return activity
 
 
 def _own_location(raw_id: str) -> Location:
-    location = get_session().get(Location, parse_id(raw_id, "Locatie"))
-    if location is None or location.organisation_id != current_user.organisation_id:
+    location = provider_queries.own_location(
+        get_session(), current_user.organisation_id, parse_id(raw_id, "Locatie")
+    )
+    if location is None:
         abort(404, description="Deze locatie bestaat niet of is niet van uw organisatie.")
     return location
 
@@ -85,15 +99,7 @@ def dashboard() -> str:
     organisation = _organisation()
     now = utcnow()
     stale_days = current_app.config["STALE_AFTER_DAYS"]
-    tokens = (
-        get_session()
-        .exec(
-            select(ApiToken).where(
-                ApiToken.organisation_id == organisation.id, ApiToken.revoked_at.is_(None)
-            )  # type: ignore[union-attr]
-        )
-        .all()
-    )
+    tokens = provider_queries.active_api_tokens(get_session(), organisation.id)  # type: ignore[arg-type]
     return render_template(
         "provider/dashboard.html",
         organisation=organisation,
@@ -173,6 +179,13 @@ def _fill_activity_form(form: ActivityForm, activity: Activity) -> None:
         getattr(form, field.attr).data = sorted(activity.facet(field.csv))  # type: ignore[arg-type]
 
 
+def _stored_activity_form(organisation: Organisation, activity: Activity) -> ActivityForm:
+    form = ActivityForm(formdata=None)
+    form.location_id.choices = _location_choices(organisation)
+    _fill_activity_form(form, activity)
+    return form
+
+
 @bp.route("/activiteiten/<raw_id>/bewerken", methods=["GET", "POST"])
 def edit_activity(raw_id: str) -> Response | tuple[str, int]:
     activity = _own_activity(raw_id)
@@ -189,12 +202,13 @@ def edit_activity(raw_id: str) -> Response | tuple[str, int]:
                 get_session(), _actor(), activity, int(form.version.data), values, facets
             )
         except listings.Conflict as error:
-            problem, status = str(error), 409
-            get_session().expire_all()
-            current = get_session().get(Activity, activity.id)
-            form = ActivityForm(formdata=None)
-            form.location_id.choices = _location_choices(organisation)
-            _fill_activity_form(form, current)  # type: ignore[arg-type]
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: _stored_activity_form(
+                    organisation,
+                    queries.by_id(session, Activity, activity.id),  # type: ignore[arg-type]
+                ),
+            )
         except listings.ListingError as error:
             problem, status = str(error), 422
         else:
@@ -251,10 +265,11 @@ def edit_organisation() -> Response | tuple[str, int]:
                 get_session(), _actor(), organisation, int(form.version.data), values
             )
         except listings.Conflict as error:
-            problem, status = str(error), 409
-            get_session().expire_all()
-            form = OrganisationForm(
-                formdata=None, obj=get_session().get(Organisation, organisation.id)
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: OrganisationForm(
+                    formdata=None, obj=queries.by_id(session, Organisation, organisation.id)
+                ),
             )
         else:
             flash("De gegevens van uw organisatie staan erin.", "info")
@@ -264,14 +279,19 @@ def edit_organisation() -> Response | tuple[str, int]:
     return render_template("provider/organisation_form.html", form=form, problem=problem), status
 
 
+def _stored_location_form(location: Location | None) -> LocationForm:
+    """The location form as stored (empty, version 0, for a new location)."""
+    form = LocationForm(formdata=None, obj=location)
+    form.version.data = str(location.version) if location else "0"
+    form.accessibility.data = sorted(location.accessibility) if location else []
+    return form
+
+
 @bp.route("/locaties/<raw_id>/bewerken", methods=["GET", "POST"])
 def edit_location(raw_id: str | None) -> Response | tuple[str, int]:
     organisation = _organisation()
     location = _own_location(raw_id) if raw_id else None
-    form = LocationForm(obj=location if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = str(location.version) if location else "0"
-        form.accessibility.data = sorted(location.accessibility) if location else []
+    form = _stored_location_form(location) if request.method == "GET" else LocationForm()
     problem, status = None, 200
     if form.validate_on_submit():
         values = {
@@ -290,7 +310,12 @@ def edit_location(raw_id: str | None) -> Response | tuple[str, int]:
                 make_geocoder(get_session(), current_app.config),
             )
         except listings.Conflict as error:
-            problem, status = str(error), 409
+            form, problem, status = editing.after_conflict(
+                error,
+                lambda session: _stored_location_form(
+                    queries.by_id(session, Location, location.id)  # type: ignore[union-attr]
+                ),
+            )
         except (listings.ListingError, geo.UnknownPostcode, geo.InvalidPostcode) as error:
             problem, status = str(error), 422
         else:
@@ -332,8 +357,7 @@ def drop_ins() -> Response | tuple[str, int]:
                 get_session(), _actor(), activity, month, form.aantal.data, form.nieuw.data, today
             )
         except dropins.DropInError as error:
-            for name, message in error.errors.items():
-                getattr(form, name).errors = [message]
+            show_errors(form, error.errors, DROP_IN_FIELDS)
             status = error.status
         else:
             flash(f"{activity.title}, {month_label(month)}: de aantallen zijn opgeslagen.", "info")
@@ -365,15 +389,7 @@ def api_tokens() -> Response | tuple[str, int]:
             status = 400
     elif request.method == "POST":
         status = 400
-    tokens = (
-        get_session()
-        .exec(
-            select(ApiToken)
-            .where(ApiToken.organisation_id == organisation.id)
-            .order_by(ApiToken.created_at.desc())  # type: ignore[attr-defined]
-        )
-        .all()
-    )
+    tokens = provider_queries.api_tokens(get_session(), organisation.id)  # type: ignore[arg-type]
     return render_template(
         "provider/api_tokens.html",
         form=form,
@@ -385,8 +401,10 @@ def api_tokens() -> Response | tuple[str, int]:
 
 @bp.post("/api-sleutels/<raw_id>/intrekken")
 def revoke_token(raw_id: str) -> Response:
-    token = get_session().get(ApiToken, parse_id(raw_id, "Sleutel"))
-    if token is None or token.organisation_id != current_user.organisation_id:
+    token = provider_queries.own_api_token(
+        get_session(), current_user.organisation_id, parse_id(raw_id, "Sleutel")
+    )
+    if token is None:
         abort(404, description="Deze sleutel bestaat niet of is niet van uw organisatie.")
     accounts.revoke_api_token(get_session(), _actor(), token)
     flash(f"Sleutel {token.prefix}… werkt niet meer.", "info")
