@@ -72,3 +72,23 @@ def test_a_pure_module_imports_no_io(module: str) -> None:
     absolute, siblings = imports_of(module)
     assert [name for name in absolute if name.startswith(IMPURE_LIBRARIES)] == []
     assert siblings <= PURE, f"{module} imports {sorted(siblings - PURE)}, which are not pure"
+
+
+def test_the_package_never_imports_the_development_tools() -> None:
+    """``bench/`` is not in the wheel: the app must start without it. Only the two tool commands
+    of ``cli`` import it, by name, when they run (``cli._tool``)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(PACKAGE)}: {name}"
+                for name in names
+                if name == "bench" or name.startswith("bench.")
+            ]
+    assert found == []
