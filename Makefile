@@ -77,8 +77,9 @@ postgres:
 	  for i in $$(seq 1 30); do pg_isready -q -h $(PG_HOST) -p $(PG_PORT) && break; sleep 1; done; \
 	  pg_isready -h $(PG_HOST) -p $(PG_PORT); }
 
+# The development tools live in bench/, outside the package (README "Layout"); run from here.
 bench: install
-	$(BIN)/python -m activatie.bench
+	$(BIN)/python -m bench.matcher
 
 # The monitoring report at the demo size: a SQLite file with seed + demo-placements (600).
 bench-report: install
@@ -90,4 +91,4 @@ bench-report: install
 # only), interleaved, three rounds: req/s, p50, p99 and the share of hello-world. Zwolle seed on
 # SQLite and PostgreSQL by default; BENCH_SIZES=seed,10000,100000 BENCH_DB=sqlite,postgresql.
 bench-http: install postgres
-	$(BIN)/python tools/bench_http.py
+	$(BIN)/python -m bench.http_load

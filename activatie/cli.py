@@ -1,26 +1,29 @@
-"""Flask commands: ``db upgrade``, ``seed``, ``import``, ``create-user`` and ``retention``.
+"""Every flask command: ``db upgrade``, ``seed``, ``import``, ``create-user``, ``retention``,
+and the development tools' ``demo-placements`` and ``bench-report``.
 
-Every command is registered in :func:`init_app`; the work is done by the modules they call.
-``demo-placements`` is still defined in :mod:`demo` (it moves here when the demo generator
-leaves the package).
+Every command is registered in :func:`init_app`; the work is done by the modules they call. The
+two development tools live outside the package, in ``bench/`` (not in the wheel): their
+commands import them only when they run, so the app itself never needs them.
 """
 
 from __future__ import annotations
 
+import importlib
+import statistics
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlmodel import select
+from sqlmodel import func, select
 
-from . import accounts, catalogue, migrations, retention, seed, signpost_store
+from . import accounts, catalogue, migrations, reports, retention, seed, signpost_store
 from .audit import SYSTEM
 from .db import get_engine, get_session
-from .demo import demo_placements_command
 from .geocoding import make_geocoder
-from .models import Organisation, UserRole, utcnow
-from .report_bench import bench_report_command
+from .models import Organisation, Placement, UserRole, local_today, utcnow
 from .vocabulary import ROLES
 
 db_cli = AppGroup("db", help="Manage the database schema.")
@@ -158,6 +161,95 @@ def retention_command(dry_run: bool) -> None:
 
 def _aanmeldingen(count: int) -> str:
     return f"{count} aanmelding" if count == 1 else f"{count} aanmeldingen"
+
+
+def _tool(name: str) -> ModuleType:
+    """Import the development tool ``bench.<name>``: there in a checkout, not in the wheel.
+
+    ``flask --app activatie`` puts the current folder on the path, so it is found from the
+    checkout's root; from another folder, the checkout this package was installed from (an
+    editable install) is tried.
+    """
+    module = f"bench.{name}"
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name not in ("bench", module):
+            raise
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "bench" / "__init__.py").is_file() and str(checkout) not in sys.path:
+        sys.path.append(str(checkout))
+        return importlib.import_module(module)
+    raise click.ClickException(
+        "Dit commando hoort bij de ontwikkelhulpmiddelen in bench/ en werkt alleen vanuit de "
+        "broncode (de map met bench/), niet in een geïnstalleerd pakket."
+    )
+
+
+@click.command("demo-placements")
+@click.option(
+    "--count",
+    default=600,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="How many example aanmeldingen to add.",
+)
+@click.option(
+    "--seed",
+    "seed",
+    default=2026,
+    show_default=True,
+    type=int,
+    help="Random seed: the same seed gives the same plan.",
+)
+@with_appcontext
+def demo_placements_command(count: int, seed: int) -> None:
+    """Add example aanmeldingen over the example catalogue (run ``seed`` first)."""
+    demo = _tool("demo")
+    try:
+        statuses = demo.generate(get_session(), count, seed, local_today())
+    except demo.DemoRefused as error:
+        raise click.ClickException(str(error)) from None
+    unmet = statuses.pop("zoekvragen zonder aanbod")
+    drop_ins = statuses.pop("inloop-tellingen")
+    click.echo(
+        f"{count} voorbeeldaanmeldingen gemaakt over de afgelopen {demo.MONTHS_BACK} maanden:"
+    )
+    for status, number in sorted(statuses.items(), key=lambda item: -item[1]):
+        click.echo(f"- {status}: {number}")
+    click.echo(f"Ook {unmet} voorbeeldzoekvragen zonder aanbod geteld.")
+    click.echo(f"En {drop_ins} maanden inloop bij activiteiten waar u gewoon langs kunt komen.")
+    click.echo("Bekijk de cijfers als beheerder op /beheer/resultaten/.")
+
+
+@click.command("bench-report")
+@click.option("--runs", default=7, show_default=True, type=click.IntRange(1, 100))
+@click.option("--periode", "period_key", default="12m", show_default=True, help="as on the page")
+@with_appcontext
+def bench_report_command(runs: int, period_key: str) -> None:
+    """Time building the monitoring report (facts, cold and warm protection)."""
+    report = _tool("report")
+    session = get_session()
+    period, errors = reports.parse_period(period_key, local_today())
+    if errors:
+        raise click.ClickException(" ".join(errors.values()))
+    total = session.exec(select(func.count()).select_from(Placement)).one()
+    timings = report.bench(session, period, runs, current_app.config["STALE_AFTER_DAYS"])
+    click.echo(f"{total} aanmeldingen in de database, periode {period.label()}, {runs} runs:")
+    for name, label in (
+        ("collect", "facts from the database"),
+        ("cold", "build, protection cache empty"),
+        ("warm", "build, protection cache filled"),
+    ):
+        values = timings[name]
+        click.echo(
+            f"- {label}: median {statistics.median(values):.0f} ms "
+            f"(min {min(values):.0f}, max {max(values):.0f})"
+        )
+    cold = [c + w for c, w in zip(timings["collect"], timings["cold"], strict=True)]
+    click.echo(
+        f"- first page after a change (facts + cold build): median {statistics.median(cold):.0f} ms"
+    )
 
 
 def _report(counts: catalogue.LoadCounts) -> None:

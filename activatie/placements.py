@@ -27,9 +27,6 @@ from .models import (
     UserRole,
     utcnow,
 )
-
-# demo.py still calls placements.count_unmet_search; it moves to unmet_demand with its next edit.
-from .unmet_demand import count_unmet_search  # noqa: F401
 from .vocabulary import (
     AGE_BANDS,
     COMPLETED_OUTCOMES,

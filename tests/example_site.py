@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from activatie import catalogue, demo, seed, signpost_store
+from activatie import catalogue, seed, signpost_store
 from activatie.geocoding import make_geocoder
 from activatie.models import Activity, Organisation, Placement, Signpost, Team, User, local_today
+from bench import demo
 
 from .factories import Factory
 

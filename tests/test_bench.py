@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark machinery (``python -m activatie.bench``); no timing assertions."""
+"""Smoke test of the benchmark machinery (``python -m bench.matcher``); no timing assertions."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from activatie import bench, geo, matching
+from activatie import geo, matching
 from activatie.db import make_engine
 from activatie.models import utcnow
+from bench import matcher
 
 KEYS = {
     "case",
@@ -32,7 +33,7 @@ KEYS = {
 
 def test_small_run_reports_sane_figures(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
-    reports = bench.run([200], query_count=5, url=url, seed_value=3, tracemalloc_queries=2)
+    reports = matcher.run([200], query_count=5, url=url, seed_value=3, tracemalloc_queries=2)
 
     assert [r["case"] for r in reports] == ["zwolle", "200"]
     for report in reports:
@@ -47,14 +48,14 @@ def test_small_run_reports_sane_figures(tmp_path: Path) -> None:
     assert reports[1]["activities"] == 200
     assert reports[0]["mean_matches"] > 0  # Zwolle residents find something nearby
     assert list(tmp_path.iterdir()) == []  # every case's database is removed
-    table = bench.format_table(reports)
+    table = matcher.format_table(reports)
     assert "p95 ms" in table and "zwolle" in table
 
 
 def test_synthetic_catalogue_follows_the_schema_and_the_spread(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'one.sqlite3'}")
     try:
-        stats = bench.build_synthetic(engine, 300, seed_value=5, now=utcnow())
+        stats = matcher.build_synthetic(engine, 300, seed_value=5, now=utcnow())
         with engine.connect() as connection:
             points = connection.exec_driver_sql("SELECT latitude, longitude FROM location").all()
     finally:
@@ -66,9 +67,9 @@ def test_synthetic_catalogue_follows_the_schema_and_the_spread(tmp_path: Path) -
 
 
 def test_profiles_are_fixed_and_varied() -> None:
-    places = bench.national_places()
-    first = bench.make_profiles(places, 20, random.Random(1))
-    again = bench.make_profiles(places, 20, random.Random(1))
+    places = matcher.national_places()
+    first = matcher.make_profiles(places, 20, random.Random(1))
+    again = matcher.make_profiles(places, 20, random.Random(1))
     assert first == again
     modes = {p.intake.travel_mode for p in first}
     assert modes == {"fiets", "lopen", "ov"}
@@ -79,4 +80,4 @@ def test_profiles_are_fixed_and_varied() -> None:
 
 @pytest.mark.parametrize("text", ["1000,10000", "1_000"])
 def test_sizes_parse(text: str) -> None:
-    assert all(size > 0 for size in bench.parse_sizes(text))
+    assert all(size > 0 for size in matcher.parse_sizes(text))

@@ -80,3 +80,23 @@ def test_a_view_reads_through_named_functions(view: str) -> None:
     text = (PACKAGE / "views" / f"{view}.py").read_text(encoding="utf-8")
     for written in ("select(", ".exec(", "session.get(", "get_session().get(", "func."):
         assert written not in text.replace("cookie_session.get(", ""), f"{view}: {written}"
+
+
+def test_the_package_never_imports_the_development_tools() -> None:
+    """``bench/`` is not in the wheel: the app must start without it. Only the two tool commands
+    of ``cli`` import it, by name, when they run (``cli._tool``)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found += [
+                f"{path.relative_to(PACKAGE)}: {name}"
+                for name in names
+                if name == "bench" or name.startswith("bench.")
+            ]
+    assert found == []

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from activatie import catalogue, demo, migrations, seed
+from activatie import catalogue, migrations, seed
 from activatie.db import make_engine
 from activatie.geocoding import make_geocoder
 from activatie.models import (
@@ -24,6 +24,7 @@ from activatie.models import (
     catalogue_version,
     local_today,
 )
+from bench import demo
 
 from .factories import Factory
 

@@ -491,7 +491,7 @@ def test_every_headline_card_of_the_demo_shows_a_figure_on_another_day(
     Complementary suppression hides a smaller cell inside a table before a headline total, so
     no card reads "x", "<5", "–" or 0 (the first of a month included: this month is one day).
     """
-    from activatie import demo
+    from bench import demo
 
     demo.generate(session, 600, 2026, today)
     now = at_local(today, 18)

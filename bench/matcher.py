@@ -1,4 +1,4 @@
-"""Benchmark of matching at national scale: ``python -m activatie.bench``.
+"""Benchmark of matching at national scale: ``python -m bench.matcher``.
 
 Builds a synthetic catalogue of activities spread over the Netherlands in a fresh, temporary
 database (the real schema, through the migrations), then times the full matching path,
@@ -43,9 +43,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from . import catalogue, geo, geocoding, matching, migrations, queries, seed
-from .db import make_engine
-from .models import (
+from activatie import catalogue, geo, geocoding, matching, migrations, queries, seed
+from activatie.db import make_engine
+from activatie.models import (
     Activity,
     ActivityTerm,
     Location,
@@ -54,7 +54,7 @@ from .models import (
     local_today,
     utcnow,
 )
-from .vocabulary import (
+from activatie.vocabulary import (
     ACCESS_ROUTES,
     ACCESSIBILITY,
     ACTIVITY_TYPES,
@@ -735,7 +735,7 @@ def parse_sizes(text_value: str) -> list[int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m activatie.bench", description=__doc__.split("\n\n")[0]
+        prog="python -m bench.matcher", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(
         "--sizes",

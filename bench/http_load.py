@@ -1,6 +1,6 @@
 """HTTP benchmark: the app and a Flask hello-world under the same gunicorn command, side by side.
 
-``make bench-http`` (or ``.venv/bin/python tools/bench_http.py [--seconds 2] [--rounds 3]``)
+``make bench-http`` (or ``.venv/bin/python -m bench.http_load [--seconds 2] [--rounds 3]``)
 builds a catalogue in a fresh database, starts ``gunicorn -c gunicorn.conf.py`` with as many
 sync workers as the machine has cores on a free loopback port for the app and, with the
 identical command, for a hello-world app, and loads each endpoint at concurrency 8 for a fixed
@@ -12,7 +12,7 @@ Sizes and databases (options, or the environment variables in brackets):
 
 - ``--sizes seed,10000,100000`` (``BENCH_SIZES``, default ``seed``): the Zwolle example
   catalogue (what ``flask seed`` loads), or that many synthetic activities spread over the
-  Netherlands (:func:`activatie.bench.build_synthetic`) with the Zwolle postcode table;
+  Netherlands (:func:`bench.matcher.build_synthetic`) with the Zwolle postcode table;
 - ``--databases sqlite,postgresql`` (``BENCH_DB``, default both): SQLite in a temporary
   directory; PostgreSQL in a database of its own, ``--pg-database`` (``BENCH_PG_DATABASE``,
   default ``activatie_bench_http``), created through ``--pg-url`` (``BENCH_PG_URL``, default the
@@ -282,12 +282,13 @@ def build(url: str, size: str, env: dict[str, str]) -> None:
         return
     from sqlmodel import Session
 
-    from activatie import bench, catalogue, seed, signpost_store
+    from activatie import catalogue, seed, signpost_store
     from activatie.db import make_engine
+    from bench import matcher
 
     engine = make_engine(url)
     try:
-        bench.build_synthetic(engine, int(size), 1, datetime.now(UTC))
+        matcher.build_synthetic(engine, int(size), 1, datetime.now(UTC))
         with Session(engine) as session:
             catalogue.load_postcodes(session, seed.read_postcodes())
             signpost_store.load_signposts(session, seed.read_signposts())
@@ -433,7 +434,9 @@ def parse_list(text: str, allowed: set[str] | None = None) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.http_load", description=__doc__.split("\n", 1)[0]
+    )
     parser.add_argument("--seconds", type=float, default=2, help="load per endpoint per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(

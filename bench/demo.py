@@ -1,4 +1,4 @@
-"""``flask --app activatie demo-placements``: example aanmeldingen over the example catalogue.
+"""Example aanmeldingen over the example catalogue (``flask --app activatie demo-placements``).
 
 It refuses to run unless the database holds only the example catalogue (``flask --app activatie
 seed``), so no invented aanmelding can ever mix with real ones. Running it again *adds* another
@@ -27,15 +27,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from . import dropins, geo, placements, stats
-from .audit import Actor
-from .db import get_session
-from .models import (
+from activatie import dropins, geo, placements, stats, unmet_demand
+from activatie.audit import Actor
+from activatie.models import (
     LOCAL_TIMEZONE,
     Activity,
     Location,
@@ -45,10 +42,9 @@ from .models import (
     Team,
     User,
     UserRole,
-    local_today,
     utcnow,
 )
-from .vocabulary import COMPLETED_OUTCOMES, NEEDS
+from activatie.vocabulary import COMPLETED_OUTCOMES, NEEDS
 
 MONTHS_BACK = 24
 FULL = 1000  # the step number of "declined: no place" after a start that found none
@@ -112,7 +108,7 @@ NOTES = [
 ]
 
 
-class DemoRefused(click.ClickException):
+class DemoRefused(Exception):
     """The database is not an example database, or the example catalogue is missing."""
 
 
@@ -393,7 +389,7 @@ def generate(session: Session, count: int, seed: int, today: date) -> Counter[st
     for _ in range(count * UNMET_PER_PLACEMENT):
         day = first + timedelta(days=rng.randint(0, span))
         need = str(_pick(rng, UNMET_NEEDS))
-        placements.count_unmet_search(
+        unmet_demand.count_unmet_search(
             session, day, str(_pick(rng, UNMET_WEIGHT)), [need] if need != "-" else []
         )
 
@@ -432,33 +428,3 @@ def _drop_ins(session: Session, rng: random.Random, providers: dict[int, User], 
             )
             recorded += 1
     return recorded
-
-
-@click.command("demo-placements")
-@click.option(
-    "--count",
-    default=600,
-    show_default=True,
-    type=click.IntRange(1, 5000),
-    help="How many example aanmeldingen to add.",
-)
-@click.option(
-    "--seed",
-    "seed",
-    default=2026,
-    show_default=True,
-    type=int,
-    help="Random seed: the same seed gives the same plan.",
-)
-@with_appcontext
-def demo_placements_command(count: int, seed: int) -> None:
-    """Add example aanmeldingen over the example catalogue (run ``seed`` first)."""
-    statuses = generate(get_session(), count, seed, local_today())
-    unmet = statuses.pop("zoekvragen zonder aanbod")
-    drop_ins = statuses.pop("inloop-tellingen")
-    click.echo(f"{count} voorbeeldaanmeldingen gemaakt over de afgelopen {MONTHS_BACK} maanden:")
-    for status, number in sorted(statuses.items(), key=lambda item: -item[1]):
-        click.echo(f"- {status}: {number}")
-    click.echo(f"Ook {unmet} voorbeeldzoekvragen zonder aanbod geteld.")
-    click.echo(f"En {drop_ins} maanden inloop bij activiteiten waar u gewoon langs kunt komen.")
-    click.echo("Bekijk de cijfers als beheerder op /beheer/resultaten/.")
