@@ -105,6 +105,10 @@ def init_app(app: Flask) -> None:
     app.extensions[_VALUES] = VersionedCache(int(app.config["CATALOGUE_CACHE_MATCHES"]))
 
 
+#: Built once: this runs on every request.
+_VERSION = select(catalogue_version.c.n).where(catalogue_version.c.id == 1)
+
+
 def catalogue_stamp() -> Stamp | None:
     """Return this request's catalogue version and day, read once per request.
 
@@ -113,13 +117,12 @@ def catalogue_stamp() -> Stamp | None:
     """
     if "catalogue_stamp" in g:
         return g.catalogue_stamp
-    statement = select(catalogue_version.c.n).where(catalogue_version.c.id == 1)
     open_one = open_session()
     if open_one is not None:
-        version = open_one.connection().execute(statement).scalar()
+        version = open_one.connection().execute(_VERSION).scalar()
     else:
         with get_engine().connect() as connection:
-            version = connection.execute(statement).scalar()
+            version = connection.execute(_VERSION).scalar()
     g.catalogue_stamp = None if version is None else (int(version), local_today())
     return g.catalogue_stamp
 

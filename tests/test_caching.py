@@ -279,3 +279,18 @@ def test_kept_match_cards_carry_each_consultants_own_form_token(
         assert len(found) == 1  # the logout form and every card: this session's token
         tokens.append(found.pop())
     assert tokens[0] != tokens[1]
+
+
+def test_a_deprecated_name_gets_its_header_every_time(client: FlaskClient, app, factory):
+    """The Deprecation header is added after the cache: such answers are not kept."""
+    factory.activity(title="Tuinploeg")
+    for path in (
+        "/api/v1/activiteiten?postcode=8011&max_afstand_km=5",
+        "/api/v1/matches?postcode=8043&geboortedatum=1980-05-01&behoeften=sociale_contacten",
+    ):
+        for _ in range(2):
+            response = client.get(path)
+            assert response.status_code == 200 and "Tuinploeg" in response.text
+            assert response.headers["Deprecation"]
+    kept = [key for key, _ in app.extensions[caching._PAGES]._entries.items()]
+    assert not any("1980" in str(key) or "max_afstand_km" in str(key) for key in kept)

@@ -19,7 +19,7 @@ from .. import (
 )
 from ..activity_fields import DATE, MOMENT, MONEY, TERMS, ActivityField, api_fields
 from ..audit import Actor
-from ..caching import cached_page
+from ..caching import cached_page, do_not_store
 from ..db import get_session
 from ..errors import problem
 from ..filters import InvalidInput, parse_activity_filters, read_number
@@ -70,6 +70,7 @@ def query_args(pairs: Any = None) -> MultiDict[str, str]:
     g.sent_names = [*g.get("sent_names", []), *(name for name, _ in pairs)]
     if deprecated:
         g.deprecated_params = [*g.get("deprecated_params", []), *deprecated]
+        do_not_store()  # the Deprecation header is added after the cache, per request
     return args
 
 
@@ -134,6 +135,7 @@ def _page_url(number: int) -> str:
 
 
 @bp.get("/matches")
+@cached_page
 def matches() -> Response:
     """Match a resident's situation, given as query parameters; nothing is stored.
 
@@ -142,6 +144,7 @@ def matches() -> Response:
     """
     if "geboortedatum" in request.args:
         g.deprecated_params = ["geboortedatum"]
+        do_not_store()  # a worker keeps no URL with a date of birth in it
     return match_response(query_args())
 
 
