@@ -121,7 +121,9 @@ def catalogue_stamp() -> Stamp | None:
     if open_one is not None:
         version = open_one.connection().execute(_VERSION).scalar()
     else:
-        with get_engine().connect() as connection:
+        # One statement, no transaction: no BEGIN before it and no ROLLBACK after it (on
+        # PostgreSQL each is a round trip, and a page from the cache needs nothing else).
+        with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             version = connection.execute(_VERSION).scalar()
     g.catalogue_stamp = None if version is None else (int(version), local_today())
     return g.catalogue_stamp
