@@ -131,6 +131,12 @@ class Factory:
         return user
 
 
+def reload(session: Session, activity: Activity) -> Activity:
+    """The activity as the database holds it now (another session may have changed it)."""
+    session.expire_all()
+    return session.get(Activity, activity.id)  # type: ignore[return-value]
+
+
 def redirected_to(response: TestResponse) -> str:
     """Return where a redirect answer sends the browser; fail when the answer is not a redirect.
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from activatie import listings
@@ -22,7 +20,7 @@ from activatie.models import (
     local_today,
     utcnow,
 )
-from tests.factories import Factory, login_as, redirected_to
+from tests.factories import Factory, login_as, redirected_to, reload
 
 
 @pytest.fixture
@@ -39,11 +37,6 @@ def provider(app: Flask, factory: Factory, own: Activity) -> FlaskClient:
 @pytest.fixture
 def foreign(factory: Factory) -> Activity:
     return factory.activity(title="Andermans klus", capacity=5, free_places=2)
-
-
-def reload(session: Session, activity: Activity) -> Activity:
-    session.expire_all()
-    return session.get(Activity, activity.id)  # type: ignore[return-value]
 
 
 def audit_rows(session: Session, activity: Activity) -> list[AuditEvent]:
@@ -390,48 +383,3 @@ def test_a_revoked_token_stops_working(provider: FlaskClient, client: FlaskClien
 
 
 # --- concurrency, on SQLite and PostgreSQL alike ------------------------------------------------
-
-
-def test_free_places_never_go_negative_under_concurrent_decrements(
-    engine: Engine, factory: Factory, session: Session
-) -> None:
-    activity = factory.activity(capacity=5, free_places=5)
-    successes: list[int] = []
-    failures: list[str] = []
-    barrier = threading.Barrier(12)
-
-    def take_one() -> None:
-        with Session(engine) as own_session:
-            barrier.wait()
-            for _ in range(3):
-                try:
-                    listings.change_free_places(
-                        own_session, Actor(None, "test"), activity.id, activity.organisation_id, -1
-                    )
-                    successes.append(1)
-                except listings.ListingError as error:
-                    failures.append(str(error))
-
-    threads = [threading.Thread(target=take_one) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(successes) == 5
-    assert len(failures) == 31
-    assert reload(session, activity).free_places == 0
-
-
-def test_concurrent_edits_through_the_service_lose_nothing(
-    factory: Factory, session: Session, engine: Engine
-) -> None:
-    activity = factory.activity(title="Start")
-    seen = activity.version
-    with Session(engine) as first, Session(engine) as second:
-        one = first.get(Activity, activity.id)
-        two = second.get(Activity, activity.id)
-        values = {"title": "Eerste"}
-        listings.update_activity(first, Actor(None, "a"), one, seen, values, {})
-        with pytest.raises(listings.Conflict):
-            listings.update_activity(second, Actor(None, "b"), two, seen, {"title": "Tweede"}, {})
-    assert reload(session, activity).title == "Eerste"
