@@ -31,19 +31,7 @@ from activatie.stats import SMALL, shown
 from activatie.stats import months_before as stats_months_before
 from activatie.templating import nl_date
 from activatie.vocabulary import ACTIVITY_TYPES, DISTRICTS, NEEDS
-from tests.factories import Factory, login_as, redirected_to
-from tests.service.test_reports import add_placement
-
-TODAY = local_today()
-PERIOD = reports.Period.last_year(TODAY)
-
-
-def follow_the_clock() -> None:
-    """Called before each test (conftest): today is read per test, not once at import."""
-    global TODAY, PERIOD
-    TODAY = local_today()
-    PERIOD = reports.Period.last_year(TODAY)
-
+from tests.factories import Factory, add_placement, login_as, redirected_to
 
 ARGS = {"periode": "12m"}
 PAGE = "/beheer/resultaten/"
@@ -60,6 +48,11 @@ FIRST_COLUMN = {
     "trend": "Maand",
     "verouderd": "Aanbieder",
 }
+
+
+def period() -> reports.Period:
+    """The period the monitoring page opens on: the last year up to today in Zwolle."""
+    return reports.Period.last_year(local_today())
 
 
 @pytest.fixture
@@ -81,10 +74,14 @@ def world(factory: Factory, session: Session) -> tuple[Activity, Activity]:
             add_placement(session, centre, pc4=pc4, status=status)
     for _ in range(6):  # before the period: counted nowhere
         add_placement(session, north, pc4="8031", days_ago=400)
-    session.add(UnmetSearch(day=TODAY - timedelta(days=3), pc4="8026", need="herstel", count=7))
-    session.add(UnmetSearch(day=TODAY - timedelta(days=500), pc4="8026", need="herstel", count=9))
+    session.add(
+        UnmetSearch(day=local_today() - timedelta(days=3), pc4="8026", need="herstel", count=7)
+    )
+    session.add(
+        UnmetSearch(day=local_today() - timedelta(days=500), pc4="8026", need="herstel", count=9)
+    )
     session.commit()
-    dropins.record(session, SYSTEM, centre, TODAY.replace(day=1), 11, 6, TODAY)
+    dropins.record(session, SYSTEM, centre, local_today().replace(day=1), 11, 6, local_today())
     return centre, north
 
 
@@ -170,10 +167,10 @@ def test_page_shows_figures_with_small_numbers_hidden(
     )  # a CBS wijk without a PC4 of its own
     assert html_code(page, "9999") == ""
     assert (
-        f"Periode:</strong> de laatste 12 maanden, {nl_date(PERIOD.start)} tot en met "
-        f"{nl_date(TODAY)}." in page
+        f"Periode:</strong> de laatste 12 maanden, {nl_date(period().start)} tot en met "
+        f"{nl_date(local_today())}." in page
     )
-    assert PERIOD.start.day == 1 and PERIOD.start > TODAY - timedelta(days=366)
+    assert period().start.day == 1 and period().start > local_today() - timedelta(days=366)
     for slug in reports.TABLES:
         assert f'href="/beheer/resultaten/{slug}.csv?periode=12m"' in page
     # A screen reader says what "–" means, and each download link names its table.
@@ -221,7 +218,9 @@ def test_a_bad_period_is_a_400_with_a_dutch_summary(
     summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
     assert summary
     assert message in " ".join(html.unescape(summary.group(0)).split())
-    default = reports.Period.last_year(TODAY)  # the figures fall back to the last twelve months
+    default = reports.Period.last_year(
+        local_today()
+    )  # the figures fall back to the last twelve months
     assert f"Periode:</strong> de laatste 12 maanden, {nl_date(default.start)} tot en met" in page
 
 
@@ -230,12 +229,12 @@ def test_the_differencing_attack_finds_nothing(
 ) -> None:
     """Two periods one day apart used to reveal single aanmeldingen (36 in 40 requests)."""
     activity = factory.activity()
-    first_of_month = TODAY.replace(day=1)
+    first_of_month = local_today().replace(day=1)
     base = stats_months_before(first_of_month, 3)  # a whole month that has ended
     days = [base + timedelta(days=d) for d in range(28)]
     for n, day in enumerate(days):  # every day one aanmelding, in a district of its own
         pc4 = ("8011", "8031", "8042")[n % 3]
-        placement = add_placement(session, activity, pc4=pc4, days_ago=(TODAY - day).days)
+        placement = add_placement(session, activity, pc4=pc4, days_ago=(local_today() - day).days)
         placement.created_at = reports.Period(day, day).utc_bounds()[0] + timedelta(hours=12)
     session.commit()
 
@@ -249,12 +248,12 @@ def test_the_differencing_attack_finds_nothing(
     # 2. Every period the page offers, pairwise subtracted: the smallest difference in the
     # number of aanmeldingen is a whole month of them (28 here), never one day (1).
     totals = {}
-    for key, _ in reports.period_choices(TODAY):
+    for key, _ in reports.period_choices(local_today()):
         response = admin.get("/beheer/resultaten/wijken.csv", query_string={"periode": key})
         assert response.status_code == 200, key
-        period = reports.parse_period(key, TODAY)[0]
+        period = reports.parse_period(key, local_today())[0]
         assert period.start.day == 1, key
-        assert period.end == TODAY or (period.end + timedelta(days=1)).day == 1, key
+        assert period.end == local_today() or (period.end + timedelta(days=1)).day == 1, key
         totals[key] = int(by_label(read_csv(response))["Totaal"][1])  # after the wijkcode
     assert set(totals.values()) == {0, 28}
     differences = {abs(a - b) for a in totals.values() for b in totals.values()}
@@ -312,7 +311,7 @@ def test_every_csv_is_an_excel_friendly_attachment(
 def test_district_csv_matches_the_database(
     admin: FlaskClient, session: Session, world: tuple[Activity, Activity]
 ) -> None:
-    start, until = PERIOD.utc_bounds()
+    start, until = period().utc_bounds()
     pc4s = session.exec(
         select(Placement.pc4).where(Placement.created_at >= start, Placement.created_at < until)
     ).all()

@@ -19,14 +19,6 @@ from activatie.audit import Actor
 from activatie.models import Activity, Placement, User, local_today
 from tests.factories import Factory, login_as
 
-TODAY = local_today()
-
-
-def follow_the_clock() -> None:
-    """Called before each test (conftest): today is read per test, not once at import."""
-    global TODAY
-    TODAY = local_today()
-
 
 @pytest.fixture
 def activity(factory: Factory) -> Activity:
@@ -76,7 +68,7 @@ def ready_to_start(session: Session, people, activity: Activity, count: int) -> 
             session,
             provider,
             placement,
-            placements.Step("kennismaking", placement.version, on=TODAY),
+            placements.Step("kennismaking", placement.version, on=local_today()),
         )
         ids.append(placement.id)
     return ids
@@ -86,7 +78,10 @@ def start(session: Session, provider: User, placement_id: int) -> None:
     session.expire_all()
     placement = session.get(Placement, placement_id)
     placements.move(
-        session, provider, placement, placements.Step("gestart", placement.version, on=TODAY)
+        session,
+        provider,
+        placement,
+        placements.Step("gestart", placement.version, on=local_today()),
     )
 
 

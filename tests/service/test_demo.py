@@ -16,16 +16,18 @@ from activatie.models import (
     Organisation,
     Placement,
     PlacementEvent,
+    local_today,
     utcnow,
 )
-from tests.factories import Factory, login_as
-from tests.service.test_reports import TODAY, at_local, make_report
+from tests.factories import Factory, at_local, login_as
+from tests.service.test_reports import make_report
 
 
 def test_demo_placements_tell_a_story_on_the_seeded_catalogue(
     app: Flask, seeded: object, session: Session, factory: Factory
 ) -> None:
     """The default run (600) starts, ends and moves people, with dates in a consistent order."""
+    today = local_today()
     before = {a.id: a.free_places for a in session.exec(select(Activity))}
     result = app.test_cli_runner().invoke(args=["demo-placements"])
     assert result.exit_code == 0, result.output
@@ -46,13 +48,13 @@ def test_demo_placements_tell_a_story_on_the_seeded_catalogue(
     assert any(p.status == "gestopt" for p in placements)
     assert any(p.ladder_end > p.ladder_start for p in ended)
     assert all(p.end_date and p.outcome and p.ladder_end for p in ended)
-    first = stats.months_before(TODAY, 24)
+    first = stats.months_before(today, 24)
     for p in placements:  # made in the past, every step later, never in the future
         made = p.created_at.astimezone(LOCAL_TIMEZONE).date()
-        assert first <= made <= TODAY
+        assert first <= made <= today
         assert p.created_at <= p.updated_at <= utcnow()
         if p.start_date:
-            assert made <= (p.intro_date or made) <= p.start_date <= (p.end_date or TODAY)
+            assert made <= (p.intro_date or made) <= p.start_date <= (p.end_date or today)
     moments = session.exec(
         select(PlacementEvent.placement_id, PlacementEvent.at).order_by(
             PlacementEvent.placement_id, PlacementEvent.id
@@ -64,7 +66,7 @@ def test_demo_placements_tell_a_story_on_the_seeded_catalogue(
     assert all(stamps == sorted(stamps) for stamps in by_placement.values())
     assert {p.id: p.created_at for p in placements} == {k: v[0] for k, v in by_placement.items()}
     # The figures add up to what is in the database ...
-    report = make_report(session, reports.Period(first, TODAY))
+    report = make_report(session, reports.Period(first, today))
     assert report.figures[0].cell.text == "600"
     # ... and the page a beheerder opens first shows something in every headline card.
     admin = login_as(app.test_client(), factory.user("beheerder"))

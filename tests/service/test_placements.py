@@ -33,14 +33,6 @@ from activatie.views.placement_pages import STEP_FIELDS
 from activatie.vocabulary import AGE_BANDS, DECLINE_REASONS, NEEDS, OUTCOMES
 from tests.factories import Factory, login_as, redirected_to
 
-TODAY = local_today()  # the aanmeldingen below are made today: no step may come before
-
-
-def follow_the_clock() -> None:
-    """Called before each test (conftest): today is read per test, not once at import."""
-    global TODAY
-    TODAY = local_today()
-
 
 @pytest.fixture
 def team(session: Session) -> Team:
@@ -94,9 +86,9 @@ def test_a_placement_walks_to_a_good_end_and_the_place_comes_back(
 ) -> None:
     placement = refer(session, consultant, activity)
     assert placement.status == "aangemeld" and placement.team_id == consultant.team_id
-    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placements.move(session, provider, placement, step("kennismaking", placement, on=local_today()))
     placement = fresh(session, placement)
-    placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+    placements.move(session, provider, placement, step("gestart", placement, on=local_today()))
     assert free_places(session, activity) == 0
     placement = fresh(session, placement)
     placements.move(
@@ -106,7 +98,7 @@ def test_a_placement_walks_to_a_good_end_and_the_place_comes_back(
         step(
             "afgerond",
             placement,
-            on=TODAY,
+            on=local_today(),
             outcome="vrijwilligerswerk",
             ladder_end=4,
         ),
@@ -142,7 +134,7 @@ def test_every_other_allowed_path(session, consultant, provider, activity, path,
     for target in path:
         who = consultant if target == "ingetrokken" else provider
         details = {
-            "on": TODAY,
+            "on": local_today(),
             "decline_reason": "past_niet",
             "outcome": "gestopt_gezondheid",
             "ladder_end": 2,
@@ -173,7 +165,7 @@ def test_disallowed_steps_are_refused_and_change_nothing(
             session,
             user,
             placement,
-            step(target, placement, on=TODAY, outcome="werk", ladder_end=5),
+            step(target, placement, on=local_today(), outcome="werk", ladder_end=5),
         )
     assert caught.value.status == 409
     after = fresh(session, placement)
@@ -186,16 +178,16 @@ def test_a_step_needs_its_details(session, consultant, provider, activity) -> No
     with pytest.raises(placements.PlacementError) as caught:
         placements.move(session, provider, placement, step("kennismaking", placement))
     assert caught.value.errors == {"on": "Vul een datum in, zoals 31-12-2026."}
-    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placements.move(session, provider, placement, step("kennismaking", placement, on=local_today()))
     placement = fresh(session, placement)
-    placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+    placements.move(session, provider, placement, step("gestart", placement, on=local_today()))
     placement = fresh(session, placement)
     with pytest.raises(placements.PlacementError) as caught:
         placements.move(
             session,
             provider,
             placement,
-            step("afgerond", placement, on=TODAY, outcome="gestopt_gezondheid"),
+            step("afgerond", placement, on=local_today(), outcome="gestopt_gezondheid"),
         )
     assert caught.value.errors["outcome"] == "Kies een uitkomst die bij 'afgerond' past."
     assert caught.value.errors["ladder_end"] == "Kies een trede van 1 tot en met 6."
@@ -242,13 +234,13 @@ def test_a_full_activity_keeps_a_waiting_list_in_arrival_order(
 
 def test_starting_without_a_free_place_is_refused(session, consultant, provider, activity):
     placement = refer(session, consultant, activity)
-    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placements.move(session, provider, placement, step("kennismaking", placement, on=local_today()))
     full = fresh(session, activity)
     full.free_places = 0
     session.commit()
     placement = fresh(session, placement)
     with pytest.raises(placements.PlacementError, match="Er is geen vrije plek meer"):
-        placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+        placements.move(session, provider, placement, step("gestart", placement, on=local_today()))
     assert fresh(session, placement).status == "kennismaking"
 
 
@@ -258,7 +250,9 @@ def test_the_race_for_the_last_place_has_one_winner(
     contenders = []
     for _ in range(6):
         placement = refer(session, consultant, activity)
-        placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+        placements.move(
+            session, provider, placement, step("kennismaking", placement, on=local_today())
+        )
         contenders.append(fresh(session, placement))
     results: list[str] = []
     barrier = threading.Barrier(len(contenders))
@@ -269,7 +263,7 @@ def test_the_race_for_the_last_place_has_one_winner(
             placement = own.get(Placement, placement_id)
             barrier.wait()
             try:
-                placements.move(own, user, placement, step("gestart", placement, on=TODAY))
+                placements.move(own, user, placement, step("gestart", placement, on=local_today()))
                 results.append("won")
             except placements.PlacementError as error:
                 results.append(str(error))
@@ -470,11 +464,11 @@ def test_provider_sees_its_own_aanmeldingen_and_takes_the_steps(
         data={
             "naar": "kennismaking",
             "versie": str(mine.version),
-            "datum": (TODAY + timedelta(days=8)).isoformat(),
+            "datum": (local_today() + timedelta(days=8)).isoformat(),
         },
     )
     assert redirected_to(response) == f"/aanbieder/aanmeldingen/{mine.id}"
-    assert fresh(session, mine).intro_date == TODAY + timedelta(days=8)
+    assert fresh(session, mine).intro_date == local_today() + timedelta(days=8)
     refused = client.post(
         f"/aanbieder/aanmeldingen/{mine.id}/stap",
         data={
@@ -578,20 +572,26 @@ def test_dates_that_make_no_sense_are_refused_and_nothing_changes(
     placement = refer(session, consultant, activity)
     with pytest.raises(placements.PlacementError) as error:
         placements.move(
-            session, provider, placement, step("kennismaking", placement, on=TODAY - timedelta(1))
+            session,
+            provider,
+            placement,
+            step("kennismaking", placement, on=local_today() - timedelta(1)),
         )
     assert error.value.errors["on"].startswith("Kies een datum vanaf ")
-    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placements.move(session, provider, placement, step("kennismaking", placement, on=local_today()))
     placement = fresh(session, placement)
     with pytest.raises(placements.PlacementError) as error:
         placements.move(
-            session, provider, placement, step("gestart", placement, on=TODAY + timedelta(1))
+            session,
+            provider,
+            placement,
+            step("gestart", placement, on=local_today() + timedelta(1)),
         )
     assert error.value.errors["on"] == "Kies vandaag of een dag in het verleden."
-    placements.move(session, provider, placement, step("gestart", placement, on=TODAY))
+    placements.move(session, provider, placement, step("gestart", placement, on=local_today()))
     placement = fresh(session, placement)
     future_end = step(
-        "afgerond", placement, on=TODAY + timedelta(days=300), outcome="werk", ladder_end=5
+        "afgerond", placement, on=local_today() + timedelta(days=300), outcome="werk", ladder_end=5
     )
     with pytest.raises(placements.PlacementError) as error:
         placements.move(session, consultant, placement, future_end)
@@ -658,10 +658,10 @@ def test_a_new_placement_is_refused_by_its_own_field_names(
 def test_a_step_is_refused_by_its_own_field_names(
     target, offset, reason, outcome, ladder_end
 ) -> None:
-    on = None if offset is None else TODAY + timedelta(days=offset)
+    on = None if offset is None else local_today() + timedelta(days=offset)
     move = placements.Step(target, 1, on, reason, outcome, ladder_end)
     errors = placements.check_step(
-        move, TODAY - timedelta(days=30), TODAY - timedelta(days=10), TODAY
+        move, local_today() - timedelta(days=30), local_today() - timedelta(days=10), local_today()
     )
     assert set(errors) <= set(STEP_FIELDS)
 
@@ -684,7 +684,7 @@ def test_the_pages_show_each_message_at_its_form_field(
     html = unescape(refused.get_data(as_text=True))
     assert re.search(r'id="notitie_bevestigd-error">Uw notitie noemt een diagnose', html)
     placement = refer(session, consultant, activity)
-    placements.move(session, provider, placement, step("kennismaking", placement, on=TODAY))
+    placements.move(session, provider, placement, step("kennismaking", placement, on=local_today()))
     placement = fresh(session, placement)
     provider_client = login_as(app.test_client(), provider)
     late = provider_client.post(
@@ -692,7 +692,7 @@ def test_the_pages_show_each_message_at_its_form_field(
         data={
             "naar": "gestart",
             "versie": str(placement.version),
-            "datum": (TODAY + timedelta(days=3)).isoformat(),
+            "datum": (local_today() + timedelta(days=3)).isoformat(),
         },
     )
     assert late.status_code == 400

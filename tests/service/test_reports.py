@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -13,88 +12,15 @@ from sqlmodel import Session
 
 from activatie import reports
 from activatie.models import (
-    LOCAL_TIMEZONE,
     Activity,
     JobRun,
     Organisation,
-    Placement,
-    PlacementEvent,
-    PlacementNeed,
     UnmetSearch,
     local_today,
     utcnow,
 )
 from activatie.stats import HIDDEN, NOT_SHOWN, SMALL
-from tests.factories import Factory
-
-TODAY = local_today()
-
-
-def follow_the_clock() -> None:
-    """Called before each test (conftest): today is read per test, not once at import."""
-    global TODAY
-    TODAY = local_today()
-
-
-def at_local(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), LOCAL_TIMEZONE).astimezone(UTC)
-
-
-def add_placement(
-    session: Session,
-    activity: Activity,
-    *,
-    pc4: str = "8011",
-    days_ago: int = 30,
-    status: str = "aangemeld",
-    accepted: bool | None = None,
-    start_after: int | None = None,
-    end_date: date | None = None,
-    ladder_start: int | None = 2,
-    ladder_end: int | None = None,
-    outcome: str | None = None,
-    needs: tuple[str, ...] = ("sociale_contacten",),
-    **extra: Any,
-) -> Placement:
-    """Write an aanmelding with the dates given, as if it had gone through its steps."""
-    created = TODAY - timedelta(days=days_ago)
-    started = status in ("gestart", "afgerond", "gestopt")
-    if started and start_after is None:
-        start_after = 10
-    placement = Placement(
-        activity_id=activity.id,
-        reference=f"T-{days_ago}",
-        note="Voorbeeldnotitie",
-        age_band="27_44",
-        pc4=pc4,
-        status=status,
-        ladder_start=ladder_start,
-        ladder_end=ladder_end,
-        outcome=outcome,
-        start_date=created + timedelta(days=start_after) if started else None,
-        end_date=end_date,
-        created_at=at_local(created),
-        updated_at=at_local(created),
-        **extra,
-    )
-    placement.needs_rows = [PlacementNeed(need=n) for n in needs]
-    session.add(placement)
-    session.flush()
-    session.add(
-        PlacementEvent(
-            placement_id=placement.id, at=placement.created_at, actor_role="consulent",
-            to_status="aangemeld",
-        )
-    )  # fmt: skip
-    if accepted if accepted is not None else started or status == "kennismaking":
-        session.add(
-            PlacementEvent(
-                placement_id=placement.id, actor_role="aanbieder", from_status="aangemeld",
-                to_status="kennismaking",
-            )
-        )  # fmt: skip
-    session.commit()
-    return placement
+from tests.factories import Factory, add_placement, at_local
 
 
 def cells(table: reports.Table, label: str) -> dict[str, str]:
@@ -105,7 +31,7 @@ def cells(table: reports.Table, label: str) -> dict[str, str]:
 
 
 def make_report(session: Session, period: reports.Period | None = None) -> reports.Report:
-    period = period or reports.Period.last_year(TODAY)
+    period = period or reports.Period.last_year(local_today())
     return reports.report(session, period, utcnow(), 90)
 
 
@@ -260,7 +186,7 @@ def test_outcomes_and_ladder_movement(
     session: Session, two_providers: tuple[Activity, Activity]
 ) -> None:
     centre, _ = two_providers
-    end = TODAY - timedelta(days=2)
+    end = local_today() - timedelta(days=2)
     for _ in range(6):
         add_placement(
             session, centre, status="afgerond", end_date=end, ladder_start=2, ladder_end=3,
@@ -303,7 +229,7 @@ def test_an_unknown_start_step_stays_out_of_the_ladder_figures(
     session: Session, two_providers: tuple[Activity, Activity]
 ) -> None:
     centre, _ = two_providers
-    end = TODAY - timedelta(days=2)
+    end = local_today() - timedelta(days=2)
     for start in (2, None):  # six moved up from 2 to 3; six more ended whose start nobody knew
         for _ in range(6):
             add_placement(
@@ -331,8 +257,12 @@ def test_period_filter_applies_to_aanmeldingen_and_searches(
         add_placement(session, centre, days_ago=10)
     for _ in range(6):
         add_placement(session, centre, days_ago=400)
-    session.add(UnmetSearch(day=TODAY - timedelta(days=3), pc4="8026", need="herstel", count=7))
-    session.add(UnmetSearch(day=TODAY - timedelta(days=500), pc4="8026", need="herstel", count=9))
+    session.add(
+        UnmetSearch(day=local_today() - timedelta(days=3), pc4="8026", need="herstel", count=7)
+    )
+    session.add(
+        UnmetSearch(day=local_today() - timedelta(days=500), pc4="8026", need="herstel", count=9)
+    )
     session.commit()
 
     recent = make_report(session)
@@ -340,7 +270,7 @@ def test_period_filter_applies_to_aanmeldingen_and_searches(
     assert cells(recent.tables["zoekvragen"], "8026 Marsweteringlanden")["herstel"] == "7"
     assert [row.code for row in recent.tables["zoekvragen"].rows] == ["WK019341"]
 
-    older = reports.Period(TODAY - timedelta(days=600), TODAY - timedelta(days=300))
+    older = reports.Period(local_today() - timedelta(days=600), local_today() - timedelta(days=300))
     earlier = make_report(session, older)
     assert earlier.figures[0].cell.text == "6"
     assert cells(earlier.tables["zoekvragen"], "Totaal")["totaal"] == "9"
@@ -350,7 +280,7 @@ def test_period_boundaries_are_local_days(
     session: Session, two_providers: tuple[Activity, Activity]
 ) -> None:
     centre, _ = two_providers
-    day = TODAY - timedelta(days=20)
+    day = local_today() - timedelta(days=20)
     for hour in (0, 23):  # just after midnight and just before, Zwolle time
         add_placement(session, centre, days_ago=20).created_at = at_local(day, hour)
     session.commit()

@@ -21,8 +21,7 @@ from activatie.models import (
     local_today,
     utcnow,
 )
-from tests.factories import Factory
-from tests.service.test_reports import add_placement
+from tests.factories import Factory, add_placement
 
 NOW = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # 12:00 in Zwolle
 CUTOFF = date(2024, 3, 10)  # 24 calendar months before 10 March 2026

@@ -13,16 +13,7 @@ from activatie import reports, stats, trends
 from activatie.models import Activity, local_today, utcnow
 from activatie.stats import HIDDEN, SMALL
 from activatie.vocabulary import NEED_GOAL, NEEDS, goals_of
-from tests.factories import Factory
-from tests.service.test_reports import add_placement
-
-TODAY = local_today()
-
-
-def follow_the_clock() -> None:
-    """Called before each test (conftest): today is read per test, not once at import."""
-    global TODAY
-    TODAY = local_today()
+from tests.factories import Factory, add_placement
 
 
 def test_the_series_is_the_last_24_months_oldest_first() -> None:
@@ -58,14 +49,14 @@ def activity(factory: Factory) -> Activity:
 
 def days_into(month: date) -> int:
     """Days ago of the 10th of ``month`` (the 1st when that is still to come)."""
-    day = month.replace(day=10) if month.replace(day=10) <= TODAY else month
-    return (TODAY - day).days
+    day = month.replace(day=10) if month.replace(day=10) <= local_today() else month
+    return (local_today() - day).days
 
 
 def test_the_series_counts_by_month_and_a_small_month_cannot_be_worked_out(
     session: Session, activity: Activity
 ) -> None:
-    months = trends.trend_months(TODAY)
+    months = trends.trend_months(local_today())
     before, last = months[-3], months[-2]  # two whole months
     for _ in range(3):
         add_placement(session, activity, days_ago=days_into(before), needs=("herstel",))
@@ -96,7 +87,7 @@ def test_the_goals_table_sums_up_per_budget_goal(session: Session, activity: Act
     for _ in range(5):
         add_placement(session, activity, days_ago=20, needs=("werkvaardigheden",))
 
-    report = reports.report(session, reports.Period.last_year(TODAY), utcnow(), 90)
+    report = reports.report(session, reports.Period.last_year(local_today()), utcnow(), 90)
 
     table = report.tables["doelen"]
     counts = {row.label: row.cells[0].text for row in table.rows}
@@ -126,7 +117,7 @@ def test_occupancy_per_month_is_running_aanmeldingen_over_todays_places(
     """Lopend at each month's end, and that as a share of the places of running activities now."""
     activity = factory.activity(capacity=40, free_places=40)
     factory.activity(capacity=10, free_places=10, status="gepauzeerd")  # not running: no places
-    months = trends.trend_months(TODAY)
+    months = trends.trend_months(local_today())
     earlier, last = months[-4], months[-2]
     # Eight started in an earlier month and still running; six started then and ended last month.
     for _ in range(8):
@@ -139,7 +130,7 @@ def test_occupancy_per_month_is_running_aanmeldingen_over_todays_places(
     # Started long before the series and never ended: running in every month of it.
     add_placement(session, activity, days_ago=800, status="gestart", start_after=1)
 
-    report = reports.report(session, reports.Period.last_year(TODAY), utcnow(), 90)
+    report = reports.report(session, reports.Period.last_year(local_today()), utcnow(), 90)
 
     table = report.tables["trend"]
     keys = [c.key for c in table.columns[1:]]
