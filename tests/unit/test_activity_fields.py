@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from flask import Flask
-
 from activatie import activity_fields, audit_labels, openapi, seed
 from activatie.activity_fields import CSV_FIELDS, FIELDS, NOT_PUBLISHED, TERMS, api_fields
-from activatie.forms import ActivityForm
-from activatie.models import ACTIVITY_DETAILS, Activity
+from activatie.models import Activity
 from activatie.queries import ActivityView
 from activatie.records import ActivityRecord
 from activatie.vocabulary import ACTIVITY_FACETS
@@ -112,10 +109,3 @@ def test_the_audit_trail_takes_the_activity_labels_from_the_registry() -> None:
             assert audit_labels.FIELD_LABELS[field.attr] == field.label
     assert audit_labels.FIELD_LABELS["cost_cents"] == "eigen bijdrage (in centen)"
     assert audit_labels._show("guidance", "intensief") == "begeleider de hele tijd aanwezig"
-
-
-def test_the_providers_form_has_a_field_for_each_detail_and_facet(app: Flask) -> None:
-    with app.test_request_context():
-        names = [f.name for f in ActivityForm(meta={"csrf": False})]
-    for name in (*ACTIVITY_DETAILS, *(f.attr for f in FIELDS if f.kind == TERMS)):
-        assert name in names, f"forms.ActivityForm has no field {name}"

@@ -1,5 +1,7 @@
-"""Dutch everywhere: WTForms' own messages in our words, and "Fout: " in the title of a page
-whose form has errors."""
+"""Dutch everywhere: WTForms' own messages in our words.
+
+Forms and page titles ("Fout: ") as the app serves them: ``tests/http/test_forms.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +9,8 @@ import re
 from pathlib import Path
 
 import wtforms
-from flask import Flask
-from flask.testing import FlaskClient
-from werkzeug.datastructures import MultiDict
 
-from activatie.forms import DUTCH, DUTCH_MESSAGES, DUTCH_PLURALS, REQUIRED, PlacementForm
-from tests.factories import Factory, login_as
+from activatie.forms import DUTCH, DUTCH_MESSAGES, DUTCH_PLURALS, REQUIRED
 
 POT = Path(wtforms.__file__).parent / "locale" / "wtforms.pot"
 
@@ -44,49 +42,3 @@ def test_no_wtforms_message_stays_english() -> None:
         "Gebruik hoogstens 1 teken.",
         "Gebruik hoogstens 5 tekens.",
     )
-
-
-def test_a_form_answers_a_wrong_choice_a_date_and_a_missing_field_in_dutch(app: Flask) -> None:
-    data = MultiDict(
-        {
-            "activiteit": "1",
-            "leeftijdsgroep": "oud",
-            "trede_start": "3",
-            "voorkeur_start": "gisteren",
-        }
-    )
-    with app.test_request_context(method="POST"):
-        form = PlacementForm(formdata=data)
-        assert not form.validate()
-    assert form.errors["leeftijdsgroep"] == ["Kies een van de mogelijkheden."]
-    assert form.errors["voorkeur_start"] == ["Vul een bestaande datum in."]
-    assert form.errors["pc4"] == ["Vul dit in."]
-
-
-def title(html: str) -> str:
-    match = re.search(r"<title>(.*?)</title>", html, re.S)
-    assert match
-    return match.group(1)
-
-
-def test_public_page_title_says_fout_when_the_input_is_wrong(client: FlaskClient) -> None:
-    assert title(client.get("/activiteiten").get_data(as_text=True)) == (
-        "Activiteiten – Activatie Zwolle"
-    )
-    assert title(client.get("/activiteiten?leeftijd=oud").get_data(as_text=True)) == (
-        "Fout: Activiteiten – Activatie Zwolle"
-    )
-    wizard = client.post("/wat-past-bij-mij", data={"stap": "1", "postcode": "xx"})
-    assert title(wizard.get_data(as_text=True)).startswith("Fout: ")
-
-
-def test_staff_form_title_says_fout_and_its_messages_are_dutch(
-    client: FlaskClient, factory: Factory
-) -> None:
-    admin = login_as(client, factory.user("beheerder"))
-    assert not title(admin.get("/beheer/teams/nieuw").get_data(as_text=True)).startswith("Fout")
-    response = admin.post("/beheer/teams/nieuw", data={"name": ""})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert title(html).startswith("Fout: ")
-    assert "This field" not in html and "Not a valid" not in html
