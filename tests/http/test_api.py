@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from activatie import openapi
+from activatie import openapi, seed
 from tests import catalogue
 from tests.factories import Factory
 
@@ -156,3 +156,15 @@ def test_unknown_api_path_is_problem_json(client: FlaskClient) -> None:
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["title"] == "Deze pagina bestaat niet"
+
+
+def test_the_api_exports_only_what_is_public(client: FlaskClient, factory: Factory) -> None:
+    factory.activity(title="Openbaar")
+    factory.activity(title="Nog niet goedgekeurd", is_approved=False)
+    factory.activity(title="Gestopt", status="beeindigd")
+    response = client.get("/api/v1/catalogus")
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    lines = response.data.decode("utf-8").splitlines()
+    assert lines[0].lstrip("\ufeff").split(";") == seed.CSV_COLUMNS
+    assert len(lines) == 2 and ";Openbaar;" in lines[1]

@@ -32,7 +32,7 @@ from activatie.stats import months_before as stats_months_before
 from activatie.templating import nl_date
 from activatie.vocabulary import ACTIVITY_TYPES, DISTRICTS, NEEDS
 from tests.factories import Factory, add_placement, login_as, redirected_to
-from tests.service.test_reports import last_day_of
+from tests.unit.test_reports import last_day_of
 
 ARGS = {"periode": "12m"}
 PAGE = "/beheer/resultaten/"

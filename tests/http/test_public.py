@@ -245,3 +245,11 @@ def test_choices_stay_ticked_when_another_field_is_wrong(client: FlaskClient, sm
     assert "Activatie is voor inwoners van Zwolle." in html
     assert re.search(r'value="groen"\s+checked', html)
     assert re.search(r'value="di"\s+checked', html)
+
+
+def test_about_page_names_the_sources_and_licences(client: FlaskClient) -> None:
+    html = " ".join(client.get("/over").get_data(as_text=True).split())
+    assert '<a href="https://www.geonames.org">GeoNames (geonames.org)</a>' in html
+    assert "Kerncijfers wijken en buurten 2024" in html and "CBS/Kadaster" in html
+    assert html.count("CC BY 4.0") == 3  # postcode centroids, wijk codes, the map outlines
+    assert "De kaarten tekenen we zelf, zonder andere websites." in html

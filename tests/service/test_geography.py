@@ -11,7 +11,6 @@ import json
 
 import pytest
 from alembic import command
-from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
@@ -219,11 +218,3 @@ def test_migration_0007_corrects_an_existing_table(
 
 
 # --- attribution on the site ------------------------------------------------------------------
-
-
-def test_about_page_names_the_sources_and_licences(client: FlaskClient) -> None:
-    html = " ".join(client.get("/over").get_data(as_text=True).split())
-    assert '<a href="https://www.geonames.org">GeoNames (geonames.org)</a>' in html
-    assert "Kerncijfers wijken en buurten 2024" in html and "CBS/Kadaster" in html
-    assert html.count("CC BY 4.0") == 3  # postcode centroids, wijk codes, the map outlines
-    assert "De kaarten tekenen we zelf, zonder andere websites." in html
