@@ -44,7 +44,7 @@ lint-api: install $(TOOLS)
 	$(BIN)/python -m activatie.openapi > build/openapi.json
 	$(SPECTRAL) lint --fail-severity error -r docs/standards/adr-2.1/ruleset.yaml build/openapi.json
 
-# Spectral and the Nu Html Checker (vnu-jar, run by tests/test_html_valid.py with Java).
+# Spectral and the Nu Html Checker (vnu-jar, run by tests/http/test_html_valid.py with Java).
 $(TOOLS): tools/package.json tools/package-lock.json
 	cd tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel error
 	touch $@
@@ -58,7 +58,7 @@ chromium:
 
 # Fuzz the API against its own document for longer than the suite does (schemathesis).
 fuzz-api: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s tests/test_fuzz_api.py
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s tests/http/test_fuzz_api.py
 
 test-sqlite: install $(TOOLS) chromium
 	$(BIN)/pytest

@@ -5,7 +5,7 @@ API (``views/api.activity_json``, :mod:`openapi`) and the audit trail (:mod:`aud
 read their names from :data:`FIELDS`, and so do ``models.ACTIVITY_DETAILS`` and the provider's
 form view. A new field is added here, in :mod:`models` (plus a migration), the record, the form
 and ``queries.ActivityView`` (docs/architecture.md, "Adding an activity field").
-``tests/test_activity_fields.py`` fails when a column of ``Activity`` is in neither
+``tests/unit/test_activity_fields.py`` fails when a column of ``Activity`` is in neither
 :data:`FIELDS` nor :data:`NOT_PUBLISHED`.
 
 Order: :data:`FIELDS` is in the order of the import format's columns (the README's table and

@@ -64,7 +64,7 @@ class BoundingBox:
 
 # geopy's ``geodesic(a, b)`` builds a new geographiclib ``Geodesic`` (a few hundred microseconds)
 # for every distance. This is the same routine on the same WGS-84 ellipsoid, built once: the
-# results are the very same floats (``tests/test_geo.py`` checks that).
+# results are the very same floats (``tests/unit/test_geo.py`` checks that).
 _WGS84 = ELLIPSOIDS["WGS-84"]
 _GEODESIC = Geodesic(_WGS84[0], _WGS84[2])
 _DISTANCE = Geodesic.DISTANCE
@@ -108,7 +108,7 @@ class LocalFrame:
     itself (not with a round-earth constant). :meth:`distance_km` is then the equirectangular
     distance, with the longitude scale taken at the mean latitude of the two points: within 25 km
     of the centre in the Netherlands it differs from :func:`distance_km` by less than half a metre,
-    within 50 km by about two metres (``tests/test_geo.py`` checks this). Use it to rank and to
+    within 50 km by about two metres (``tests/unit/test_geo.py`` checks this). Use it to rank and to
     decide anything that is not within :meth:`margin_km` of a limit; show the exact
     :func:`distance_km`.
     """

@@ -2,7 +2,7 @@
 
 Built as a dict from the same vocabularies the API checks against, so the enums cannot drift,
 and the activity object from the field registry (``activity_fields``) the API writes it from.
-``tests/test_openapi.py`` checks that every API route is documented and every documented path
+``tests/http/test_openapi.py`` checks that every API route is documented and every documented path
 exists, and validates real responses against these schemas; ``make lint-api`` runs the NL API
 Design Rules (Spectral) over it and ``make fuzz-api`` fuzzes the app against it (schemathesis).
 Response objects allow extra properties, so adding a field is not a breaking change.

@@ -2,8 +2,8 @@
 
 Resident pages avoid these words, or explain one in brackets right after it the first time
 it appears on the page: "AOW-leeftijd (de leeftijd waarop u AOW krijgt)". Resident pages speak to
-the reader with "u", never "je". ``tests/test_plain_words.py`` renders every resident page of the
-example catalogue and fails on a hard word without its explanation, or on "je".
+the reader with "u", never "je". ``tests/http/test_plain_words_pages.py`` renders every resident
+page of the example catalogue and fails on a hard word without its explanation, or on "je".
 """
 
 from __future__ import annotations

@@ -2,6 +2,12 @@
 
 Every test starts from empty tables. pytest-flask's autouse request context is switched off
 (security.md, point 4): requests in one test must not share ``g``, the session or the user.
+
+Today is the services' own ``local_today()`` (``add_placement`` in ``factories`` counts back from
+it), read where a test needs it and never kept in a module constant: a constant read at import
+kept yesterday's date in a suite that ran past midnight in Zwolle, while the services already
+used the new day. A fixed ``TODAY = date(...)`` is fine for pure code that takes the day as an
+argument.
 """
 
 from __future__ import annotations
@@ -28,18 +34,6 @@ from .factories import SECRET_KEY, Factory
 def _push_request_context() -> Iterator[None]:
     """Replace pytest-flask's fixture that shares one request context for a whole test."""
     yield
-
-
-@pytest.fixture(autouse=True)
-def today_of_the_test(request: pytest.FixtureRequest) -> None:
-    """A module's ``TODAY = local_today()`` is read again before each of its tests.
-
-    Read once at import, it kept yesterday's date in a suite that ran past midnight in Zwolle,
-    while the services already used the new day (14 tests failed at 00:05 in Zwolle).
-    """
-    refresh = getattr(request.module, "follow_the_clock", None)
-    if refresh is not None:
-        refresh()
 
 
 @pytest.fixture(scope="session")

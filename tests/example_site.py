@@ -86,6 +86,21 @@ def build(session: Session, placements: int = 60) -> Site:
     return site
 
 
+#: The answer of each page or form state that is not a plain 200: errors shown as pages.
+STATUS = {
+    "lijst-fout": 400,
+    "niet-gevonden": 404,
+    "matchen-fout": 400,
+    "wat-past-fout": 422,  # a postcode outside Zwolle
+    "aanmelden-fout": 400,
+}
+
+
+def status_of(name: str) -> int:
+    """The HTTP status the page or form state ``name`` answers with."""
+    return STATUS.get(name, 200)
+
+
 def page_types(site: Site) -> dict[str, list[tuple[str, str]]]:
     """One URL of every page type a person reads, by who reads it: {role: [(name, path)]}."""
     a, o, p = site.activity_id, site.organisation_id, site.placement_id

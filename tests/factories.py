@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
 from typing import Any
 
@@ -15,10 +15,14 @@ from werkzeug.test import TestResponse
 from activatie import mfa
 from activatie.catalogue import set_terms
 from activatie.models import (
+    LOCAL_TIMEZONE,
     Activity,
     Location,
     LocationFeature,
     Organisation,
+    Placement,
+    PlacementEvent,
+    PlacementNeed,
     User,
     local_noon,
     local_today,
@@ -129,6 +133,77 @@ class Factory:
         self.session.add(user)
         self.session.commit()
         return user
+
+
+def at_local(day: date, hour: int = 10) -> datetime:
+    """``hour`` o'clock on ``day`` in Zwolle, as the aware UTC time the database keeps."""
+    return datetime.combine(day, time(hour), LOCAL_TIMEZONE).astimezone(UTC)
+
+
+def add_placement(
+    session: Session,
+    activity: Activity,
+    *,
+    pc4: str = "8011",
+    days_ago: int = 30,
+    status: str = "aangemeld",
+    accepted: bool | None = None,
+    start_after: int | None = None,
+    end_date: date | None = None,
+    ladder_start: int | None = 2,
+    ladder_end: int | None = None,
+    outcome: str | None = None,
+    needs: tuple[str, ...] = ("sociale_contacten",),
+    **extra: Any,
+) -> Placement:
+    """Write an aanmelding with the dates given, as if it had gone through its steps.
+
+    ``days_ago`` counts back from today in Zwolle, read at the call (``local_today()``).
+    """
+    created = local_today() - timedelta(days=days_ago)
+    started = status in ("gestart", "afgerond", "gestopt")
+    if started and start_after is None:
+        start_after = 10
+    placement = Placement(
+        activity_id=activity.id,
+        reference=f"T-{days_ago}",
+        note="Voorbeeldnotitie",
+        age_band="27_44",
+        pc4=pc4,
+        status=status,
+        ladder_start=ladder_start,
+        ladder_end=ladder_end,
+        outcome=outcome,
+        start_date=created + timedelta(days=start_after) if started else None,
+        end_date=end_date,
+        created_at=at_local(created),
+        updated_at=at_local(created),
+        **extra,
+    )
+    placement.needs_rows = [PlacementNeed(need=n) for n in needs]
+    session.add(placement)
+    session.flush()
+    session.add(
+        PlacementEvent(
+            placement_id=placement.id, at=placement.created_at, actor_role="consulent",
+            to_status="aangemeld",
+        )
+    )  # fmt: skip
+    if accepted if accepted is not None else started or status == "kennismaking":
+        session.add(
+            PlacementEvent(
+                placement_id=placement.id, actor_role="aanbieder", from_status="aangemeld",
+                to_status="kennismaking",
+            )
+        )  # fmt: skip
+    session.commit()
+    return placement
+
+
+def reload(session: Session, activity: Activity) -> Activity:
+    """The activity as the database holds it now (another session may have changed it)."""
+    session.expire_all()
+    return session.get(Activity, activity.id)  # type: ignore[return-value]
 
 
 def redirected_to(response: TestResponse) -> str:

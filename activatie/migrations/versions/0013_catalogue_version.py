@@ -15,7 +15,7 @@ so catalogue writers never wait for each other in a different order (no deadlock
 writer at a time: a plain trigger per row costs a few microseconds.
 
 A later migration that copies a catalogue table on SQLite (``batch_alter_table``) drops that
-table's triggers with the old copy: it must create them again (tests/test_caching.py writes every
+table's triggers with the old copy: it must create them again (tests/service/test_catalogue_version.py writes every
 catalogue table at head and checks the version moves).
 """
 
