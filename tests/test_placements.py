@@ -699,7 +699,8 @@ def test_the_pages_show_each_message_at_its_form_field(
     assert late.status_code == 400
     page = unescape(late.get_data(as_text=True))
     start_block = page[page.index('for="datum-gestart"') :]
-    assert start_block.index('<p class="error">Kies vandaag of een dag in het verleden.</p>') < (
-        start_block.index('id="datum-gestart"')
-    )
+    error = '<p class="error" id="datum-gestart-error">Kies vandaag of een dag in het verleden.</p>'
+    assert start_block.index(error) < start_block.index('id="datum-gestart"')
+    assert 'aria-describedby="datum-gestart-error"' in start_block
+    assert '<a href="#datum-gestart">' in page  # the error summary links to the field shown
     assert fresh(session, placement).status == "kennismaking"
