@@ -40,7 +40,6 @@ from datetime import date
 from statistics import median as _median
 from typing import TypeVar
 
-from .dutch import nl_number
 from .vocabulary import MONTHS
 
 #: Counts below this (and above 0) are never shown exactly.
@@ -441,11 +440,6 @@ def ladder_matrix(
         if end is not None and (start, end) in matrix:
             matrix[(start, end)] += 1
     return matrix
-
-
-def nl_decimal(value: float, decimals: int = 1) -> str:
-    """Format a number the Dutch way (decimal comma), without trailing ``,0``."""
-    return nl_number(value, decimals, trim=True)
 
 
 def month_label(value: date) -> str:
