@@ -65,7 +65,6 @@ from .vocabulary import (
     BUDGET_GOALS,
     COMPLETED_OUTCOMES,
     DISTRICTS,
-    MONTHS,
     NEEDS,
     OUTCOMES,
     PARTICIPATION_STEPS,
@@ -145,7 +144,7 @@ def period_label(key: str) -> str:
     if match.group(2):
         return f"{match.group(2)[1]}e kwartaal {match.group(1)}"
     if match.group(3):
-        return f"{MONTHS[int(match.group(3)) - 1]} {match.group(1)}"
+        return dutch.nl_month(date(int(match.group(1)), int(match.group(3)), 1))
     return match.group(1)
 
 
@@ -405,6 +404,7 @@ class Row:
     label: str
     cells: tuple[Cell, ...]
     code: str = ""  # the CBS wijk code of the row, in a table with a code column
+    month: date | None = None  # the month of the row, in a table per month (its label says it)
 
 
 @dataclass(frozen=True)
@@ -969,7 +969,9 @@ def _trend_table(b: _Builder, trend: trends.Trend) -> Table:
 
     counts = [Column(key, label) for key, label in trends.SERIES.items()]
     at = list(trends.SERIES).index("lopend") + 1
-    rows = tuple(Row(stats.month_label(month), cells(month)) for month in reversed(trend.months))
+    rows = tuple(
+        Row(dutch.nl_month(month), cells(month), month=month) for month in reversed(trend.months)
+    )
     return Table(
         "trend",
         TABLES["trend"],
