@@ -536,8 +536,9 @@ def test_late_answers_are_highlighted_for_the_consultant(
         .get("/consulent/aanmeldingen")
         .get_data(as_text=True)
     )
-    assert "1 aanmelding wacht al meer dan 5 werkdagen op een antwoord" in html
-    assert "Geen antwoord na 5 werkdagen" in html
+    days = workflow.RESPONSE_WORKING_DAYS  # the one place for the number (5)
+    assert f"1 aanmelding wacht al meer dan {days} werkdagen op een antwoord" in html
+    assert f"Geen antwoord na {days} werkdagen" in html
 
 
 def test_a_search_that_found_nothing_is_counted_without_a_person(
