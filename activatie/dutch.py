@@ -10,6 +10,9 @@ from datetime import date, datetime
 
 from .vocabulary import MONTHS
 
+#: Month names on an axis with little room: the usual Dutch abbreviations ("mrt", not "maa").
+SHORT_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
 
 def nl_number(value: float, decimals: int = 1, *, trim: bool = False) -> str:
     """Write ``value`` with ``decimals`` places and a decimal comma: ``6,4``.
@@ -26,6 +29,16 @@ def nl_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def nl_month(value: date) -> str:
+    """Write the month of ``value`` (any day in it): ``november 2026``."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def nl_short_month(value: date) -> str:
+    """Write the month of ``value`` short, for a chart's axis: ``nov '26``."""
+    return f"{SHORT_MONTHS[value.month - 1]} '{value.year % 100:02d}"
 
 
 def km(value: float | None) -> str:

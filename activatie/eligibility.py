@@ -32,7 +32,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .vocabulary import MONTHS
+from .dutch import nl_date
 
 #: SAH is for residents from this age (in completed years).
 SAH_MIN_AGE = 18
@@ -286,7 +286,7 @@ class AowNotice:
                 "Misschien bereikt u binnen een half jaar de AOW-leeftijd. Vul de "
                 f"geboortedatum in, dan ziet u wanneer. {after}"
             )
-        on = f"{self.day.day} {MONTHS[self.day.month - 1]} {self.day.year}"
+        on = nl_date(self.day)
         if self.days == 1:
             return f"Morgen, op {on}, bereikt u de AOW-leeftijd. {after}"
         return f"Over {self.days} dagen, op {on}, bereikt u de AOW-leeftijd. {after}"

@@ -44,7 +44,7 @@ from itertools import chain
 
 from sqlmodel import Session, col, func, select
 
-from . import dropins, stats, trends
+from . import dropins, dutch, stats, trends
 from .models import (
     LOCAL_TIMEZONE,
     Activity,
@@ -65,7 +65,6 @@ from .vocabulary import (
     BUDGET_GOALS,
     COMPLETED_OUTCOMES,
     DISTRICTS,
-    MONTHS,
     NEEDS,
     OUTCOMES,
     PARTICIPATION_STEPS,
@@ -145,7 +144,7 @@ def period_label(key: str) -> str:
     if match.group(2):
         return f"{match.group(2)[1]}e kwartaal {match.group(1)}"
     if match.group(3):
-        return f"{MONTHS[int(match.group(3)) - 1]} {match.group(1)}"
+        return dutch.nl_month(date(int(match.group(1)), int(match.group(3)), 1))
     return match.group(1)
 
 
@@ -405,6 +404,7 @@ class Row:
     label: str
     cells: tuple[Cell, ...]
     code: str = ""  # the CBS wijk code of the row, in a table with a code column
+    month: date | None = None  # the month of the row, in a table per month (its label says it)
 
 
 @dataclass(frozen=True)
@@ -535,7 +535,7 @@ def _median_cell(facts: list[PlacementFact]) -> Cell:
     value = stats.protected_median(days)
     if value is None:
         return Cell(stats.NOT_SHOWN, stats.NOT_SHOWN)
-    text = stats.nl_decimal(value)
+    text = dutch.nl_number(value, trim=True)
     return Cell(text, text, value)
 
 
@@ -547,7 +547,7 @@ def _occupancy_cell(activities: list[ActivityFact]) -> Cell:
     if percentage is None:
         text = f"{used} van {capacity}" if capacity else stats.NOT_SHOWN
         return Cell(text, stats.NOT_SHOWN)
-    pct = stats.nl_decimal(round(percentage))
+    pct = dutch.nl_number(round(percentage), trim=True)
     return Cell(f"{pct}% ({used} van {capacity})", pct, percentage)
 
 
@@ -555,7 +555,7 @@ def _share_cell(builder: _Builder, part: CellKey, base: CellKey) -> Cell:
     value = stats.share(builder.values[part], builder.values[base], builder.text[part])
     if value is None or not stats.is_exact(builder.text[base]):
         return Cell(stats.NOT_SHOWN, stats.NOT_SHOWN)
-    text = stats.nl_decimal(round(value))
+    text = dutch.nl_number(round(value), trim=True)
     return Cell(f"{text}%", text, value)
 
 
@@ -957,7 +957,7 @@ def _trend_occupancy(b: _Builder, trend: trends.Trend, month: date) -> Cell:
     value = stats.share(b.values[key], trend.capacity, b.text[key])
     if value is None:
         return Cell(stats.NOT_SHOWN, stats.NOT_SHOWN)
-    text = stats.nl_decimal(round(value))
+    text = dutch.nl_number(round(value), trim=True)
     return Cell(f"{text}%", text, value)
 
 
@@ -969,7 +969,9 @@ def _trend_table(b: _Builder, trend: trends.Trend) -> Table:
 
     counts = [Column(key, label) for key, label in trends.SERIES.items()]
     at = list(trends.SERIES).index("lopend") + 1
-    rows = tuple(Row(stats.month_label(month), cells(month)) for month in reversed(trend.months))
+    rows = tuple(
+        Row(dutch.nl_month(month), cells(month), month=month) for month in reversed(trend.months)
+    )
     return Table(
         "trend",
         TABLES["trend"],

@@ -40,9 +40,6 @@ from datetime import date
 from statistics import median as _median
 from typing import TypeVar
 
-from .dutch import nl_number
-from .vocabulary import MONTHS
-
 #: Counts below this (and above 0) are never shown exactly.
 THRESHOLD = 5
 SMALL = f"<{THRESHOLD}"
@@ -441,16 +438,6 @@ def ladder_matrix(
         if end is not None and (start, end) in matrix:
             matrix[(start, end)] += 1
     return matrix
-
-
-def nl_decimal(value: float, decimals: int = 1) -> str:
-    """Format a number the Dutch way (decimal comma), without trailing ``,0``."""
-    return nl_number(value, decimals, trim=True)
-
-
-def month_label(value: date) -> str:
-    """Return ``november 2026`` for any day in that month."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
 
 
 def months_before(day: date, months: int) -> date:

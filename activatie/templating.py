@@ -15,11 +15,10 @@ from markupsafe import Markup
 from werkzeug.security import safe_join
 
 from . import caching, citymap, vocabulary, workflow
-from .dutch import euro, km, nl_date, nl_number
+from .dutch import euro, km, nl_date, nl_month, nl_number
 from .filters import count_chosen
 from .geo import Point
 from .phone import tel_uri
-from .stats import month_label
 
 #: The gemeente's general number, shown (and dialled) on resident pages.
 GEMEENTE_PHONE = "14 038"
@@ -193,7 +192,7 @@ def init_app(app: Flask) -> None:
     app.url_defaults(add_static_version)
     app.after_request(cache_versioned_static)
     app.jinja_env.filters.update(
-        nl_date=nl_date, km=km, euro=euro, nl_number=nl_number, month_label=month_label
+        nl_date=nl_date, km=km, euro=euro, nl_number=nl_number, month_label=nl_month
     )
     app.jinja_env.filters["tel"] = tel_uri
     from .views import is_stale  # the views package imports this module's app at run time

@@ -21,9 +21,9 @@ from markupsafe import Markup
 from .. import charts, reports
 from ..auth import roles_required
 from ..db import get_session
+from ..dutch import nl_date, nl_short_month
 from ..models import LOCAL_TIMEZONE, UserRole, local_today, utcnow
 from ..retention import JOB_NAME
-from ..templating import nl_date
 
 bp = Blueprint("monitoring", __name__, url_prefix="/beheer/resultaten")
 
@@ -114,12 +114,6 @@ def _charts(report: reports.Report) -> dict[str, list[tuple[str, Markup]]]:
     return found
 
 
-def _short_month(label: str) -> str:
-    """Return "nov '26" for the row label "november 2026" (an axis has room for little)."""
-    name, _, year = label.partition(" ")
-    return f"{name[:3]} '{year[-2:]}"
-
-
 def _trend_lines(report: reports.Report) -> str:
     table = report.tables["trend"]
     rows = list(reversed(table.rows))  # the table is newest first; a chart runs left to right
@@ -129,7 +123,8 @@ def _trend_lines(report: reports.Report) -> str:
         label = next(c.label for c in table.columns if c.key == key)
         cells = [row.cells[index] for row in rows]
         series.append(charts.Series(label, [c.value for c in cells], [c.text for c in cells]))
-    labels = [_short_month(row.label) for row in rows]
+    # Each row of the trend table carries its month (reports._trend_table): the axis says it short.
+    labels = [nl_short_month(row.month) if row.month else row.label for row in rows]
     return charts.line_chart(
         "grafiek-trend-lijnen",
         TREND_TITLE,

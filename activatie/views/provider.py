@@ -28,6 +28,7 @@ from ..activity_fields import FLAG, TERM_FIELDS, TEXT
 from ..audit import Actor
 from ..auth import roles_required
 from ..db import get_session
+from ..dutch import nl_month
 from ..forms import (
     ActivityForm,
     ApiTokenForm,
@@ -50,7 +51,6 @@ from ..models import (
     local_today,
     utcnow,
 )
-from ..stats import month_label
 from . import editing, parse_id, placement_pages, show_errors
 
 bp = Blueprint("provider", __name__, url_prefix="/aanbieder")
@@ -345,7 +345,7 @@ def drop_ins() -> Response | tuple[str, int]:
     months = dropins.recordable_months(today)
     form = DropInForm()
     form.activiteit.choices = [(str(a.id), a.title) for a in organisation.activities]
-    form.maand.choices = [(m.isoformat(), month_label(m)) for m in months]
+    form.maand.choices = [(m.isoformat(), nl_month(m)) for m in months]
     if request.method == "GET":
         form.maand.data = months[1].isoformat()  # usually last month is counted
     status = 200
@@ -360,7 +360,7 @@ def drop_ins() -> Response | tuple[str, int]:
             show_errors(form, error.errors, DROP_IN_FIELDS)
             status = error.status
         else:
-            flash(f"{activity.title}, {month_label(month)}: de aantallen zijn opgeslagen.", "info")
+            flash(f"{activity.title}, {nl_month(month)}: de aantallen zijn opgeslagen.", "info")
             return redirect(url_for("provider.drop_ins"))
     elif request.method == "POST":
         status = 400

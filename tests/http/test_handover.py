@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from activatie import placements
+from activatie import placements, workflow
 from activatie.models import Activity, AuditEvent, Placement, Team, User
 from tests.factories import Factory, login_as
 
@@ -116,7 +116,7 @@ def test_the_provider_gets_an_email_without_personal_data(
     assert message["Subject"] == f"Nieuwe aanmelding {placement.reference} voor Stadsmoestuin"
     body = message.get_payload(decode=True).decode("utf-8")
     assert f"Het kenmerk is {placement.reference}." in body
-    assert "Reageer graag binnen 5 werkdagen." in body  # workflow.RESPONSE_WORKING_DAYS
+    assert f"Reageer graag binnen {workflow.RESPONSE_WORKING_DAYS} werkdagen." in body
     assert f"http://activatie.zwolle.test/aanbieder/aanmeldingen/{placement.id}" in body
     for private in ("8011", "27", "herstel", "drukte", "Fatima", "Wijkteam Zuid"):
         assert private not in body, private

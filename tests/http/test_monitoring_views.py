@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from activatie import dropins, reports
+from activatie import dropins, dutch, reports
 from activatie.audit import SYSTEM
 from activatie.models import (
     LOCAL_TIMEZONE,
@@ -193,6 +193,10 @@ def test_page_draws_accessible_charts_without_small_numbers(
     lines = re.search(r'<desc id="grafiek-trend-lijnen-desc">([^<]*)</desc>', page)
     assert lines and "Aanmeldingen: " in lines.group(1) and "Gestart: " in lines.group(1)
     assert "Nieuw zonder aanmelding: " in lines.group(1)
+    # The axis names each month short, from the row's date (not from its label's text).
+    assert f"Aanmeldingen: {dutch.nl_short_month(stats_months_before(local_today(), 23))} " in (
+        html.unescape(lines.group(1))
+    )
     # The occupancy per month is a percentage: a chart of its own, bars in % of today's places.
     assert '<title id="grafiek-trend-2-title">Via Activatie bezet aan het eind van de maand' in page
     assert "% van de plekken nu" in page

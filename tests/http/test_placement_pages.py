@@ -249,8 +249,9 @@ def test_late_answers_are_highlighted_for_the_consultant(
         .get("/consulent/aanmeldingen")
         .get_data(as_text=True)
     )
-    assert "1 aanmelding wacht al meer dan 5 werkdagen op een antwoord" in html
-    assert "Geen antwoord na 5 werkdagen" in html
+    days = workflow.RESPONSE_WORKING_DAYS  # the one place for the number (5)
+    assert f"1 aanmelding wacht al meer dan {days} werkdagen op een antwoord" in html
+    assert f"Geen antwoord na {days} werkdagen" in html
 
 
 def test_a_search_that_found_nothing_is_counted_without_a_person(
@@ -318,7 +319,8 @@ def test_the_pages_show_each_message_at_its_form_field(
     assert late.status_code == 400
     page = unescape(late.get_data(as_text=True))
     start_block = page[page.index('for="datum-gestart"') :]
-    assert start_block.index('<p class="error">Kies vandaag of een dag in het verleden.</p>') < (
-        start_block.index('id="datum-gestart"')
-    )
+    error = '<p class="error" id="datum-gestart-error">Kies vandaag of een dag in het verleden.</p>'
+    assert start_block.index(error) < start_block.index('id="datum-gestart"')
+    assert 'aria-describedby="datum-gestart-error"' in start_block
+    assert '<a href="#datum-gestart">' in page  # the error summary links to the field shown
     assert fresh(session, placement).status == "kennismaking"

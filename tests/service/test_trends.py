@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from activatie import reports, stats, trends
+from activatie import dutch, reports, stats, trends
 from activatie.models import Activity, local_today, utcnow
 from activatie.stats import HIDDEN, SMALL
 from tests.factories import Factory, add_placement
@@ -39,17 +39,17 @@ def test_the_series_counts_by_month_and_a_small_month_cannot_be_worked_out(
 
     trend = report.tables["trend"]
     rows = {row.label: [c.text for c in row.cells] for row in trend.rows}
-    assert len(trend.rows) == 24 and trend.rows[0].label == stats.month_label(months[-1])
-    assert rows[stats.month_label(before)][0] == SMALL
-    assert rows[stats.month_label(last)][1] in ("10", HIDDEN)  # started that month
+    assert len(trend.rows) == 24 and trend.rows[0].label == dutch.nl_month(months[-1])
+    assert rows[dutch.nl_month(before)][0] == SMALL
+    assert rows[dutch.nl_month(last)][1] in ("10", HIDDEN)  # started that month
     # 3 + 10 = 13 in the period: showing both 10 and 13 would give the 3 away.
     headline = report.figures[0].cell.text
-    assert HIDDEN in (headline, rows[stats.month_label(last)][0])
+    assert HIDDEN in (headline, rows[dutch.nl_month(last)][0])
     # The same months in a period that is not whole months: no such sum, nothing extra hidden.
     loose = reports.Period(date.fromordinal(before.toordinal() + 2), period.end)
     loose_report = reports.report(session, loose, utcnow(), 90)
     loose_rows = {r.label: [c.text for c in r.cells] for r in loose_report.tables["trend"].rows}
-    assert loose_rows[stats.month_label(last)][0] == "10"
+    assert loose_rows[dutch.nl_month(last)][0] == "10"
 
 
 def test_the_goals_table_sums_up_per_budget_goal(session: Session, activity: Activity) -> None:
@@ -96,11 +96,11 @@ def test_occupancy_per_month_is_running_aanmeldingen_over_todays_places(
     rows = {row.label: dict(zip(keys, (c.text for c in row.cells), strict=True))
             for row in table.rows}  # fmt: skip
     month_before_last = months[-3]
-    assert rows[stats.month_label(months[0])]["lopend"] == SMALL  # only the long one
-    assert rows[stats.month_label(month_before_last)]["lopend"] == "15"
-    assert rows[stats.month_label(month_before_last)]["bezet_via_activatie"] == "38%"  # 15 / 40
-    assert rows[stats.month_label(months[-1])]["lopend"] == "9"  # the six ended last month
-    assert rows[stats.month_label(months[-1])]["bezet_via_activatie"] == "22%"
+    assert rows[dutch.nl_month(months[0])]["lopend"] == SMALL  # only the long one
+    assert rows[dutch.nl_month(month_before_last)]["lopend"] == "15"
+    assert rows[dutch.nl_month(month_before_last)]["bezet_via_activatie"] == "38%"  # 15 / 40
+    assert rows[dutch.nl_month(months[-1])]["lopend"] == "9"  # the six ended last month
+    assert rows[dutch.nl_month(months[-1])]["bezet_via_activatie"] == "22%"
     # A hidden or small count hides its percentage too.
-    assert rows[stats.month_label(months[0])]["bezet_via_activatie"] == stats.NOT_SHOWN
+    assert rows[dutch.nl_month(months[0])]["bezet_via_activatie"] == stats.NOT_SHOWN
     assert "plekken" in table.note and "vroeger" in table.note

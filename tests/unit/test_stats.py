@@ -274,11 +274,6 @@ def test_months_before_clamps_to_the_end_of_the_month(
     assert stats.months_before(day, months) == expected
 
 
-def test_nl_decimal() -> None:
-    assert stats.nl_decimal(25.0) == "25"
-    assert stats.nl_decimal(29.5) == "29,5"
-
-
 def test_bar_chart_is_accessible_svg_without_inline_style_or_script() -> None:
     svg = charts.bar_chart(
         "grafiek-test",

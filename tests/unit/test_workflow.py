@@ -105,6 +105,7 @@ def test_working_days_skip_weekends() -> None:
 
 def test_late_after_five_working_days_without_an_answer() -> None:
     monday = date(2026, 11, 2)
+    assert workflow.RESPONSE_WORKING_DAYS == 5  # what the pages and the provider's mail promise
     assert not workflow.is_late(monday, date(2026, 11, 9), "aangemeld")  # 5 working days
     assert workflow.is_late(monday, date(2026, 11, 10), "aangemeld")  # 6
     assert not workflow.is_late(monday, date(2026, 11, 30), "kennismaking")
