@@ -20,6 +20,7 @@ from . import geo, matching
 from .filters import ActivityFilters
 from .models import (
     Activity,
+    ActivityFacets,
     ActivityTerm,
     Location,
     LocationFeature,
@@ -237,7 +238,7 @@ class LocationView:
 
 
 @dataclass(frozen=True)
-class ActivityView:
+class ActivityView(ActivityFacets):
     """An activity as the public pages and the API show it, read with SQLAlchemy Core.
 
     The same attributes as :class:`models.Activity` for what is shown, without ORM objects:
@@ -274,26 +275,6 @@ class ActivityView:
 
     def facet(self, name: str) -> frozenset[str]:
         return self.terms.get(name, _EMPTY)
-
-    @property
-    def needs(self) -> frozenset[str]:
-        return self.facet("behoeften")
-
-    @property
-    def types(self) -> frozenset[str]:
-        return self.facet("soorten")
-
-    @property
-    def target_groups(self) -> frozenset[str]:
-        return self.facet("doelgroepen")
-
-    @property
-    def slots(self) -> frozenset[str]:
-        return self.facet("dagdelen")
-
-    @property
-    def confirmed_on(self) -> date:
-        return local_date(self.confirmed_at)
 
 
 _A = Activity.__table__.c  # type: ignore[attr-defined]
