@@ -7,7 +7,7 @@ constraints, so a list can change in ``vocabulary.py`` alone; structural rules a
 """
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -189,7 +189,40 @@ class LocationFeature(SQLModel, table=True):
 ACTIVITY_DETAILS = activity_fields.DETAILS
 
 
-class Activity(SQLModel, table=True):
+class ActivityFacets:
+    """The facet keys and confirmation day of an activity, by name.
+
+    Shared by :class:`Activity` and :class:`queries.ActivityView`; the class gives ``facet`` and
+    ``confirmed_at``.
+    """
+
+    if TYPE_CHECKING:
+        confirmed_at: datetime
+
+        def facet(self, name: str) -> frozenset[str]: ...
+
+    @property
+    def needs(self) -> frozenset[str]:
+        return self.facet("behoeften")
+
+    @property
+    def types(self) -> frozenset[str]:
+        return self.facet("soorten")
+
+    @property
+    def target_groups(self) -> frozenset[str]:
+        return self.facet("doelgroepen")
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return self.facet("dagdelen")
+
+    @property
+    def confirmed_on(self) -> date:
+        return local_date(self.confirmed_at)
+
+
+class Activity(ActivityFacets, SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "slug"),
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
@@ -242,26 +275,6 @@ class Activity(SQLModel, table=True):
     def facet(self, name: str) -> frozenset[str]:
         """Return the keys of one facet: behoeften, soorten, doelgroepen or dagdelen."""
         return frozenset(t.term for t in self.terms if t.facet == name)
-
-    @property
-    def needs(self) -> frozenset[str]:
-        return self.facet("behoeften")
-
-    @property
-    def types(self) -> frozenset[str]:
-        return self.facet("soorten")
-
-    @property
-    def target_groups(self) -> frozenset[str]:
-        return self.facet("doelgroepen")
-
-    @property
-    def slots(self) -> frozenset[str]:
-        return self.facet("dagdelen")
-
-    @property
-    def confirmed_on(self) -> date:
-        return local_date(self.confirmed_at)
 
 
 class ActivityTerm(SQLModel, table=True):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Float, Integer, and_, bindparam, exists, func, or_
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,7 @@ from . import geo, matching
 from .filters import ActivityFilters
 from .models import (
     Activity,
+    ActivityFacets,
     ActivityTerm,
     Location,
     LocationFeature,
@@ -237,7 +238,7 @@ class LocationView:
 
 
 @dataclass(frozen=True)
-class ActivityView:
+class ActivityView(ActivityFacets):
     """An activity as the public pages and the API show it, read with SQLAlchemy Core.
 
     The same attributes as :class:`models.Activity` for what is shown, without ORM objects:
@@ -274,26 +275,6 @@ class ActivityView:
 
     def facet(self, name: str) -> frozenset[str]:
         return self.terms.get(name, _EMPTY)
-
-    @property
-    def needs(self) -> frozenset[str]:
-        return self.facet("behoeften")
-
-    @property
-    def types(self) -> frozenset[str]:
-        return self.facet("soorten")
-
-    @property
-    def target_groups(self) -> frozenset[str]:
-        return self.facet("doelgroepen")
-
-    @property
-    def slots(self) -> frozenset[str]:
-        return self.facet("dagdelen")
-
-    @property
-    def confirmed_on(self) -> date:
-        return local_date(self.confirmed_at)
 
 
 _A = Activity.__table__.c  # type: ignore[attr-defined]
@@ -378,19 +359,31 @@ class ActivityHit:
 COUNT_CAP = 1000
 
 
+class Paged:
+    """The page arithmetic of :class:`Page` and :class:`OrganisationPage`.
+
+    The class gives ``total``, ``size`` and ``more``.
+    """
+
+    if TYPE_CHECKING:
+        total: int
+        size: int
+        more: bool
+
+    @property
+    def pages(self) -> int:
+        """The number of pages; when ``more`` is true, at least this many (one beyond the count)."""
+        return max(1, math.ceil(self.total / self.size)) + (1 if self.more else 0)
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(Paged):
     items: list[ActivityHit]
     #: The number of results; when ``more`` is true, the count stopped there and there are more.
     total: int
     page: int
     size: int
     more: bool = False
-
-    @property
-    def pages(self) -> int:
-        """The number of pages; when ``more`` is true, at least this many (one beyond the count)."""
-        return max(1, math.ceil(self.total / self.size)) + (1 if self.more else 0)
 
     @property
     def first(self) -> int:
@@ -576,7 +569,7 @@ def public_activities_of(
 
 
 @dataclass(frozen=True)
-class OrganisationPage:
+class OrganisationPage(Paged):
     """One page of organisations with their number of public activities, by name."""
 
     rows: list[tuple[Organisation, int]]
@@ -584,10 +577,6 @@ class OrganisationPage:
     page: int
     size: int
     more: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
 
 
 def list_organisations(

@@ -6,12 +6,14 @@ object is answered with 404, whatever the URL says.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from .. import (
@@ -72,22 +74,23 @@ def _organisation() -> Organisation:
     return organisation
 
 
+_Row = TypeVar("_Row", Activity, Location)
+
+
+def _own(lookup: Callable[[Session, int, int], _Row | None], raw_id: str, what: str) -> _Row:
+    """Return the provider's own row (``what``: Activiteit, Locatie); 404 for another's."""
+    row = lookup(get_session(), current_user.organisation_id, parse_id(raw_id, what))
+    if row is None:
+        abort(404, description=f"Deze {what.lower()} bestaat niet of is niet van uw organisatie.")
+    return row
+
+
 def _own_activity(raw_id: str) -> Activity:
-    activity = provider_queries.own_activity(
-        get_session(), current_user.organisation_id, parse_id(raw_id, "Activiteit")
-    )
-    if activity is None:
-        abort(404, description="Deze activiteit bestaat niet of is niet van uw organisatie.")
-    return activity
+    return _own(provider_queries.own_activity, raw_id, "Activiteit")
 
 
 def _own_location(raw_id: str) -> Location:
-    location = provider_queries.own_location(
-        get_session(), current_user.organisation_id, parse_id(raw_id, "Locatie")
-    )
-    if location is None:
-        abort(404, description="Deze locatie bestaat niet of is niet van uw organisatie.")
-    return location
+    return _own(provider_queries.own_location, raw_id, "Locatie")
 
 
 def _actor() -> Actor:
