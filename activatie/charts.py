@@ -1,4 +1,4 @@
-"""Simple accessible SVG bar charts, rendered on the server as strings (pure).
+"""Simple accessible SVG bar and line charts, rendered on the server as strings (pure).
 
 The Content-Security-Policy allows no inline style or script, so a chart uses only SVG
 presentation attributes and classes (``chart-*``, styled in ``static/css/site.css``). Each chart
