@@ -33,7 +33,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
-from .db import get_engine, open_session
+from .db import read_connection
 from .models import catalogue_version, local_today
 
 _PAGES = "activatie.page_cache"
@@ -117,14 +117,8 @@ def catalogue_stamp() -> Stamp | None:
     """
     if "catalogue_stamp" in g:
         return g.catalogue_stamp
-    open_one = open_session()
-    if open_one is not None:
-        version = open_one.connection().execute(_VERSION).scalar()
-    else:
-        # One statement, no transaction: no BEGIN before it and no ROLLBACK after it (on
-        # PostgreSQL each is a round trip, and a page from the cache needs nothing else).
-        with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            version = connection.execute(_VERSION).scalar()
+    with read_connection() as connection:
+        version = connection.execute(_VERSION).scalar()
     g.catalogue_stamp = None if version is None else (int(version), local_today())
     return g.catalogue_stamp
 
@@ -157,7 +151,7 @@ def _page_key() -> Hashable | None:
         return None
     if "Authorization" in request.headers:
         return None
-    if "_user_id" in session or "_flashes" in session or current_user.is_authenticated:
+    if "_flashes" in session or current_user.is_authenticated:
         return None
     # The query as given, in its order: a page's own links repeat it.
     return (request.host_url, request.path, tuple(request.args.items(multi=True)))

@@ -7,11 +7,11 @@ command) and always closed when the request ends, committed only by the service 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 _EXTENSION = "activatie.engine"
@@ -93,6 +93,19 @@ def get_session() -> Session:
 def open_session() -> Session | None:
     """Return this request's session if something opened it already, without opening one."""
     return g.get("db_session")
+
+
+@contextlib.contextmanager
+def read_connection() -> Iterator[Connection]:
+    """Yield a connection for a small read: this request's session's, when it has one, else a
+    pooled connection outside a transaction (no BEGIN before the read and no ROLLBACK after it:
+    on PostgreSQL each would be a round trip)."""
+    session = open_session()
+    if session is not None:
+        yield session.connection()
+        return
+    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
 
 
 def discard_session() -> None:

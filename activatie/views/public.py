@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import geo, geocoding, queries, signposts
 from ..caching import cached_page, remember
-from ..db import get_engine, get_session, open_session
+from ..db import get_session, read_connection
 from ..filters import ActivityFilters, InvalidInput, parse_activity_filters, read_postcode
 from ..intake import DAY_PART_CHOICE, service_area_problem
 from ..models import local_today
@@ -30,10 +30,7 @@ def example_notice() -> dict[str, bool]:
 
 
 def _has_example_data() -> bool:
-    session = open_session()
-    if session is not None:  # this request reads already: ask on its connection
-        return queries.has_example_data(session.connection())
-    with get_engine().connect() as connection:  # no ORM session just for this
+    with read_connection() as connection:
         return queries.has_example_data(connection)
 
 
