@@ -35,6 +35,11 @@ DEFAULTS: dict[str, Any] = {
     "GEOCODER_CACHE_DAYS": 90,  # how long an online answer is kept in geocode_cache
     # Matching reads at most this many candidates, the nearest (see queries.match_candidates).
     "MATCH_MAX_CANDIDATES": 500,
+    # Per worker: the public catalogue in memory for matching (activatie/catalogue_snapshot.py),
+    # rebuilt when the catalogue changes: in the request below this many public activities, in
+    # a background thread from it (meanwhile searches ask the database). False: always ask it.
+    "MATCH_INDEX": True,
+    "MATCH_INDEX_BACKGROUND_FROM": 5000,
     # Per worker: public pages and match results kept for one catalogue version and one day
     # (activatie/caching.py). Megabytes of page bodies, and match results; 0 turns either off.
     "CATALOGUE_CACHE_MB": 32,

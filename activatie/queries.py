@@ -12,11 +12,22 @@ from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Float, Integer, and_, bindparam, exists, func, or_
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+)
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from . import geo, matching
+from . import candidate_index, geo, matching
 from .filters import ActivityFilters
 from .models import (
     Activity,
@@ -27,6 +38,7 @@ from .models import (
     Organisation,
     PostcodeArea,
     Signpost,
+    catalogue_version,
     confirmed_before,
     format_address,
     local_date,
@@ -677,50 +689,165 @@ def match_candidates(
     they are gathered only for the rows kept. The query starts from ``ix_location_lat_lon``. Its
     statement is built once and run with bound parameters (:func:`_candidates_statement`).
     """
-    scale = LocalScale.around(centre)
-    reach_km = _prefilter_radius_km(centre, radius_km)
-    box = geo.bounding_box(centre, reach_km)
+    search = candidate_search(centre, radius_km, age, sah_eligible, confirmed_since, max_candidates)
+    # The statement binds the search's values by their names (the cap as max_candidates).
     parameters: dict[str, Any] = {
-        "min_latitude": box.min_latitude,
-        "max_latitude": box.max_latitude,
-        "min_longitude": box.min_longitude,
-        "max_longitude": box.max_longitude,
-        "centre_latitude": centre.latitude,
-        "centre_longitude": centre.longitude,
-        "km_per_lat": scale.km_per_lat,
-        "km_per_lon": scale.km_per_lon,
-        "squared_radius": reach_km * reach_km,
-        "confirmed_since": confirmed_since,
-        "age": age,
+        field.name: getattr(search, field.name)
+        for field in fields(search)
+        if field.name not in ("sah_eligible", "limit")
     }
     if max_candidates is not None:
         parameters["max_candidates"] = max_candidates
     statement = _candidates_statement(sah_eligible, capped=max_candidates is not None)
     rows = session.connection().execute(statement, parameters).all()
-    return [
-        matching.Candidate(
-            id=row.id,
-            title=row.title,
-            organisation_name=row.organisation_name,
-            programme=row.programme,
-            point=geo.Point(row.latitude, row.longitude),
-            status=row.status,
-            min_age=row.min_age,
-            max_age=row.max_age,
-            slots=_split(row.slots),
-            needs=_split(row.needs),
-            types=_split(row.types),
-            guidance=row.guidance,
-            accessibility=_split(row.accessibility),
-            capacity=row.capacity,
-            free_places=row.free_places,
-            waiting_list=row.waiting_list,
-            cost=row.cost,
-            last_confirmed=local_date(row.confirmed_at),
-            target_groups=_split(row.target_groups),
-        )
-        for row in rows
-    ]
+    return [_candidate(row) for row in rows]
+
+
+def candidate_search(
+    centre: geo.Point,
+    radius_km: float,
+    age: int,
+    sah_eligible: bool,
+    confirmed_since: datetime,
+    max_candidates: int | None = MAX_CANDIDATES,
+) -> candidate_index.Search:
+    """Return what :func:`match_candidates` asks, as values: the query binds them, and a
+    :class:`candidate_index.CandidateIndex` answers them in memory."""
+    scale = LocalScale.around(centre)
+    reach_km = _prefilter_radius_km(centre, radius_km)
+    box = geo.bounding_box(centre, reach_km)
+    return candidate_index.Search(
+        min_latitude=box.min_latitude,
+        max_latitude=box.max_latitude,
+        min_longitude=box.min_longitude,
+        max_longitude=box.max_longitude,
+        centre_latitude=centre.latitude,
+        centre_longitude=centre.longitude,
+        km_per_lat=scale.km_per_lat,
+        km_per_lon=scale.km_per_lon,
+        squared_radius=reach_km * reach_km,
+        age=age,
+        sah_eligible=sah_eligible,
+        confirmed_since=confirmed_since,
+        limit=max_candidates,
+    )
+
+
+def _candidate(row: Any, terms: Mapping[str, frozenset[str]] | None = None) -> matching.Candidate:
+    """Flatten a candidate row: its terms and features as ``term,term,...`` columns, or given
+    apart by facet (``terms``, with ``"toegankelijkheid"`` for the location's features)."""
+    if terms is None:
+        terms = {
+            "dagdelen": _split(row.slots),
+            "behoeften": _split(row.needs),
+            "soorten": _split(row.types),
+            "toegankelijkheid": _split(row.accessibility),
+            "doelgroepen": _split(row.target_groups),
+        }
+    return matching.Candidate(
+        id=row.id,
+        title=row.title,
+        organisation_name=row.organisation_name,
+        programme=row.programme,
+        point=geo.Point(row.latitude, row.longitude),
+        status=row.status,
+        min_age=row.min_age,
+        max_age=row.max_age,
+        slots=terms.get("dagdelen", _EMPTY),
+        needs=terms.get("behoeften", _EMPTY),
+        types=terms.get("soorten", _EMPTY),
+        guidance=row.guidance,
+        accessibility=terms.get("toegankelijkheid", _EMPTY),
+        capacity=row.capacity,
+        free_places=row.free_places,
+        waiting_list=row.waiting_list,
+        cost=row.cost,
+        last_confirmed=local_date(row.confirmed_at),
+        target_groups=terms.get("doelgroepen", _EMPTY),
+    )
+
+
+def _facet_terms(facet: str) -> Any:
+    return func.aggregate_strings(case((_T.facet == facet, _T.term)), ",")
+
+
+#: Every public activity as a candidate row (:func:`open_candidates`): the terms and features
+#: aggregated in two grouped reads joined once, not per row as in :func:`match_candidates`.
+_OPEN_TERMS = (
+    select(  # type: ignore[call-overload]
+        _T.activity_id,
+        _facet_terms("dagdelen").label("slots"),
+        _facet_terms("behoeften").label("needs"),
+        _facet_terms("soorten").label("types"),
+        _facet_terms("doelgroepen").label("target_groups"),
+    )
+    .group_by(_T.activity_id)
+    .subquery()
+)
+_OPEN_FEATURES = (
+    select(_F.location_id, func.aggregate_strings(_F.feature, ",").label("accessibility"))  # type: ignore[call-overload]
+    .group_by(_F.location_id)
+    .subquery()
+)
+_OPEN = (
+    select(  # type: ignore[call-overload]
+        _A.id,
+        _A.title,
+        _O.name.label("organisation_name"),
+        _A.programme,
+        _L.latitude,
+        _L.longitude,
+        _A.status,
+        _A.min_age,
+        _A.max_age,
+        _A.guidance,
+        _A.capacity,
+        _A.free_places,
+        _A.waiting_list,
+        _A.cost,
+        _A.confirmed_at,
+        _OPEN_TERMS.c.slots,
+        _OPEN_TERMS.c.needs,
+        _OPEN_TERMS.c.types,
+        _OPEN_TERMS.c.target_groups,
+        _OPEN_FEATURES.c.accessibility,
+    )
+    .select_from(Activity.__table__)  # type: ignore[attr-defined]
+    .join(Organisation.__table__, _O.id == _A.organisation_id)  # type: ignore[attr-defined]
+    .join(Location.__table__, _L.id == _A.location_id)  # type: ignore[attr-defined]
+    .outerjoin(_OPEN_TERMS, _OPEN_TERMS.c.activity_id == _A.id)
+    .outerjoin(_OPEN_FEATURES, _OPEN_FEATURES.c.location_id == _L.id)
+    .where(is_public())
+)
+_VERSION = select(catalogue_version.c.n).where(catalogue_version.c.id == 1)
+
+
+_OPEN_COUNT = (
+    select(func.count())
+    .select_from(Activity.__table__)  # type: ignore[attr-defined]
+    .join(Organisation.__table__, _O.id == _A.organisation_id)  # type: ignore[attr-defined]
+    .where(is_public())
+)
+
+
+def count_open(connection: Connection) -> int:
+    """Return how many activities :func:`open_candidates` would return."""
+    return int(connection.execute(_OPEN_COUNT).scalar() or 0)
+
+
+def open_candidates(
+    connection: Connection,
+) -> tuple[int | None, list[tuple[matching.Candidate, datetime]]]:
+    """Return the catalogue version and every public activity as a candidate with the moment
+    it was last confirmed: what a :class:`candidate_index.CandidateIndex` is built from.
+
+    The version is read first: the catalogue read after it is that version or newer, so an
+    index labelled with it is never older than its label (a newer one is replaced at the next
+    search, which sees the newer version).
+    """
+    version = connection.execute(_VERSION).scalar()
+    entries = [(_candidate(row), _as_utc(row.confirmed_at)) for row in connection.execute(_OPEN)]
+    return (None if version is None else int(version)), entries
 
 
 @cache
@@ -911,14 +1038,18 @@ def find_matches(
     match_limit: int | None = matching.DEFAULT_MATCH_LIMIT,
     max_candidates: int | None = MAX_CANDIDATES,
     unchecked_after_days: int = matching.Options.unchecked_after_days,
+    index: candidate_index.CandidateIndex | None = None,
 ) -> matching.MatchResult:
-    """Prefilter candidates in the database, then rank them with the pure matcher.
+    """Prefilter candidates in the database (or in ``index``), then rank them with the pure
+    matcher.
 
     :param unchecked_after_days: a match not confirmed for longer says so (``STALE_AFTER_DAYS``).
     :param match_limit: how many matches the result holds, the best first (``total_matches``
         counts them all).
     :param max_candidates: read at most this many candidates, the nearest (see
         :func:`match_candidates` for the trade-off); None for all.
+    :param index: the public catalogue of this catalogue version in memory, which answers what
+        :func:`match_candidates` would read (the same candidates) without a query.
     """
     options = matching.Options(
         stale_after_days=hide_after_days,
@@ -928,6 +1059,17 @@ def find_matches(
     confirmed_since = hidden_before(today, hide_after_days)
 
     def read(cap: int | None) -> list[matching.Candidate]:
+        if index is not None:
+            return index.nearest(
+                candidate_search(
+                    intake.point,
+                    matching.search_radius_km(intake, options),
+                    intake.age,
+                    intake.sah_eligible,
+                    confirmed_since,
+                    cap,
+                )
+            )
         return match_candidates(
             session,
             intake.point,

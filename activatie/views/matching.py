@@ -10,12 +10,15 @@ from datetime import date
 
 from flask import current_app
 from flask import session as cookie
+from sqlalchemy import Connection
 from werkzeug.datastructures import MultiDict
 
 from .. import geocoding, matching, queries, signposts, unmet_demand
 from .. import intake as intake_module
-from ..caching import do_not_store, remember
-from ..db import get_session
+from ..caching import catalogue_stamp, do_not_store, remember
+from ..candidate_index import CandidateIndex
+from ..catalogue_snapshot import CatalogueSnapshot
+from ..db import get_engine, get_session
 from ..filters import Args
 from ..signposts import SignpostInfo
 
@@ -114,9 +117,41 @@ def _match(
         match_limit=request.match_limit,
         max_candidates=current_app.config.get("MATCH_MAX_CANDIDATES", queries.MAX_CANDIDATES),
         unchecked_after_days=current_app.config["STALE_AFTER_DAYS"],
+        index=candidate_index(),
     )
     shown = signposts.resolve(result.signposts, queries.signposts(session))
     if not with_activities:
         return Outcome(resident, result, {}, shown, key)
     ids = [m.candidate.id for m in result.matches] + [n.candidate.id for n in result.near_misses]
     return Outcome(resident, result, queries.matched_activities(session, ids), shown, key)
+
+
+_INDEX = "activatie.candidate_index"
+
+
+def candidate_index() -> CandidateIndex | None:
+    """Return this worker's public catalogue in memory for this request's catalogue version, or
+    None to ask the database (turned off, or a large one still being built)."""
+    if not current_app.config["MATCH_INDEX"]:
+        return None
+    stamp = catalogue_stamp()
+    if stamp is None:
+        return None
+    snapshot = current_app.extensions.get(_INDEX)
+    if snapshot is None:
+        snapshot = current_app.extensions.setdefault(
+            _INDEX,
+            CatalogueSnapshot(
+                get_engine().connect,
+                _load_index,
+                queries.count_open,
+                len,
+                int(current_app.config["MATCH_INDEX_BACKGROUND_FROM"]),
+            ),
+        )
+    return snapshot.get(stamp[0])
+
+
+def _load_index(connection: Connection) -> tuple[int | None, CandidateIndex]:
+    version, entries = queries.open_candidates(connection)
+    return version, CandidateIndex(entries)

@@ -1,0 +1,104 @@
+"""Each worker's match index (activatie/catalogue_snapshot.py): the same answers as the
+database, a change at once in every worker, and a large catalogue built in the background while
+the database answers. The result caches are off here, so every search is computed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlmodel import Session
+
+from activatie import create_app
+from activatie.views.matching import _INDEX
+from tests.conftest import TEST_CONFIG
+from tests.factories import Factory
+
+MATCH = "/api/v1/matches?postcode=8043&leeftijd=45&behoeften=sociale_contacten"
+NO_RESULT_CACHE = {"CATALOGUE_CACHE_MB": 0, "CATALOGUE_CACHE_MATCHES": 0}
+
+
+@pytest.fixture
+def worker(database_url: str) -> Iterator[callable]:
+    """Make apps on the test database with their own settings: gunicorn workers."""
+    made: list[Flask] = []
+
+    def make(**config: object) -> Flask:
+        app = create_app({**TEST_CONFIG, **NO_RESULT_CACHE, "DATABASE_URL": database_url, **config})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        snapshot = app.extensions.get(_INDEX)
+        if snapshot is not None:
+            snapshot.wait(30)
+        app.extensions["activatie.engine"].dispose()
+
+
+def titles(client: FlaskClient, url: str = MATCH) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.text[:300]
+    return [m["activiteit"]["titel"] for m in response.get_json()["matches"]]
+
+
+def test_with_and_without_the_index_the_answers_are_the_same(app: Flask, seeded, worker) -> None:
+    indexed, asking = worker().test_client(), worker(MATCH_INDEX=False).test_client()
+    searches = [
+        MATCH,
+        "/api/v1/matches?postcode=8011&leeftijd=30",
+        "/api/v1/matches?postcode=8024&leeftijd=19&behoeften=dagritme&dagdelen=ma_ochtend",
+        "/api/v1/matches?postcode=8043&leeftijd=60&vervoer=lopen&limiet=5",
+    ]
+    for url in searches:
+        first = indexed.get(url)
+        assert first.status_code == 200, (url, first.text[:300])
+        assert first.get_json() == asking.get(url).get_json()
+    assert titles(indexed)  # the seed has matches for this resident
+    assert asking.application.extensions.get(_INDEX) is None
+
+
+def test_a_change_shows_at_once_in_every_workers_index(
+    app: Flask, session: Session, factory: Factory, worker, postcodes
+) -> None:
+    garden = factory.activity(title="Moestuin aan de Vecht")
+    factory.activity(title="Buurtkeuken")
+    one, two = worker().test_client(), worker().test_client()
+    for client in (one, two):
+        assert sorted(titles(client)) == ["Buurtkeuken", "Moestuin aan de Vecht"]
+    garden.status = "gepauzeerd"
+    session.add(garden)
+    session.commit()
+    for client in (one, two):
+        assert titles(client) == ["Buurtkeuken"]
+    garden.status = "actief"
+    garden.title = "Moestuin aan de IJssel"
+    session.add(garden)
+    session.commit()
+    for client in (one, two):
+        assert sorted(titles(client)) == ["Buurtkeuken", "Moestuin aan de IJssel"]
+
+
+def test_a_large_catalogue_is_built_in_the_background_meanwhile_the_database_answers(
+    app: Flask, seeded, worker
+) -> None:
+    background = worker(MATCH_INDEX_BACKGROUND_FROM=1)
+    statements: list[str] = []
+    event.listen(
+        background.extensions["activatie.engine"],
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, *_: statements.append(statement),
+    )
+    client = background.test_client()
+    expected = titles(worker(MATCH_INDEX=False).test_client())
+    assert titles(client) == expected  # answered by the query while the index is built
+    snapshot = background.extensions[_INDEX]
+    snapshot.wait(30)
+    assert snapshot.version is not None
+    statements.clear()
+    assert titles(client) == expected  # now from the index: no candidate read
+    assert not any("FROM activity JOIN organisation" in s for s in statements)
+    assert statements  # the ones it does send are counted
