@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
@@ -182,6 +183,7 @@ def match_response(args: MultiDict[str, str]) -> Response:
         return invalid(error)
     result = outcome.result
     notice = outcome.resident.aow_notice
+    href = _activity_href()
     return jsonify(
         {
             "max_afstand_km": round(result.max_distance_km, 2),
@@ -192,7 +194,7 @@ def match_response(args: MultiDict[str, str]) -> Response:
             "totaal": result.total_matches,
             "matches": [
                 {
-                    "activiteit": _brief(m.candidate),
+                    "activiteit": _brief(m.candidate, href),
                     "score": m.score,
                     "afstand_km": round(m.distance_km, 2),
                     "reistijd_minuten": m.minutes,
@@ -203,7 +205,7 @@ def match_response(args: MultiDict[str, str]) -> Response:
             ],
             "bijna_passend": [
                 {
-                    "activiteit": _brief(n.candidate),
+                    "activiteit": _brief(n.candidate, href),
                     "regel": n.rule,
                     "reden": n.reason,
                     "afstand_km": round(n.distance_km, 2),
@@ -214,13 +216,21 @@ def match_response(args: MultiDict[str, str]) -> Response:
     )
 
 
-def _brief(candidate: matching.Candidate) -> dict[str, Any]:
+def _activity_href() -> Callable[[int], str]:
+    """Return a maker of ``url_for("api.activity", raw_id=...)``, built once for a list of
+    results instead of once per result (a url_for is some 30 µs; a match has up to 250)."""
+    marker = 987654321
+    prefix, _, suffix = url_for("api.activity", raw_id=marker).partition(str(marker))
+    return lambda activity_id: f"{prefix}{activity_id}{suffix}"
+
+
+def _brief(candidate: matching.Candidate, href: Callable[[int], str]) -> dict[str, Any]:
     return {
         "id": candidate.id,
         "titel": candidate.title,
         "aanbieder": candidate.organisation_name,
         "vrije_plekken": candidate.free_places,
-        "_links": {"self": {"href": url_for("api.activity", raw_id=candidate.id)}},
+        "_links": {"self": {"href": href(candidate.id)}},
     }
 
 

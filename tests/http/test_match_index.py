@@ -102,3 +102,12 @@ def test_a_large_catalogue_is_built_in_the_background_meanwhile_the_database_ans
     assert titles(client) == expected  # now from the index: no candidate read
     assert not any("FROM activity JOIN organisation" in s for s in statements)
     assert statements  # the ones it does send are counted
+
+
+def test_each_match_links_to_its_activity(app: Flask, seeded, client: FlaskClient) -> None:
+    answer = client.get(MATCH).get_json()
+    briefs = [m["activiteit"] for m in answer["matches"] + answer["bijna_passend"]]
+    assert briefs
+    for brief in briefs:
+        assert brief["_links"]["self"]["href"] == f"/api/v1/activiteiten/{brief['id']}"
+        assert client.get(brief["_links"]["self"]["href"]).get_json()["id"] == brief["id"]
