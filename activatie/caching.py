@@ -32,8 +32,9 @@ from typing import Any, ParamSpec, TypeVar
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
-from .db import read_connection
+from .db import open_session, read_connection
 from .models import catalogue_version, local_today
 
 _PAGES = "activatie.page_cache"
@@ -113,14 +114,27 @@ def catalogue_stamp() -> Stamp | None:
     """Return this request's catalogue version and day, read once per request.
 
     A database that is down raises here as it would in the page's own first query (a Dutch
-    503); None only when the version row is missing.
+    503); None only when the version row is missing. A pooled connection found dead (the
+    database restarted while it sat in the pool for less than ``DATABASE_PING_AFTER_IDLE``,
+    so it was not pinged) is retried once on a new one: the pool has dropped every connection
+    older than the failure by then. Not when this request's session is open: its connection
+    (and what it did) is gone, and only a new request can start again.
     """
     if "catalogue_stamp" in g:
         return g.catalogue_stamp
-    with read_connection() as connection:
-        version = connection.execute(_VERSION).scalar()
+    try:
+        version = _read_version()
+    except DBAPIError as error:
+        if not error.connection_invalidated or open_session() is not None:
+            raise
+        version = _read_version()
     g.catalogue_stamp = None if version is None else (int(version), local_today())
     return g.catalogue_stamp
+
+
+def _read_version() -> int | None:
+    with read_connection() as connection:
+        return connection.execute(_VERSION).scalar()
 
 
 def remember(key: Hashable, compute: Callable[[], T]) -> T:

@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_STATEMENT_TIMEOUT": 15,
     "DATABASE_POOL_TIMEOUT": 5,
     "DATABASE_BUSY_TIMEOUT": 10,
+    # Seconds a pooled PostgreSQL connection may sit idle before it is pinged at checkout.
+    "DATABASE_PING_AFTER_IDLE": 1.0,
     "PAGE_SIZE": 20,
     "MAX_PAGE": 10_000,
     # Freshness of listings (days since the provider last confirmed them).

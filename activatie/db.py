@@ -7,26 +7,71 @@ command) and always closed when the request ends, committed only by the service 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlmodel import Session
 
 _EXTENSION = "activatie.engine"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine that never puts bound parameters in error text (security.md, 6)."""
-    options: dict[str, Any] = {"hide_parameters": True, "pool_pre_ping": True}
+def make_engine(url: str, *, ping_after_idle: float = 1.0, **kwargs: Any) -> Engine:
+    """Create an engine that never puts bound parameters in error text (security.md, 6).
+
+    A pooled connection that has been idle for more than ``ping_after_idle`` seconds is pinged
+    before use (see :func:`ping_when_idle`); SQLite has no server to lose and is never pinged.
+    Other keyword arguments go to ``create_engine``.
+    """
+    options: dict[str, Any] = {"hide_parameters": True}
     if url.startswith("sqlite"):
         options["connect_args"] = {"check_same_thread": False, "timeout": 30}
     options.update(kwargs)
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        ping_when_idle(engine, ping_after_idle)
     return engine
+
+
+_CHECKED_IN_AT = "activatie.checked_in_at"
+
+
+def ping_when_idle(engine: Engine, after: float) -> None:
+    """Ping a pooled connection at checkout only when it was checked in over ``after`` s ago.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: on PostgreSQL a round trip before
+    each request's first statement, half the cost of a page served from the catalogue cache.
+    Under load a connection comes back within microseconds and is not pinged; after a quiet
+    moment (when a database restart can have happened unseen) it is. A dead connection found
+    here invalidates the whole pool, as ``pool_pre_ping`` does (after a restart every older
+    connection is dead too), and the pool connects again: SQLAlchemy's "pessimistic disconnect
+    handling" with a checkout event. A restart within the idle window is found by the first
+    statement instead; the catalogue version read, the first statement of every public page,
+    then retries once (caching.catalogue_stamp). A new connection is never pinged (its record
+    has no checkin time: the pool clears ``info`` when it connects again).
+    """
+    dialect = engine.dialect
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at <= after:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            raise exc.InvalidatePoolError("the pooled connection was dead") from error
+
+    event.listen(engine, "checkin", checkin)
+    event.listen(engine, "checkout", checkout)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -74,7 +119,11 @@ def timeout_options(url: str, config: Mapping[str, Any]) -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
-    app.extensions[_EXTENSION] = make_engine(url, **timeout_options(url, app.config))
+    app.extensions[_EXTENSION] = make_engine(
+        url,
+        ping_after_idle=float(app.config["DATABASE_PING_AFTER_IDLE"]),
+        **timeout_options(url, app.config),
+    )
     app.teardown_request(close_session)
     app.teardown_appcontext(close_session)
 
