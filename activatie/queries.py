@@ -463,24 +463,16 @@ def search_activities(
     limit = max(COUNT_CAP, offset + size)
     counted = _count(session, base, limit + 1)
     total, more = min(counted, limit), counted > limit
-    if centre is not None:
-        key: Any = LocalScale.around(centre).squared_km()
-        if more:  # up to COUNT_CAP rows are sorted at once; beyond, read only the nearest
-            nearby = _nearby(session, base, centre, filters.max_distance_km, offset + size)
-            base = base.where(*nearby)
+    if centre is None:
+        key: Any = func.lower(Activity.title)  # ix_activity_title_lower
+        rows = _page_rows(session, base, key, offset, size)
     else:
-        key = func.lower(Activity.title)  # ix_activity_title_lower
-    # The page's ids first (sorted, limited), then its columns, terms and features: the
-    # aggregates are computed for the rows shown only.
-    shown = (
-        base.add_columns(key.label("sort_key"))
-        .order_by(key, Activity.id)
-        .limit(size)
-        .offset(offset)
-        .subquery()
-    )
-    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
-    rows = session.connection().execute(_joined(page).order_by(shown.c.sort_key, shown.c.id))
+        key = LocalScale.around(centre).squared_km()
+        rows = None
+        if more:  # up to COUNT_CAP rows are sorted at once; beyond, read only the nearest
+            rows = _nearest_rows(session, base, key, centre, filters.max_distance_km, offset, size)
+        if rows is None:
+            rows = _page_rows(session, base, key, offset, size)
     items = []
     for row in rows:
         view = _view_of(row)
@@ -498,26 +490,52 @@ def _count(session: Session, base: Any, limit: int) -> int:
     return session.exec(select(func.count()).select_from(base.limit(limit).subquery())).one()
 
 
+def _page_rows(session: Session, base: Any, key: Any, offset: int, size: int) -> list[Any]:
+    """Return the rows of :func:`_view_columns` for one page of ``base`` ordered by ``key``.
+
+    The page's ids first (sorted, limited), then its columns, terms and features: the
+    aggregates are computed for the rows shown only.
+    """
+    shown = (
+        base.add_columns(key.label("sort_key"))
+        .order_by(key, Activity.id)
+        .limit(size)
+        .offset(offset)
+        .subquery()
+    )
+    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
+    return list(session.connection().execute(_joined(page).order_by(shown.c.sort_key, shown.c.id)))
+
+
 #: Radii (km) tried, smallest first, for the nearest results of a search from a postcode.
 _NEARBY_KM = (1.0, 3.0, 10.0, 30.0)
 
 
-def _nearby(
-    session: Session, base: Any, centre: geo.Point, max_km: float | None, needed: int
-) -> list[ColumnElement[bool]]:
-    """Return conditions that keep the ``needed`` nearest rows of ``base`` and drop far ones.
+def _nearest_rows(
+    session: Session,
+    base: Any,
+    key: Any,
+    centre: geo.Point,
+    max_km: float | None,
+    offset: int,
+    size: int,
+) -> list[Any] | None:
+    """Return the page of ``base`` nearest first, read within the smallest circle that holds it.
 
-    Sorting a national catalogue by distance reads every row; the nearest ``needed`` lie within
-    the smallest circle (the same local distance the sort uses) that holds ``needed`` rows, and
-    its bounding box is what ``ix_location_lat_lon`` answers. None when no circle does.
+    Sorting a national catalogue by distance reads every row; the nearest ``offset + size`` lie
+    within the smallest circle (the same local distance the sort uses) that holds that many
+    rows, and its bounding box is what ``ix_location_lat_lon`` answers. The page is read in a
+    circle at once: when it comes back full, the circle held enough rows and these are the
+    page's rows; when not, the next circle is tried. None when no circle smaller than
+    ``max_km`` holds the page (then the caller sorts all of ``base``).
     """
     for radius in _NEARBY_KM:
         if max_km is not None and radius >= max_km:
             break
-        nearby = within_distance(centre, radius)
-        if _count(session, base.where(*nearby), needed) >= needed:
-            return nearby
-    return []
+        rows = _page_rows(session, base.where(*within_distance(centre, radius)), key, offset, size)
+        if len(rows) == size:
+            return rows
+    return None
 
 
 def public_activity_view(
