@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -291,8 +291,10 @@ _ACTIVITY_COLUMNS = tuple(
 _LOCATION_COLUMNS = tuple(f.name for f in fields(LocationView) if f.name != "accessibility")
 
 
-def _view_columns() -> list[Any]:
-    """Return the columns of :class:`ActivityView`, labelled, with terms and features as text."""
+@cache
+def _view_columns() -> tuple[Any, ...]:
+    """Return the columns of :class:`ActivityView`, labelled, with terms and features as text
+    (built once: statements share them)."""
     terms = (
         select(func.aggregate_strings(_T.facet + ":" + _T.term, ","))
         .where(_T.activity_id == _A.id)
@@ -305,7 +307,7 @@ def _view_columns() -> list[Any]:
         .correlate(Location.__table__)
         .scalar_subquery()
     )
-    return [
+    return (
         *(_A[name].label(f"a_{name}") for name in _ACTIVITY_COLUMNS),
         _O.name.label("o_name"),
         _O.phone.label("o_phone"),
@@ -313,7 +315,7 @@ def _view_columns() -> list[Any]:
         *(_L[name].label(f"l_{name}") for name in _LOCATION_COLUMNS),
         terms.label("terms"),
         features.label("features"),
-    ]
+    )
 
 
 def _view_of(row: Any) -> ActivityView:
@@ -464,28 +466,31 @@ def search_activities(
 
     :param confirmed_since: leave out listings last confirmed before then (:func:`hidden_before`).
     """
-    conditions = filter_conditions(filters, confirmed_since)
-    # Counted without the locations unless a distance reads them: the join costs more than
-    # half of counting a thousand rows.
-    counted_from = _of_approved(select(Activity.id))
-    if centre is not None and filters.max_distance_km is not None:
-        conditions += within_distance(centre, filters.max_distance_km)
-        counted_from = _joined(select(Activity.id))
-    base = _joined(select(Activity.id)).where(*conditions)
+    asked = replace(filters, page=1, params={})  # the statements hold no page (bound below)
     offset = (filters.page - 1) * size
     limit = max(COUNT_CAP, offset + size)
-    counted = _count(session, counted_from.where(*conditions), limit + 1)
+    connection = session.connection()
+    count, page = _list_statements(asked, confirmed_since, centre, None)
+    counted = connection.execute(count, {"count_limit": limit + 1}).scalar_one()
     total, more = min(counted, limit), counted > limit
-    if centre is None:
-        key: Any = func.lower(Activity.title)  # ix_activity_title_lower
-        rows = _page_rows(session, base, key, offset, size)
-    else:
-        key = LocalScale.around(centre).squared_km()
-        rows = None
-        if more:  # up to COUNT_CAP rows are sorted at once; beyond, read only the nearest
-            rows = _nearest_rows(session, base, key, centre, filters.max_distance_km, offset, size)
-        if rows is None:
-            rows = _page_rows(session, base, key, offset, size)
+    window = {"page_offset": offset, "page_size": size}
+    rows = None
+    if centre is not None and more:
+        # Up to COUNT_CAP rows are sorted at once; beyond, sorting a national catalogue by
+        # distance would read every row. The nearest ``offset + size`` lie within the smallest
+        # circle (the same local distance the sort uses) that holds that many, and its bounding
+        # box is what ix_location_lat_lon answers: the page is read in a circle at once, and
+        # when it comes back full the circle held enough rows and these are the page's rows.
+        for radius in _NEARBY_KM:
+            if filters.max_distance_km is not None and radius >= filters.max_distance_km:
+                break
+            nearby = _list_statements(asked, confirmed_since, centre, radius)[1]
+            rows = connection.execute(nearby, window).all()
+            if len(rows) == size:
+                break
+            rows = None
+    if rows is None:
+        rows = connection.execute(page, window).all()
     items = []
     for row in rows:
         view = _view_of(row)
@@ -498,57 +503,49 @@ def search_activities(
     return Page(items=items, total=total, page=filters.page, size=size, more=more)
 
 
-def _count(session: Session, base: Any, limit: int) -> int:
-    """Count the rows of ``base``, stopping at ``limit``."""
-    return session.exec(select(func.count()).select_from(base.limit(limit).subquery())).one()
-
-
-def _page_rows(session: Session, base: Any, key: Any, offset: int, size: int) -> list[Any]:
-    """Return the rows of :func:`_view_columns` for one page of ``base`` ordered by ``key``.
-
-    The page's ids first (sorted, limited), then its columns, terms and features: the
-    aggregates are computed for the rows shown only.
-    """
-    shown = (
-        base.add_columns(key.label("sort_key"))
-        .order_by(key, Activity.id)
-        .limit(size)
-        .offset(offset)
-        .subquery()
-    )
-    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
-    return list(session.connection().execute(_joined(page).order_by(shown.c.sort_key, shown.c.id)))
-
-
 #: Radii (km) tried, smallest first, for the nearest results of a search from a postcode.
 _NEARBY_KM = (1.0, 3.0, 10.0, 30.0)
 
 
-def _nearest_rows(
-    session: Session,
-    base: Any,
-    key: Any,
-    centre: geo.Point,
-    max_km: float | None,
-    offset: int,
-    size: int,
-) -> list[Any] | None:
-    """Return the page of ``base`` nearest first, read within the smallest circle that holds it.
+@lru_cache(maxsize=128)
+def _list_statements(
+    filters: ActivityFilters,
+    confirmed_since: datetime | None,
+    centre: geo.Point | None,
+    within_km: float | None,
+) -> tuple[Any, Any]:
+    """Return the count and the page statement of a list, ``within_km`` of ``centre`` if given.
 
-    Sorting a national catalogue by distance reads every row; the nearest ``offset + size`` lie
-    within the smallest circle (the same local distance the sort uses) that holds that many
-    rows, and its bounding box is what ``ix_location_lat_lon`` answers. The page is read in a
-    circle at once: when it comes back full, the circle held enough rows and these are the
-    page's rows; when not, the next circle is tried. None when no circle smaller than
-    ``max_km`` holds the page (then the caller sorts all of ``base``).
+    The count stops at the bound ``count_limit``; the page takes ``page_offset`` and
+    ``page_size``. Kept per worker for the lists asked most (a pure function of its arguments):
+    building a statement and its SQL cache key cost more than half of a list's time in Python.
     """
-    for radius in _NEARBY_KM:
-        if max_km is not None and radius >= max_km:
-            break
-        rows = _page_rows(session, base.where(*within_distance(centre, radius)), key, offset, size)
-        if len(rows) == size:
-            return rows
-    return None
+    conditions = filter_conditions(filters, confirmed_since)
+    # Counted without the locations unless a distance reads them: the join costs more than
+    # half of counting a thousand rows.
+    counted_from = _of_approved(select(Activity.id))
+    if centre is not None and filters.max_distance_km is not None:
+        conditions += within_distance(centre, filters.max_distance_km)
+        counted_from = _joined(select(Activity.id))
+    limited = counted_from.where(*conditions).limit(bindparam("count_limit", type_=Integer))
+    count = select(func.count()).select_from(limited.subquery())
+    key: Any = func.lower(Activity.title)  # ix_activity_title_lower
+    if centre is not None:
+        key = LocalScale.around(centre).squared_km()
+        if within_km is not None:
+            conditions += within_distance(centre, within_km)
+    # The page's ids first (sorted, limited), then its columns, terms and features: the
+    # aggregates are computed for the rows shown only.
+    shown = (
+        _joined(select(Activity.id, key.label("sort_key")))
+        .where(*conditions)
+        .order_by(key, Activity.id)
+        .limit(bindparam("page_size", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+        .subquery()
+    )
+    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
+    return count, _joined(page).order_by(shown.c.sort_key, shown.c.id)
 
 
 def public_activity_view(
