@@ -14,6 +14,7 @@ allows no inline style, so the SVG uses presentation attributes and ``map-*`` cl
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -451,15 +452,19 @@ def _place_markers(
     gap = 2.1 * radius
     for number, (tx, ty) in enumerate(spots, start=first_number):
         x, y = _clamp(tx, low_x, high_x), _clamp(ty, low_y, high_y)
-        candidates = [(x, y)] + [
+        # Tried in turn, and made only as far as needed: most markers keep their own place.
+        candidates = itertools.chain(
+            ((x, y),),
             (
-                _clamp(x + ring * gap * math.cos(turn), low_x, high_x),
-                _clamp(y + ring * gap * math.sin(turn), low_y, high_y),
-            )
-            for ring in (1, 2, 3)
-            for step in range(6 * ring)
-            for turn in (-math.pi / 2 + 2 * math.pi * step / (6 * ring),)
-        ]
+                (
+                    _clamp(x + ring * gap * math.cos(turn), low_x, high_x),
+                    _clamp(y + ring * gap * math.sin(turn), low_y, high_y),
+                )
+                for ring in (1, 2, 3)
+                for step in range(6 * ring)
+                for turn in (-math.pi / 2 + 2 * math.pi * step / (6 * ring),)
+            ),
+        )
         spot = next(
             (
                 (cx, cy)
@@ -467,7 +472,7 @@ def _place_markers(
                 if all(math.hypot(cx - m.x, cy - m.y) >= gap * 0.999 for m in placed)
                 and (home is None or math.hypot(cx - home[0], cy - home[1]) >= gap * 0.999)
             ),
-            candidates[0],
+            (x, y),
         )
         placed.append(Marker(str(number) if numbered else "", spot[0], spot[1], tx, ty))
     return placed

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -184,8 +184,10 @@ def has_term(facet: str, keys: frozenset[str]) -> ColumnElement[bool]:
 
 
 def has_feature(key: str) -> ColumnElement[bool]:
+    """Whether the activity's location has this feature (read by the activity's location_id, so
+    a count of activities needs no join with their locations)."""
     return exists().where(
-        LocationFeature.location_id == Location.id, LocationFeature.feature == key
+        LocationFeature.location_id == Activity.location_id, LocationFeature.feature == key
     )
 
 
@@ -301,8 +303,10 @@ _ACTIVITY_COLUMNS = tuple(
 _LOCATION_COLUMNS = tuple(f.name for f in fields(LocationView) if f.name != "accessibility")
 
 
-def _view_columns() -> list[Any]:
-    """Return the columns of :class:`ActivityView`, labelled, with terms and features as text."""
+@cache
+def _view_columns() -> tuple[Any, ...]:
+    """Return the columns of :class:`ActivityView`, labelled, with terms and features as text
+    (built once: statements share them)."""
     terms = (
         select(func.aggregate_strings(_T.facet + ":" + _T.term, ","))
         .where(_T.activity_id == _A.id)
@@ -315,7 +319,7 @@ def _view_columns() -> list[Any]:
         .correlate(Location.__table__)
         .scalar_subquery()
     )
-    return [
+    return (
         *(_A[name].label(f"a_{name}") for name in _ACTIVITY_COLUMNS),
         _O.name.label("o_name"),
         _O.phone.label("o_phone"),
@@ -323,7 +327,7 @@ def _view_columns() -> list[Any]:
         *(_L[name].label(f"l_{name}") for name in _LOCATION_COLUMNS),
         terms.label("terms"),
         features.label("features"),
-    ]
+    )
 
 
 def _view_of(row: Any) -> ActivityView:
@@ -354,10 +358,13 @@ def _facets(text: str | None) -> Mapping[str, frozenset[str]]:
     return {facet: frozenset(keys) for facet, keys in found.items()}
 
 
+def _of_approved(statement: Any) -> Any:
+    """Join the activity's organisation (whose approval :func:`is_public` reads)."""
+    return statement.join(Organisation.__table__, _O.id == _A.organisation_id)
+
+
 def _joined(statement: Any) -> Any:
-    return statement.join(Organisation.__table__, _O.id == _A.organisation_id).join(
-        Location.__table__, _L.id == _A.location_id
-    )
+    return _of_approved(statement).join(Location.__table__, _L.id == _A.location_id)
 
 
 @dataclass(frozen=True)
@@ -409,7 +416,11 @@ class Page(Paged):
 def filter_conditions(
     filters: ActivityFilters, confirmed_since: datetime | None = None
 ) -> list[ColumnElement[bool]]:
-    """Return the SQL conditions for every filter except distance."""
+    """Return the SQL conditions for every filter except distance.
+
+    They read the activity and its organisation only: a list counts its results without joining
+    their locations (:func:`search_activities`).
+    """
     conditions = [is_public(confirmed_since)]
     if filters.text:
         needle = filters.text.lower()
@@ -467,32 +478,31 @@ def search_activities(
 
     :param confirmed_since: leave out listings last confirmed before then (:func:`hidden_before`).
     """
-    conditions = filter_conditions(filters, confirmed_since)
-    if centre is not None and filters.max_distance_km is not None:
-        conditions += within_distance(centre, filters.max_distance_km)
-    base = _joined(select(Activity.id)).where(*conditions)
+    asked = replace(filters, page=1, params={})  # the statements hold no page (bound below)
     offset = (filters.page - 1) * size
     limit = max(COUNT_CAP, offset + size)
-    counted = _count(session, base, limit + 1)
+    connection = session.connection()
+    count, page = _list_statements(asked, confirmed_since, centre, None)
+    counted = connection.execute(count, {"count_limit": limit + 1}).scalar_one()
     total, more = min(counted, limit), counted > limit
-    if centre is not None:
-        key: Any = LocalScale.around(centre).squared_km()
-        if more:  # up to COUNT_CAP rows are sorted at once; beyond, read only the nearest
-            nearby = _nearby(session, base, centre, filters.max_distance_km, offset + size)
-            base = base.where(*nearby)
-    else:
-        key = func.lower(Activity.title)  # ix_activity_title_lower
-    # The page's ids first (sorted, limited), then its columns, terms and features: the
-    # aggregates are computed for the rows shown only.
-    shown = (
-        base.add_columns(key.label("sort_key"))
-        .order_by(key, Activity.id)
-        .limit(size)
-        .offset(offset)
-        .subquery()
-    )
-    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
-    rows = session.connection().execute(_joined(page).order_by(shown.c.sort_key, shown.c.id))
+    window = {"page_offset": offset, "page_size": size}
+    rows = None
+    if centre is not None and more:
+        # Up to COUNT_CAP rows are sorted at once; beyond, sorting a national catalogue by
+        # distance would read every row. The nearest ``offset + size`` lie within the smallest
+        # circle (the same local distance the sort uses) that holds that many, and its bounding
+        # box is what ix_location_lat_lon answers: the page is read in a circle at once, and
+        # when it comes back full the circle held enough rows and these are the page's rows.
+        for radius in _NEARBY_KM:
+            if filters.max_distance_km is not None and radius >= filters.max_distance_km:
+                break
+            nearby = _list_statements(asked, confirmed_since, centre, radius)[1]
+            rows = connection.execute(nearby, window).all()
+            if len(rows) == size:
+                break
+            rows = None
+    if rows is None:
+        rows = connection.execute(page, window).all()
     items = []
     for row in rows:
         view = _view_of(row)
@@ -505,31 +515,49 @@ def search_activities(
     return Page(items=items, total=total, page=filters.page, size=size, more=more)
 
 
-def _count(session: Session, base: Any, limit: int) -> int:
-    """Count the rows of ``base``, stopping at ``limit``."""
-    return session.exec(select(func.count()).select_from(base.limit(limit).subquery())).one()
-
-
 #: Radii (km) tried, smallest first, for the nearest results of a search from a postcode.
 _NEARBY_KM = (1.0, 3.0, 10.0, 30.0)
 
 
-def _nearby(
-    session: Session, base: Any, centre: geo.Point, max_km: float | None, needed: int
-) -> list[ColumnElement[bool]]:
-    """Return conditions that keep the ``needed`` nearest rows of ``base`` and drop far ones.
+@lru_cache(maxsize=128)
+def _list_statements(
+    filters: ActivityFilters,
+    confirmed_since: datetime | None,
+    centre: geo.Point | None,
+    within_km: float | None,
+) -> tuple[Any, Any]:
+    """Return the count and the page statement of a list, ``within_km`` of ``centre`` if given.
 
-    Sorting a national catalogue by distance reads every row; the nearest ``needed`` lie within
-    the smallest circle (the same local distance the sort uses) that holds ``needed`` rows, and
-    its bounding box is what ``ix_location_lat_lon`` answers. None when no circle does.
+    The count stops at the bound ``count_limit``; the page takes ``page_offset`` and
+    ``page_size``. Kept per worker for the lists asked most (a pure function of its arguments):
+    building a statement and its SQL cache key cost more than half of a list's time in Python.
     """
-    for radius in _NEARBY_KM:
-        if max_km is not None and radius >= max_km:
-            break
-        nearby = within_distance(centre, radius)
-        if _count(session, base.where(*nearby), needed) >= needed:
-            return nearby
-    return []
+    conditions = filter_conditions(filters, confirmed_since)
+    # Counted without the locations unless a distance reads them: the join costs more than
+    # half of counting a thousand rows.
+    counted_from = _of_approved(select(Activity.id))
+    if centre is not None and filters.max_distance_km is not None:
+        conditions += within_distance(centre, filters.max_distance_km)
+        counted_from = _joined(select(Activity.id))
+    limited = counted_from.where(*conditions).limit(bindparam("count_limit", type_=Integer))
+    count = select(func.count()).select_from(limited.subquery())
+    key: Any = func.lower(Activity.title)  # ix_activity_title_lower
+    if centre is not None:
+        key = LocalScale.around(centre).squared_km()
+        if within_km is not None:
+            conditions += within_distance(centre, within_km)
+    # The page's ids first (sorted, limited), then its columns, terms and features: the
+    # aggregates are computed for the rows shown only.
+    shown = (
+        _joined(select(Activity.id, key.label("sort_key")))
+        .where(*conditions)
+        .order_by(key, Activity.id)
+        .limit(bindparam("page_size", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+        .subquery()
+    )
+    page = select(*_view_columns()).select_from(shown).join(Activity.__table__, _A.id == shown.c.id)
+    return count, _joined(page).order_by(shown.c.sort_key, shown.c.id)
 
 
 def public_activity_view(

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from activatie import geo, geocoding, queries
@@ -61,6 +62,37 @@ def test_a_capped_count_pages_through_the_same_results_in_the_same_order(
     capped_ids, capped = every_page(session, filters, centre)
     assert capped.more and capped.total == PAGE_SIZE  # counted to the end of page 1 only
     assert capped_ids == exact_ids
+
+
+def test_the_nearest_page_is_read_in_its_circle_without_counting_the_circle_first(
+    seeded, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filters = ActivityFilters(postcode="8011")
+    centre = geo.resolve_postcode(geocoding.make_geocoder(session), "8011").point
+    exact = queries.search_activities(session, filters, PAGE_SIZE, centre, None)
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        monkeypatch.setattr(queries, "_NEARBY_KM", (30.0,))  # holds all of Zwolle
+        capped = queries.search_activities(session, filters, PAGE_SIZE, centre, None)
+        assert len(sent) == 2  # the capped count, then the page read in the circle
+        sent.clear()
+        monkeypatch.setattr(queries, "_NEARBY_KM", (0.001, 30.0))  # the first holds too few
+        retried = queries.search_activities(session, filters, PAGE_SIZE, centre, None)
+        assert len(sent) == 3  # the count, the page in the first circle, then in the second
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert capped.more and not exact.more
+    ids = [hit.activity.id for hit in exact.items]
+    assert len(ids) == PAGE_SIZE
+    assert [hit.activity.id for hit in capped.items] == ids
+    assert [hit.activity.id for hit in retried.items] == ids
 
 
 def test_pages_and_api_say_when_the_count_stopped(
