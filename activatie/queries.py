@@ -761,17 +761,8 @@ def candidate_search(
     )
 
 
-def _candidate(row: Any, terms: Mapping[str, frozenset[str]] | None = None) -> matching.Candidate:
-    """Flatten a candidate row: its terms and features as ``term,term,...`` columns, or given
-    apart by facet (``terms``, with ``"toegankelijkheid"`` for the location's features)."""
-    if terms is None:
-        terms = {
-            "dagdelen": _split(row.slots),
-            "behoeften": _split(row.needs),
-            "soorten": _split(row.types),
-            "toegankelijkheid": _split(row.accessibility),
-            "doelgroepen": _split(row.target_groups),
-        }
+def _candidate(row: Any) -> matching.Candidate:
+    """Flatten a candidate row; its terms and features come as ``term,term,...`` columns."""
     return matching.Candidate(
         id=row.id,
         title=row.title,
@@ -781,17 +772,17 @@ def _candidate(row: Any, terms: Mapping[str, frozenset[str]] | None = None) -> m
         status=row.status,
         min_age=row.min_age,
         max_age=row.max_age,
-        slots=terms.get("dagdelen", _EMPTY),
-        needs=terms.get("behoeften", _EMPTY),
-        types=terms.get("soorten", _EMPTY),
+        slots=_split(row.slots),
+        needs=_split(row.needs),
+        types=_split(row.types),
         guidance=row.guidance,
-        accessibility=terms.get("toegankelijkheid", _EMPTY),
+        accessibility=_split(row.accessibility),
         capacity=row.capacity,
         free_places=row.free_places,
         waiting_list=row.waiting_list,
         cost=row.cost,
         last_confirmed=local_date(row.confirmed_at),
-        target_groups=terms.get("doelgroepen", _EMPTY),
+        target_groups=_split(row.target_groups),
     )
 
 
