@@ -5,7 +5,9 @@ The pages that show it: ``tests/http/test_citymap_pages.py``.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -126,6 +128,63 @@ def test_markers_at_one_spot_are_moved_apart() -> None:
     assert len(positions) == 3
     for a in view.markers:
         assert ((a.x - view.home[0]) ** 2 + (a.y - view.home[1]) ** 2) ** 0.5 >= 2 * view.radius
+
+
+def _markers_checked_against_all(spots, box, radius, first_number, home):
+    """The placement as first written: every spot tried is checked against every marker."""
+    bx, by, bw, bh = box
+    low_x, high_x, low_y, high_y = bx + radius, bx + bw - radius, by + radius, by + bh - radius
+    clamp = citymap._clamp
+    placed: list[tuple[float, float]] = []
+    gap = 2.1 * radius
+    for tx, ty in spots:
+        x, y = clamp(tx, low_x, high_x), clamp(ty, low_y, high_y)
+        tried = itertools.chain(
+            ((x, y),),
+            (
+                (
+                    clamp(x + ring * gap * math.cos(turn), low_x, high_x),
+                    clamp(y + ring * gap * math.sin(turn), low_y, high_y),
+                )
+                for ring in (1, 2, 3)
+                for step in range(6 * ring)
+                for turn in (-math.pi / 2 + 2 * math.pi * step / (6 * ring),)
+            ),
+        )
+        placed.append(
+            next(
+                (
+                    (cx, cy)
+                    for cx, cy in tried
+                    if all(math.hypot(cx - px, cy - py) >= gap * 0.999 for px, py in placed)
+                    and (home is None or math.hypot(cx - home[0], cy - home[1]) >= gap * 0.999)
+                ),
+                (x, y),
+            )
+        )
+    return placed
+
+
+#: Places crowded into one district, as a search's 50 results near one postcode are.
+crowded = st.builds(
+    Point, st.floats(52.50, 52.52, allow_nan=False), st.floats(6.07, 6.11, allow_nan=False)
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.one_of(crowded, inside_zwolle), max_size=60),
+    st.one_of(st.none(), crowded),
+    st.sampled_from([0.02, 0.04, 0.08]),
+)
+def test_markers_go_where_checking_every_marker_puts_them(places, home, share) -> None:
+    """Checking a spot against the markers of its own and the eight neighbouring squares only
+    places every marker exactly where checking all of them does."""
+    view = citymap.plan(OUTLINE, places, home=home, marker_share=share)
+    spots = [OUTLINE.projection.project(place) for place in places]
+    expected = _markers_checked_against_all(spots, view.box, view.radius, 1, view.home)
+    assert [(m.x, m.y) for m in view.markers] == expected
+    assert [(m.true_x, m.true_y) for m in view.markers] == spots
 
 
 def test_the_svg_is_an_image_with_a_title_and_description_and_escapes_text() -> None:
