@@ -30,3 +30,13 @@ keepalive = 5
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss id=%({x-request-id}o)s'
+
+
+def post_worker_init(worker):
+    """Start building the worker's match index at once (see activatie.views.matching.warm_up)."""
+    from flask import Flask
+
+    from activatie.views.matching import warm_up
+
+    if isinstance(worker.wsgi, Flask):
+        warm_up(worker.wsgi)

@@ -6,10 +6,11 @@ another version never uses it (``catalogue_version``, migration 0013: every cata
 bumps it). So what a search finds is what the database holds at that moment, in every worker.
 
 Building costs little for a city (Zwolle: a few milliseconds) and seconds for a national
-catalogue (100,000 activities: about 2-4 s on this machine). So a small catalogue is built in
-the request that needs it, and a large one in a background thread of the worker while that
-worker's searches ask the database as before (the same answers, slower); it is used from the
-first search after it is ready. Nothing here is shared between workers or hosts.
+catalogue (100,000 activities: 2-7 s, depending on the machine). So a small catalogue is built
+in the request that needs it (or when a gunicorn worker starts, ``views.matching.warm_up``),
+and a large one in a background thread of the worker while that worker's searches ask the
+database as before (the same answers, slower); it is used from the first search after it is
+ready. Nothing here is shared between workers or hosts.
 
 No Flask here: the app wires it up in ``views/matching``.
 """

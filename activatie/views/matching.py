@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
+from flask import Flask, current_app
 from flask import session as cookie
 from sqlalchemy import Connection
 from werkzeug.datastructures import MultiDict
@@ -128,6 +129,8 @@ def _match(
 
 _INDEX = "activatie.candidate_index"
 
+log = logging.getLogger(__name__)
+
 
 def candidate_index() -> CandidateIndex | None:
     """Return this worker's public catalogue in memory for this request's catalogue version, or
@@ -155,3 +158,19 @@ def candidate_index() -> CandidateIndex | None:
 def _load_index(connection: Connection) -> tuple[int | None, CandidateIndex]:
     version, entries = queries.open_candidates(connection)
     return version, CandidateIndex(entries)
+
+
+def warm_up(app: Flask) -> None:
+    """Start building this worker's match index before its first search (gunicorn calls this
+    in ``post_worker_init``, gunicorn.conf.py): a large catalogue in a background thread, as a
+    search would start it, so that the first searches after a deploy or a restart do not ask
+    the database. Never stops a worker from starting: without a database (or its tables) yet,
+    it logs a warning and the first search tries again.
+    """
+    if not app.config["MATCH_INDEX"]:
+        return
+    try:
+        with app.app_context():
+            candidate_index()
+    except Exception as error:  # the worker must start whatever the database does
+        log.warning("the match index was not built at start: %s", type(error).__name__)

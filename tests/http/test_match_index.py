@@ -4,7 +4,11 @@ the database answers. The result caches are off here, so every search is compute
 
 from __future__ import annotations
 
+import logging
+import runpy
 from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -13,11 +17,13 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from activatie import create_app
-from activatie.views.matching import _INDEX
+from activatie.caching import catalogue_stamp
+from activatie.views.matching import _INDEX, warm_up
 from tests.conftest import TEST_CONFIG
 from tests.factories import Factory
 
 MATCH = "/api/v1/matches?postcode=8043&leeftijd=45&behoeften=sociale_contacten"
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 NO_RESULT_CACHE = {"CATALOGUE_CACHE_MB": 0, "CATALOGUE_CACHE_MATCHES": 0}
 
 
@@ -111,3 +117,53 @@ def test_each_match_links_to_its_activity(app: Flask, seeded, client: FlaskClien
     for brief in briefs:
         assert brief["_links"]["self"]["href"] == f"/api/v1/activiteiten/{brief['id']}"
         assert client.get(brief["_links"]["self"]["href"]).get_json()["id"] == brief["id"]
+
+
+def _current_version(app: Flask) -> int:
+    with app.app_context():
+        stamp = catalogue_stamp()
+    assert stamp is not None
+    return stamp[0]
+
+
+@pytest.mark.parametrize("background_from", [5000, 1])
+def test_a_worker_builds_its_index_when_it_starts(
+    app: Flask, seeded, worker, background_from: int
+) -> None:
+    """gunicorn's post_worker_init (gunicorn.conf.py) builds the index before the first search:
+    a small catalogue at once, a large one in the background."""
+    started = worker(MATCH_INDEX_BACKGROUND_FROM=background_from)
+    hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
+    hook(SimpleNamespace(wsgi=started))
+    snapshot = started.extensions[_INDEX]
+    snapshot.wait(30)
+    assert snapshot.version == _current_version(started)
+    statements: list[str] = []
+    event.listen(
+        started.extensions["activatie.engine"],
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, *_: statements.append(statement),
+    )
+    assert titles(started.test_client())  # the first search already uses the index
+    assert not any("FROM activity JOIN organisation" in s for s in statements)
+    assert statements
+
+
+def test_a_worker_starts_when_its_index_cannot_be_built(
+    tmp_path: Path, worker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database without its tables (not migrated yet) does not stop a worker: a warning,
+    and the first search tries again."""
+    bare = worker(DATABASE_URL=f"sqlite:///{tmp_path / 'leeg.sqlite3'}")
+    with caplog.at_level(logging.WARNING, logger="activatie.views.matching"):
+        warm_up(bare)
+    assert "the match index was not built at start: OperationalError" in caplog.text
+    assert bare.extensions.get(_INDEX) is None or bare.extensions[_INDEX].version is None
+
+
+def test_no_index_is_built_at_start_when_it_is_off(app: Flask, seeded, worker) -> None:
+    off = worker(MATCH_INDEX=False)
+    warm_up(off)
+    assert off.extensions.get(_INDEX) is None
+    hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
+    hook(SimpleNamespace(wsgi=lambda environ, start_response: []))  # a failed load: not Flask
