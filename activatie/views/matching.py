@@ -167,9 +167,9 @@ def warm_up(app: Flask) -> None:
     the database. Never stops a worker from starting: without a database (or its tables) yet,
     it logs a warning and the first search tries again.
     """
-    if not app.config["MATCH_INDEX"]:
-        return
     try:
+        if not app.config["MATCH_INDEX"]:
+            return
         with app.app_context():
             candidate_index()
     except Exception as error:  # the worker must start whatever the database does

@@ -167,3 +167,17 @@ def test_no_index_is_built_at_start_when_it_is_off(app: Flask, seeded, worker) -
     assert off.extensions.get(_INDEX) is None
     hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
     hook(SimpleNamespace(wsgi=lambda environ, start_response: []))  # a failed load: not Flask
+
+
+def test_the_start_hook_leaves_another_app_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTTP benchmark runs a hello-world under the same gunicorn.conf.py: its workers must
+    start (a hello-world has no match index, no database and none of our settings)."""
+    hello = Flask("hello")
+    built: list[Flask] = []
+    monkeypatch.setattr("activatie.views.matching.warm_up", built.append)
+    hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
+    hook(SimpleNamespace(wsgi=hello))
+    assert built == []
+    ours = create_app({**TEST_CONFIG, "DATABASE_URL": "sqlite://"})
+    hook(SimpleNamespace(wsgi=ours))
+    assert built == [ours]
