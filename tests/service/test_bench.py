@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +84,44 @@ def test_profiles_are_fixed_and_varied() -> None:
 @pytest.mark.parametrize("text", ["1000,10000", "1_000"])
 def test_sizes_parse(text: str) -> None:
     assert all(size > 0 for size in matcher.parse_sizes(text))
+
+
+#: What ``python -m bench.http_load`` reports on (README "HTTP performance").
+HTTP_ENDPOINTS = (
+    "/",
+    "/activiteiten/<id>",
+    "/activiteiten?postcode=8011",
+    "/api/v1/activiteiten",
+    "/api/v1/matches?postcode=8043&…",
+    "wizard results (POST, last step)",
+    "consultant match (GET)",
+)
+
+
+def test_the_http_benchmark_runs_and_reports_every_endpoint() -> None:
+    """``make bench-http`` end to end, briefly: the app and the hello-world under the same
+    gunicorn.conf.py, every endpoint answering 200 (the benchmark fails on any other answer),
+    a row per endpoint with a rate and a share. No timing is asserted beyond "it served"."""
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BENCH_", "ACTIVATIE_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.http_load", "--sizes", "seed", "--databases", "sqlite"]
+        + ["--cache", "on", "--client", "python", "--seconds", "0.3", "--rounds", "1"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    rows = {
+        line.split("|")[1].strip().strip("`"): [cell.strip() for cell in line.split("|")[2:-1]]
+        for line in done.stdout.splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == set(HTTP_ENDPOINTS)
+    for label, (rate, p50, _p99, hello, share, errors) in rows.items():
+        assert float(rate) > 0 and float(hello) > 0 and float(p50) > 0, label
+        assert share.endswith("%") and int(share[:-1]) > 0, label
+        assert errors == "0", label
+    assert "sqlite, Zwolle seed, cache on; load average" in done.stdout
