@@ -165,7 +165,12 @@ def _page_key() -> Hashable | None:
         return None
     if "Authorization" in request.headers:
         return None
-    if "_flashes" in session or current_user.is_authenticated:
+    # An empty session and no remember-me cookie: nobody is logged in, known without asking
+    # Flask-Login (which hashes the address and browser on every request to find that out).
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if (session or remember in request.cookies) and (
+        "_flashes" in session or current_user.is_authenticated
+    ):
         return None
     # The query as given, in its order: a page's own links repeat it.
     return (request.host_url, request.path, tuple(request.args.items(multi=True)))

@@ -92,10 +92,13 @@ def json_depth(data: bytes) -> int:
     return deepest
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def reject_nul_bytes() -> None:
     """Refuse any input containing a NUL byte (PostgreSQL fails on it, SQLite stores it)."""
     values = [request.path, *request.args.keys(), *request.args.values()]
-    if request.form:
+    if request.mimetype in _FORM_TYPES and request.form:  # no other body fills request.form
         values += [*request.form.keys(), *request.form.values()]
     if any("\x00" in value for value in values) or (
         request.content_length and b"\x00" in request.get_data(cache=True)
@@ -103,11 +106,20 @@ def reject_nul_bytes() -> None:
         abort(400, description="Er staat een ongeldig teken in wat u invulde.")
 
 
+#: The headers every answer gets unless its view set them, lower-cased names first.
+_DEFAULT_HEADERS = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS.items())
+_HSTS = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536000")
+_NO_STORE = ("cache-control", "Cache-Control", "no-store")
+
+
 def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Add the security headers a view did not set itself (one pass over the answer's headers:
+    this runs on every request, also on a page from the cache)."""
+    present = {name.lower() for name, _ in response.headers.items()}
+    added = list(_DEFAULT_HEADERS)
     if request.scheme == "https":
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        added.append(_HSTS)
     if request.path.startswith(("/aanbieder", "/consulent", "/beheer", "/inloggen", "/api/")):
-        response.headers.setdefault("Cache-Control", "no-store")
+        added.append(_NO_STORE)
+    response.headers.extend([(name, value) for key, name, value in added if key not in present])
     return response

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_login.utils import encode_cookie
 from sqlmodel import Session, func, select
 
 from activatie import caching, create_app
@@ -97,6 +98,23 @@ def test_a_logged_in_page_is_never_kept_nor_served(
     other = factory.activity(title="Zorgboerderij")
     assert "Uitloggen" in staff.get(f"/activiteiten/{other.id}").text
     assert "Uitloggen" not in client.get(f"/activiteiten/{other.id}").text
+
+
+def test_a_remembered_login_is_asked_of_flask_login_not_served_a_kept_page(
+    client: FlaskClient, app: Flask, factory: Factory
+) -> None:
+    """Only a visitor with an empty session and no remember-me cookie is known to be anonymous
+    without Flask-Login; with a valid remember-me cookie the visitor is logged in."""
+    activity = factory.activity(title="Fietsenmakerij")
+    url = f"/activiteiten/{activity.id}"
+    assert "Uitloggen" not in client.get(url).text  # kept for the public
+    user = factory.user("consulent")
+    remembered = app.test_client()
+    with app.app_context():
+        token = encode_cookie(str(user.get_id()))
+    remembered.set_cookie("remember_token", token)
+    assert "Uitloggen" in remembered.get(url).text
+    assert "Uitloggen" not in client.get(url).text
 
 
 def test_a_waiting_message_is_shown_not_a_kept_page(client: FlaskClient, factory: Factory):

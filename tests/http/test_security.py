@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from activatie.auth import is_safe_next
 from activatie.config import DEFAULTS
 from activatie.db import get_engine
 from activatie.models import LoginAttempt, User
+from activatie.security import SECURITY_HEADERS, add_security_headers
 from tests.conftest import TEST_CONFIG
 from tests.factories import PASSWORD, Factory, login_as, redirected_to, totp_code
 
@@ -294,6 +295,30 @@ def test_security_headers_are_sent(client: FlaskClient, path: str) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/", "/activiteiten", "/api/v1/activiteiten", "/consulent"])
+def test_each_security_header_is_sent_once_also_from_the_cache(
+    client: FlaskClient, path: str
+) -> None:
+    for _ in range(2):  # the second answer of a public page comes from the worker's cache
+        headers = client.get(path, base_url="https://localhost").headers
+        for name in (*SECURITY_HEADERS, "Strict-Transport-Security"):
+            assert len(headers.getlist(name)) == 1, (path, name)
+        staff_or_api = path.startswith(("/consulent", "/api/"))
+        assert ("no-store" in headers.getlist("Cache-Control")) == staff_or_api, path
+
+
+def test_a_header_the_view_set_itself_is_kept(app) -> None:
+    with app.test_request_context("/beheer", base_url="https://localhost"):
+        response = Response(
+            "x", headers={"x-frame-options": "SAMEORIGIN", "Cache-Control": "max-age=5"}
+        )
+        add_security_headers(response)
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Cache-Control") == ["max-age=5"]
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_pages_contain_no_inline_script_or_style(client: FlaskClient, factory: Factory) -> None:
