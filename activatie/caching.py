@@ -31,6 +31,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
@@ -167,7 +168,7 @@ def _page_key() -> Hashable | None:
         return None
     # An empty session and no remember-me cookie: nobody is logged in, known without asking
     # Flask-Login (which hashes the address and browser on every request to find that out).
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
     if (session or remember in request.cookies) and (
         "_flashes" in session or current_user.is_authenticated
     ):
